@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from shop.core import health
+from shop.core.api.views import api_root
+
+# (name, URL name) of each app's API, listed at /api/v1/ as the apps land.
+API_RESOURCES = ()
+
+api_v1 = [
+    path("", api_root, {"resources": API_RESOURCES}, name="api-root"),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("", include("shop.catalog.urls")),
+]
