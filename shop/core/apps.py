@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "shop.core"
+    label = "core"
+    verbose_name = "Shop core"
+
+    def ready(self):
+        from django.core import checks
+        from django.utils.module_loading import autodiscover_modules
+
+        from .checks import check_cross_app_relations
+
+        checks.register(check_cross_app_relations, checks.Tags.models)
+        # Consumers register their subscriptions when their tasks module is
+        # imported; the relay in this (web) process must know all of them.
+        autodiscover_modules("tasks")

@@ -1,0 +1,34 @@
+"""Errors a client can act on. The API turns them into a 4xx with a stable code."""
+
+
+class ShopError(Exception):
+    """
+    A refusal with a machine-readable ``code`` and an HTTP status.
+
+    Apps subclass it in their ``public`` module (``OutOfStock``, ``CartEmpty``)
+    so callers can catch it and the API can answer with
+    ``{"detail": ..., "code": ..., **extra}``.
+    """
+
+    status_code = 400
+    code = "invalid"
+    default_detail = "The request cannot be processed."
+
+    def __init__(self, detail=None, *, code=None, **extra):
+        self.detail = detail or self.default_detail
+        if code:
+            self.code = code
+        self.extra = extra
+        super().__init__(self.detail)
+
+
+class NotFound(ShopError):
+    status_code = 404
+    code = "not_found"
+    default_detail = "Not found."
+
+
+class Conflict(ShopError):
+    status_code = 409
+    code = "conflict"
+    default_detail = "The request conflicts with the current state."

@@ -1,0 +1,236 @@
+"""
+Publishing and consuming integration events through a transactional outbox.
+
+Publishing: ``publish(event)`` inside the transaction that makes the change
+writes a row to the publishing app's ``OutboxMessage`` table. Right after
+commit a relay hands it to Celery, one task message per subscriber, and marks
+the row sent. If the broker is unreachable the row stays unsent and the
+periodic ``core.relay_outbox`` task sends it later; a rolled-back transaction
+leaves no row, so nothing is ever announced that did not happen.
+
+Consuming: ``@consumer(SomeEvent, name="orders.place_order")`` makes a Celery
+task that subscribes to ``SomeEvent.name``. Delivery is at-least-once, so the
+task records ``(event id, task name)`` in the consuming app's ``InboxMessage``
+table in the same transaction as the handler's work: a second delivery of the
+same event finds the row and does nothing.
+
+Events are not ordered: a consumer must cope with seeing them in any order.
+"""
+
+import logging
+import uuid
+from collections import defaultdict
+from datetime import timedelta
+
+from celery import current_app, shared_task
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, router, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .events import Event, from_payload, to_payload
+from .models import BaseInboxMessage, BaseOutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# A web request that commits while the broker is down waits at most about
+# this long before leaving the event to the periodic relay.
+PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+
+_subscriptions: dict[str, list[str]] = defaultdict(list)
+
+
+def shop_app_labels() -> list[str]:
+    return [config.label for config in apps.get_app_configs() if config.name.startswith("shop.")]
+
+
+def _app_model(app_label: str, model_name: str, base):
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        raise ImproperlyConfigured(
+            f"App '{app_label}' has no {model_name} model (a subclass of {base.__name__})."
+        ) from None
+    if not issubclass(model, base):
+        raise ImproperlyConfigured(f"{app_label}.{model_name} must subclass {base.__name__}.")
+    return model
+
+
+def outbox_models() -> list:
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, BaseOutboxMessage) and model._meta.app_label in shop_app_labels()
+    ]
+
+
+def subscribers(event_name: str) -> tuple[str, ...]:
+    """The task names that receive events called ``event_name``."""
+    return tuple(_subscriptions.get(event_name, ()))
+
+
+# --- Publishing -------------------------------------------------------------
+
+
+def publish(event: Event) -> uuid.UUID:
+    """
+    Record ``event`` in its app's outbox, to be relayed when the surrounding
+    transaction commits. Returns the event id.
+    """
+    if not isinstance(event, Event):
+        raise TypeError(f"publish() takes an Event, not {type(event).__name__}.")
+    model = _app_model(event.app_label(), "OutboxMessage", BaseOutboxMessage)
+    using = router.db_for_write(model)
+    if not transaction.get_connection(using).in_atomic_block:
+        raise RuntimeError(
+            "publish() must be called inside transaction.atomic(), together with "
+            "the change the event announces."
+        )
+    message = model.objects.using(using).create(
+        event_name=event.name,
+        event_version=event.version,
+        payload=to_payload(event),
+    )
+    transaction.on_commit(lambda: _relay_committed(model, message.pk), using=using)
+    return message.id
+
+
+def _relay_committed(model, pk) -> None:
+    _deliver(model, model.objects.filter(pk=pk, sent_at__isnull=True))
+
+
+def relay_pending(*, older_than: float | None = None, limit: int = 500) -> tuple[int, int]:
+    """
+    Send outbox rows that were committed but never handed to the broker.
+    Returns ``(sent, failed)``. Rows locked by a concurrent relay are skipped.
+    """
+    age = settings.OUTBOX_RESEND_AFTER if older_than is None else older_than
+    cutoff = timezone.now() - timedelta(seconds=age)
+    sent = failed = 0
+    for model in outbox_models():
+        with transaction.atomic(using=router.db_for_write(model)):
+            batch = (
+                model.objects.select_for_update(skip_locked=True)
+                .filter(sent_at__isnull=True, created_at__lte=cutoff)
+                .order_by("created_at")[:limit]
+            )
+            model_sent, model_failed = _deliver(model, batch)
+        sent += model_sent
+        failed += model_failed
+    return sent, failed
+
+
+def _deliver(model, messages) -> tuple[int, int]:
+    sent = failed = 0
+    for message in messages:
+        try:
+            _send(message)
+        except Exception as exc:
+            failed += 1
+            logger.warning("Outbox %s not relayed, will retry: %s", message, exc)
+            model.objects.filter(pk=message.pk).update(
+                attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
+        else:
+            sent += 1
+            model.objects.filter(pk=message.pk).update(
+                attempts=F("attempts") + 1, sent_at=timezone.now(), last_error=""
+            )
+    return sent, failed
+
+
+def _send(message: BaseOutboxMessage) -> None:
+    app = current_app
+    envelope = message.envelope()
+    for task_name in subscribers(message.event_name):
+        task_id = str(uuid.uuid5(message.id, task_name))
+        if app.conf.task_always_eager:
+            app.tasks[task_name].apply(args=(envelope,), task_id=task_id)
+        else:
+            app.send_task(
+                task_name,
+                args=(envelope,),
+                task_id=task_id,
+                retry=True,
+                retry_policy=PUBLISH_RETRY_POLICY,
+            )
+
+
+def prune_messages(*, outbox_days: int = 7, inbox_days: int = 30) -> int:
+    """Delete sent outbox rows and inbox marks past their retention; returns the count."""
+    now = timezone.now()
+    deleted = 0
+    for model in apps.get_models():
+        if model._meta.app_label not in shop_app_labels():
+            continue
+        if issubclass(model, BaseOutboxMessage):
+            old = model.objects.filter(sent_at__lt=now - timedelta(days=outbox_days))
+        elif issubclass(model, BaseInboxMessage):
+            old = model.objects.filter(processed_at__lt=now - timedelta(days=inbox_days))
+        else:
+            continue
+        deleted += old.delete()[0]
+    return deleted
+
+
+# --- Consuming --------------------------------------------------------------
+
+
+def consumer(event_type: type[Event], *, name: str, **task_options):
+    """
+    Turn ``handler(event)`` into a Celery task named ``name`` ("<app>.<verb>")
+    that runs once per event, however often the event is delivered.
+
+    The handler runs in a transaction with the inbox mark; if it raises, both
+    roll back and Celery retries with backoff.
+    """
+    app_label, _, verb = name.partition(".")
+    if not verb:
+        raise ImproperlyConfigured(f"Consumer task name {name!r} must be '<app>.<verb>'.")
+
+    def decorator(handler):
+        options = {
+            "acks_late": True,
+            "autoretry_for": (Exception,),
+            "retry_backoff": True,
+            "retry_backoff_max": 300,
+            "max_retries": 10,
+            **task_options,
+        }
+
+        @shared_task(name=name, **options)
+        def task(envelope: dict):
+            inbox = _app_model(app_label, "InboxMessage", BaseInboxMessage)
+            event = from_payload(event_type, envelope["payload"])
+            with transaction.atomic(using=router.db_for_write(inbox)):
+                try:
+                    with transaction.atomic(using=router.db_for_write(inbox)):
+                        inbox.objects.create(
+                            event_id=envelope["id"], consumer=name, event_name=envelope["name"]
+                        )
+                except IntegrityError:
+                    logger.info("%s already handled event %s", name, envelope["id"])
+                    return
+                handler(event)
+
+        task.handler = handler
+        if name not in _subscriptions[event_type.name]:
+            _subscriptions[event_type.name].append(name)
+        return task
+
+    return decorator
+
+
+def route_task(name, args, kwargs, options, task=None, **kw):
+    """Celery router: a task named ``<app>.<verb>`` goes to the queue ``<app>``."""
+    app_label = name.split(".", 1)[0]
+    if app_label in shop_app_labels():
+        return {"queue": app_label}
+    return None
