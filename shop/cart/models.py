@@ -1,0 +1,9 @@
+from shop.core.models import BaseInboxMessage, BaseOutboxMessage
+
+
+class OutboxMessage(BaseOutboxMessage):
+    """Events the cart service publishes, written in the transaction that makes the change."""
+
+
+class InboxMessage(BaseInboxMessage):
+    """Events the cart service's consumers have already acted on."""

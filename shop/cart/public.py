@@ -1,0 +1,5 @@
+"""
+The cart service's interface for other apps: functions that take and return
+plain data (ids, str, int, Decimal, datetimes, frozen dataclasses) and the
+exceptions they raise. Everything else in shop.cart is private.
+"""
