@@ -1,0 +1,106 @@
+"""
+Fixtures shared by every app's tests.
+
+Tests marked ``worker`` deliver events and tasks through Celery. On the laptop
+defaults Celery runs them in-process; with ``CELERY_BROKER_URL`` set
+(``make services-test``) a real worker process consumes them from Redis, with
+the same test database, so the tests wait for effects rather than assume them.
+"""
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from celery import current_app
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER_QUEUES = "celery,core,catalog,accounts,cart,payments,orders"
+# Modules with test-only consumers the worker must know about.
+WORKER_TEST_MODULES = ["tests.core.messaging"]
+
+
+def broker_is_real() -> bool:
+    return not current_app.conf.task_always_eager
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(interval)
+
+
+def _reset_broker_connections(app) -> None:
+    # Celery caches its connection pools; drop them (without closing: kombu
+    # shares them per URL) so the next send reads the broker URL afresh.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_unreachable():
+    """``with broker_unreachable(): ...`` runs the block with the broker down."""
+
+    @contextlib.contextmanager
+    def down():
+        app = current_app
+        # broker_write_url wins over broker_url and the CELERY_BROKER_URL variable.
+        saved = app.conf.broker_write_url, app.conf.task_always_eager
+        app.conf.broker_write_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
+        _reset_broker_connections(app)
+        try:
+            yield
+        finally:
+            app.conf.broker_write_url, app.conf.task_always_eager = saved
+            _reset_broker_connections(app)
+
+    return down
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real ``celery worker`` on the test database, for the whole session."""
+    database = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+            f"{database['NAME']}"
+        ),
+        "CONN_MAX_AGE": "0",
+    }
+    log = (ROOT / "test-artifacts" / "celery-worker.log").resolve()
+    log.parent.mkdir(exist_ok=True)
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker",
+        "--queues", WORKER_QUEUES, "--concurrency", "2", "--loglevel", "INFO",
+        "--without-gossip", "--without-mingle", "--purge", "--logfile", str(log),
+        *[arg for module in WORKER_TEST_MODULES for arg in ("--include", module)],
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        if not wait_for(lambda: current_app.control.ping(timeout=0.5), timeout=60):
+            pytest.fail(f"The Celery worker did not answer; see {log}")
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(autouse=True)
+def _worker_for_marked_tests(request):
+    if request.node.get_closest_marker("worker") and broker_is_real():
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            pytest.fail("A real worker needs a database it can share: set DATABASE_URL.")
+        request.getfixturevalue("celery_worker_process")

@@ -1,0 +1,42 @@
+"""
+Test-only events and a consumer, borrowed from the cart and orders apps'
+outbox and inbox tables. The Celery worker of ``make services-test`` imports
+this module too (``--include``), so it consumes exactly what the tests publish.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import ClassVar
+
+from shop.core.events import Event
+from shop.core.messaging import consumer, publish
+
+
+@dataclass(frozen=True)
+class Line:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Pinged(Event):
+    name: ClassVar[str] = "cart.TestPinged"
+
+    note: str
+    amount: Decimal
+    at: datetime.datetime
+    lines: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ponged(Event):
+    name: ClassVar[str] = "orders.TestPonged"
+
+    note: str
+
+
+@consumer(Pinged, name="orders.answer_test_ping")
+def answer_ping(event: Pinged) -> None:
+    """Its effect is a row in the orders outbox, so any process can count it."""
+    publish(Ponged(note=event.note))

@@ -1,0 +1,109 @@
+"""
+Events go through the publishing app's outbox: delivered after commit, never
+after a rollback, late (not lost) when the broker is down, and acted on once
+however often they arrive.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from shop.cart.models import OutboxMessage as CartOutbox
+from shop.core.messaging import publish, relay_pending
+from shop.core.tasks import relay_outbox
+from shop.orders.models import InboxMessage as OrdersInbox
+from shop.orders.models import OutboxMessage as OrdersOutbox
+from tests.conftest import wait_for
+
+from .messaging import Line, Pinged, Ponged, answer_ping
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def ping(note: str) -> Pinged:
+    return Pinged(note=note, amount=Decimal("12.30"), at=timezone.now(), lines=(Line("SKU-1", 2),))
+
+
+def answers(note: str) -> int:
+    return OrdersOutbox.objects.filter(event_name=Ponged.name, payload__note=note).count()
+
+
+def publish_committed(note: str):
+    with transaction.atomic():
+        return publish(ping(note))
+
+
+def test_committed_event_reaches_its_consumer_only_after_commit():
+    with transaction.atomic():
+        event_id = publish(ping("hello"))
+        assert answers("hello") == 0
+
+    assert wait_for(lambda: answers("hello") == 1)
+    assert CartOutbox.objects.get(pk=event_id).sent_at is not None
+
+
+def test_event_published_in_rolled_back_transaction_is_never_delivered():
+    class CheckoutFailed(Exception):
+        pass
+
+    with pytest.raises(CheckoutFailed), transaction.atomic():
+        publish(ping("ghost"))
+        raise CheckoutFailed
+
+    assert not CartOutbox.objects.exists()
+    assert relay_pending(older_than=0) == (0, 0)
+    publish_committed("after the ghost")
+    assert wait_for(lambda: answers("after the ghost") == 1)
+    assert answers("ghost") == 0
+
+
+def test_event_committed_while_broker_is_down_is_delivered_once_it_is_back(
+    broker_unreachable, settings
+):
+    settings.OUTBOX_RESEND_AFTER = 0
+    with broker_unreachable():
+        event_id = publish_committed("patience")
+        message = CartOutbox.objects.get(pk=event_id)
+        assert message.sent_at is None
+        assert "OperationalError" in message.last_error
+        assert relay_outbox() == {"sent": 0, "failed": 1}
+
+    assert answers("patience") == 0
+    assert relay_outbox() == {"sent": 1, "failed": 0}
+    assert wait_for(lambda: answers("patience") == 1)
+    assert CartOutbox.objects.get(pk=event_id).attempts == 3
+
+
+def test_same_event_delivered_twice_is_acted_on_once():
+    event_id = publish_committed("twice")
+    assert wait_for(lambda: answers("twice") == 1)
+
+    # The relay died after sending but before recording it: the periodic
+    # relay sends the event again, and a stray copy arrives as well.
+    CartOutbox.objects.filter(pk=event_id).update(sent_at=None)
+    assert relay_pending(older_than=0) == (1, 0)
+    answer_ping.apply(args=(CartOutbox.objects.get(pk=event_id).envelope(),))
+
+    publish_committed("barrier")
+    assert wait_for(lambda: answers("barrier") == 1)
+    assert not wait_for(lambda: answers("twice") > 1, timeout=1)
+    assert OrdersInbox.objects.filter(event_id=event_id).count() == 1
+
+
+def test_periodic_relay_leaves_just_committed_events_to_the_on_commit_relay(
+    broker_unreachable, settings
+):
+    settings.OUTBOX_RESEND_AFTER = 60
+    with broker_unreachable():
+        publish_committed("fresh")
+
+    assert relay_pending() == (0, 0)
+    assert relay_pending(older_than=0) == (1, 0)
+
+
+def test_publishing_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError, match=r"transaction\.atomic"):
+        publish(ping("loose"))
+    assert not CartOutbox.objects.exists()

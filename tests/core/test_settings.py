@@ -1,0 +1,83 @@
+"""Settings come from the environment, with laptop defaults and a clean --deploy check."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k3%v9!q2-production-like-secret-7f1e0c4b8a6d2e9f0a1b3c5d7e9f1a3b5c7d",
+    "ALLOWED_HOSTS": "shop.example.com",
+}
+SHOW_SETTINGS = """
+import django, json
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "db": s.DATABASES["default"]["ENGINE"], "db_name": s.DATABASES["default"]["NAME"],
+    "cache": s.CACHES["default"]["BACKEND"], "email": s.EMAIL_BACKEND,
+    "eager": s.CELERY_TASK_ALWAYS_EAGER, "debug": s.DEBUG, "hosts": s.ALLOWED_HOSTS,
+}))
+"""
+
+
+def run(args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "DATABASE_"))}
+    clean.pop("CACHE_URL", None)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_laptop_defaults_need_no_environment():
+    result = run(["-c", SHOW_SETTINGS])
+
+    shown = json.loads(result.stdout)
+    assert shown["db"] == "django.db.backends.sqlite3"
+    assert shown["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert shown["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert shown["eager"] is True
+    assert shown["debug"] is True
+
+
+def test_production_services_are_chosen_by_url_variables():
+    result = run(
+        ["-c", SHOW_SETTINGS],
+        **PRODUCTION,
+        DATABASE_URL="postgres://shop@db.internal:5432/shop",
+        CELERY_BROKER_URL="redis://redis.internal:6379/0",
+        REDIS_URL="redis://redis.internal:6379/1",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
+    )
+
+    shown = json.loads(result.stdout)
+    assert shown["db"] == "django.db.backends.postgresql"
+    assert shown["db_name"] == "shop"
+    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert shown["eager"] is False
+    assert shown["hosts"] == ["shop.example.com"]
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    env = {name: value for name, value in PRODUCTION.items() if name != "SECRET_KEY"}
+
+    result = run(["manage.py", "check"], **env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY and ALLOWED_HOSTS must be set" in result.stderr
