@@ -1,0 +1,61 @@
+# `make demo` and `make test` are all a fresh machine needs (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+QUEUES := celery,core,catalog,accounts,cart,payments,orders
+
+# The real services that `make services-test` runs the suite against.
+SERVICES_ENV := \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/1 \
+	CACHE_URL=redis://127.0.0.1:6379/2
+
+.PHONY: install demo run test services-test lint lock worker beat clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py create_demo_admin
+	$(MAKE) run
+
+run: install
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest -m "not services and not e2e"
+
+services-test: install
+	$(SERVICES_ENV) $(BIN)/pytest -m "not e2e"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --config importlinter.ini
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# Re-pin requirements*.txt after editing requirements*.in.
+lock: install
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --annotation-style=line \
+		--no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --annotation-style=line \
+		--no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+# Production-style processes (set CELERY_BROKER_URL first).
+worker: install
+	$(BIN)/celery -A config worker -Q $(QUEUES) --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A config beat --loglevel INFO
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
