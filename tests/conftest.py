@@ -104,3 +104,20 @@ def _worker_for_marked_tests(request):
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
             pytest.fail("A real worker needs a database it can share: set DATABASE_URL.")
         request.getfixturevalue("celery_worker_process")
+        yield
+        # The test database is flushed after the test: let the worker finish
+        # what the test handed it first, or the flush and its writes deadlock.
+        if not wait_for(_worker_is_idle, timeout=20):
+            pytest.fail("The Celery worker was still busy 20s after the test.")
+    else:
+        yield
+
+
+def _worker_is_idle() -> bool:
+    inspect = current_app.control.inspect(timeout=1, limit=1)  # one worker
+    busy = [inspect.active() or {}, inspect.reserved() or {}, inspect.scheduled() or {}]
+    with current_app.connection_for_write() as connection:
+        queued = sum(
+            connection.default_channel.client.llen(queue) for queue in WORKER_QUEUES.split(",")
+        )
+    return not queued and not any(tasks for state in busy for tasks in state.values())

@@ -101,6 +101,7 @@ def test_periodic_relay_leaves_just_committed_events_to_the_on_commit_relay(
 
     assert relay_pending() == (0, 0)
     assert relay_pending(older_than=0) == (1, 0)
+    assert wait_for(lambda: answers("fresh") == 1)
 
 
 def test_publishing_outside_a_transaction_is_refused():
