@@ -32,6 +32,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SHOP_NAME = env("SHOP_NAME", default="Shop")
 SHOP_CURRENCY = env("SHOP_CURRENCY", default="EUR")
+# PostgreSQL text search configuration for product search (stemming, stop words).
+SEARCH_CONFIG = env("SEARCH_CONFIG", default="english")
 
 # The apps that are services. Order matters only for readability.
 SHOP_APPS = [
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
+    "imagekit",
     *SHOP_APPS,
 ]
 
@@ -96,6 +100,12 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take the write lock when a transaction starts, so read-check-write
+    # sequences (stock reservations) cannot interleave; wait for it, don't fail.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env("CACHE_URL", default=env("REDIS_URL", default="locmemcache://shop"))
@@ -126,6 +136,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "shop" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Product images are uploads. In production a web server or object storage
+# serves them; SERVE_MEDIA=1 lets the app do it (demo, single-box deployments).
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

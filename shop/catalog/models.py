@@ -1,4 +1,243 @@
+"""
+The catalog's data: a category tree, products, their sellable variants (one
+SKU each, with price and stock on hand), images, and stock reservations.
+
+Private to the catalog service: other apps see it only through ``public``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from imagekit.cachefiles.strategies import Optimistic
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFill, ResizeToFit
+
 from shop.core.models import BaseInboxMessage, BaseOutboxMessage
+
+PRICE_DIGITS = {"max_digits": 12, "decimal_places": 2}
+
+
+class Category(models.Model):
+    """A node of the category tree; siblings are ordered by ``position``."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT
+    )
+    position = models.PositiveIntegerField(default=0)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "categories"
+        ordering = ["position", "name"]
+        indexes = [models.Index(fields=["parent", "position"], name="catalog_category_siblings")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category", args=[self.slug])
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A category cannot be inside itself."})
+            ancestor = ancestor.parent
+
+
+class Product(models.Model):
+    """
+    What a customer browses. It is sold through its variants: a product with a
+    single variant (no options) is a simple product.
+    """
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    description = models.TextField(blank=True)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, related_name="products", on_delete=models.SET_NULL
+    )
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Inactive products are hidden and cannot be bought."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["category", "is_active"], name="catalog_product_listing"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:product", args=[self.slug])
+
+
+class Variant(models.Model):
+    """One sellable thing: a SKU with its option values, price and stock on hand."""
+
+    product = models.ForeignKey(Product, related_name="variants", on_delete=models.CASCADE)
+    sku = models.CharField("SKU", max_length=64, unique=True)
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Option values such as {"size": "M", "colour": "Blue"}; none for a simple one.',
+    )
+    price = models.DecimalField(**PRICE_DIGITS, validators=[MinValueValidator(0)])
+    compare_at_price = models.DecimalField(
+        **PRICE_DIGITS,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="The former or list price, shown struck through when higher than the price.",
+    )
+    stock_on_hand = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField("active", default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stock_on_hand__gte=0), name="catalog_variant_stock_not_negative"
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="catalog_variant_price_gte_0"),
+        ]
+        indexes = [models.Index(fields=["product", "price"], name="catalog_variant_by_price")]
+
+    def __str__(self):
+        return f"{self.sku} ({self.label})" if self.label else self.sku
+
+    @property
+    def label(self) -> str:
+        """The option values, e.g. "M / Blue"; empty for a simple product."""
+        return " / ".join(str(value) for value in self.options.values())
+
+    @property
+    def on_sale(self) -> bool:
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+
+class ProductImage(models.Model):
+    """
+    A product photo kept through Django's storage API. Thumbnails are made by
+    django-imagekit when the image is saved (the optimistic strategy), so a
+    page only builds their URLs and never touches the storage.
+    """
+
+    product = models.ForeignKey(Product, related_name="images", on_delete=models.CASCADE)
+    image = models.ImageField(upload_to="products/%Y/%m/")
+    alt_text = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    list_thumbnail = ImageSpecField(
+        source="image",
+        processors=[ResizeToFill(480, 360)],
+        format="JPEG",
+        options={"quality": 82},
+        cachefile_strategy=Optimistic,
+    )
+    detail_image = ImageSpecField(
+        source="image",
+        processors=[ResizeToFit(960, 960)],
+        format="JPEG",
+        options={"quality": 86},
+        cachefile_strategy=Optimistic,
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.alt_text or self.image.name
+
+
+class Reservation(models.Model):
+    """
+    Stock held for one checkout (``key``) until it is committed as a sale,
+    released, or expires. Only active, unexpired reservations reduce what is
+    available.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        COMMITTED = "committed"
+        RELEASED = "released"
+        EXPIRED = "expired"
+
+    key = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                name="catalog_reservation_active",
+                condition=Q(status="active"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class ReservationLine(models.Model):
+    reservation = models.ForeignKey(Reservation, related_name="lines", on_delete=models.CASCADE)
+    variant = models.ForeignKey(Variant, related_name="reservation_lines", on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reservation", "variant"], name="catalog_reservation_line_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.variant.sku}"
+
+
+class StockMovement(models.Model):
+    """
+    Every change to stock on hand, with why. ``key`` makes a repeated request
+    (a restock for the same refund, a sale for the same reservation) a no-op.
+    """
+
+    class Reason(models.TextChoices):
+        SALE = "sale"
+        RESTOCK = "restock"
+        ADJUSTMENT = "adjustment"
+        IMPORT = "import"
+
+    variant = models.ForeignKey(Variant, related_name="movements", on_delete=models.CASCADE)
+    delta = models.IntegerField()
+    reason = models.CharField(max_length=12, choices=Reason)
+    key = models.CharField(max_length=120, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "variant"], condition=~Q(key=""), name="catalog_movement_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.delta:+d} {self.variant.sku} ({self.reason})"
 
 
 class OutboxMessage(BaseOutboxMessage):

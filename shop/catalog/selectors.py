@@ -1,0 +1,229 @@
+"""
+Read logic of the catalog, shared by the storefront, the API and ``public``.
+
+Availability is computed, never stored: stock on hand minus the quantities of
+active reservations that have not expired. Expired ones stop counting at once,
+before the periodic clean-up marks them.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from .models import Category, Product, ProductImage, Reservation, ReservationLine, Variant
+
+ORDERINGS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "price": ("price_from", "name", "pk"),
+    "-price": ("-price_from", "name", "pk"),
+    "newest": ("-created_at", "-pk"),
+}
+DEFAULT_ORDERING = "name"
+
+
+def reserved_quantity(now=None) -> Coalesce:
+    """Per-variant expression: units held by active, unexpired reservations."""
+    held = (
+        ReservationLine.objects.filter(
+            variant=OuterRef("pk"),
+            reservation__status=Reservation.Status.ACTIVE,
+            reservation__expires_at__gt=now or timezone.now(),
+        )
+        .order_by()
+        .values("variant")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+
+
+def with_availability(variants: QuerySet, now=None) -> QuerySet:
+    """Annotate ``reserved`` and ``available`` (never below zero) on variants."""
+    return variants.annotate(reserved=reserved_quantity(now)).annotate(
+        available=Greatest(F("stock_on_hand") - F("reserved"), Value(0))
+    )
+
+
+def sellable_variants() -> QuerySet:
+    return Variant.objects.filter(is_active=True, product__is_active=True)
+
+
+def variants_by_sku(skus: Iterable[str]) -> QuerySet:
+    """Variants with these SKUs (active or not), availability annotated, in one query."""
+    return with_availability(
+        Variant.objects.filter(sku__in=list(skus)).select_related("product")
+    ).order_by("sku")
+
+
+# --- categories ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    id: int
+    name: str
+    slug: str
+    parent_id: int | None
+    children: tuple["CategoryNode", ...]
+
+    def descendant_ids(self) -> list[int]:
+        ids = [self.id]
+        for child in self.children:
+            ids.extend(child.descendant_ids())
+        return ids
+
+
+def category_tree() -> tuple[CategoryNode, ...]:
+    """All categories as a forest of nodes, siblings by position; one query."""
+    rows = list(Category.objects.values("id", "name", "slug", "parent_id"))
+    children: dict[int | None, list[dict]] = {}
+    for row in rows:
+        children.setdefault(row["parent_id"], []).append(row)
+
+    def build(row, seen=frozenset()):
+        if row["id"] in seen:  # a cycle saved around validation: cut it
+            return None
+        kids = (build(kid, seen | {row["id"]}) for kid in children.get(row["id"], []))
+        return CategoryNode(
+            id=row["id"],
+            name=row["name"],
+            slug=row["slug"],
+            parent_id=row["parent_id"],
+            children=tuple(kid for kid in kids if kid is not None),
+        )
+
+    return tuple(build(row) for row in children.get(None, []))
+
+
+def find_category(tree: Iterable[CategoryNode], slug: str) -> CategoryNode | None:
+    for node in tree:
+        if node.slug == slug:
+            return node
+        found = find_category(node.children, slug)
+        if found:
+            return found
+    return None
+
+
+def category_path(tree: Iterable[CategoryNode], slug: str) -> list[CategoryNode]:
+    """The nodes from a root down to the category ``slug`` (breadcrumbs)."""
+    for node in tree:
+        if node.slug == slug:
+            return [node]
+        below = category_path(node.children, slug)
+        if below:
+            return [node, *below]
+    return []
+
+
+# --- products -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    category_ids: tuple[int, ...] | None = None
+    q: str = ""
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool = False
+    ordering: str = DEFAULT_ORDERING
+
+
+def uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
+    """
+    Active products with ``price_from`` (cheapest active variant),
+    ``compare_at_from`` and ``in_stock`` annotated, filtered and ordered, with
+    the category and the first images prefetched: one query for the page
+    plus one for its images, whatever the page size.
+    """
+    now = timezone.now()
+    cheapest = sellable_variants().filter(product=OuterRef("pk")).order_by("price", "pk")
+    in_stock = with_availability(
+        Variant.objects.filter(product=OuterRef("pk"), is_active=True), now
+    ).filter(available__gt=0)
+    products = (
+        Product.objects.filter(is_active=True)
+        .filter(Exists(Variant.objects.filter(product=OuterRef("pk"), is_active=True)))
+        .select_related("category")
+        .annotate(
+            price_from=Subquery(cheapest.values("price")[:1]),
+            compare_at_from=Subquery(cheapest.values("compare_at_price")[:1]),
+            in_stock=Exists(in_stock),
+        )
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
+        )
+    )
+    if filters.category_ids is not None:
+        products = products.filter(category_id__in=filters.category_ids)
+    if filters.min_price is not None:
+        products = products.filter(price_from__gte=filters.min_price)
+    if filters.max_price is not None:
+        products = products.filter(price_from__lte=filters.max_price)
+    if filters.in_stock:
+        products = products.filter(in_stock=True)
+    ordering = ORDERINGS.get(filters.ordering, ORDERINGS[DEFAULT_ORDERING])
+    if filters.q.strip():
+        return search(products, filters.q.strip(), ordering if filters.ordering else None)
+    return products.order_by(*ordering)
+
+
+def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
+    """
+    Full-text search with ranking on PostgreSQL (name weighs more than the
+    description; an exact SKU matches too); a case-insensitive substring match
+    elsewhere. Ordered by relevance unless ``ordering`` is given.
+    """
+    sku_match = Q(Exists(Variant.objects.filter(product=OuterRef("pk"), sku__iexact=q)))
+    if uses_postgres():
+        config = settings.SEARCH_CONFIG
+        vector = SearchVector("name", weight="A", config=config) + SearchVector(
+            "description", weight="B", config=config
+        )
+        query = SearchQuery(q, search_type="websearch", config=config)
+        products = products.annotate(rank=SearchRank(vector, query)).filter(
+            Q(rank__gt=0) | sku_match
+        )
+        return products.order_by(*(ordering or ("-rank", "name", "pk")))
+    words = q.split()
+    matches = Q()
+    for word in words:
+        matches &= Q(name__icontains=word) | Q(description__icontains=word)
+    return products.filter(matches | sku_match).order_by(*(ordering or ("name", "pk")))
+
+
+def product_detail(slug: str) -> Product | None:
+    """An active product with its active variants (availability annotated) and images."""
+    variants = with_availability(Variant.objects.filter(is_active=True)).order_by("position", "pk")
+    return (
+        Product.objects.filter(is_active=True, slug=slug)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("variants", queryset=variants),
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")),
+        )
+        .first()
+    )
