@@ -1,0 +1,89 @@
+"""
+The product list's query parameters, shared by the storefront and the API:
+``category``, ``q``, ``min_price``, ``max_price``, ``in_stock``, ``ordering``.
+
+A django-filter ``FilterSet``, so the storefront renders and validates it as a
+form and DRF (with drf-spectacular) documents it as query parameters; the
+filtering itself is ``selectors.product_listing``.
+"""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import selectors
+from .models import Product
+
+ORDERING_CHOICES = [
+    ("name", "Name, A to Z"),
+    ("-name", "Name, Z to A"),
+    ("price", "Price, low to high"),
+    ("-price", "Price, high to low"),
+    ("newest", "Newest first"),
+]
+
+
+class ProductFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_price"), cleaned.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise ValidationError(
+                {"max_price": "The highest price must not be below the lowest."},
+                code="invalid_price_range",
+            )
+        return cleaned
+
+
+class ProductFilterSet(django_filters.FilterSet):
+    category = django_filters.CharFilter(
+        label="Category", help_text="Category slug; products of its subcategories are included."
+    )
+    q = django_filters.CharFilter(label="Search", help_text="Words to search for, or a SKU.")
+    min_price = django_filters.NumberFilter(
+        label="Min price", min_value=Decimal(0), help_text="Lowest price (inclusive)."
+    )
+    max_price = django_filters.NumberFilter(
+        label="Max price", min_value=Decimal(0), help_text="Highest price (inclusive)."
+    )
+    in_stock = django_filters.BooleanFilter(
+        label="In stock only",
+        widget=forms.CheckboxInput,
+        help_text="Only products with at least one variant available now.",
+    )
+    ordering = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=ORDERING_CHOICES,
+        empty_label=None,
+        help_text="Sort order; search results default to relevance.",
+    )
+
+    class Meta:
+        form = ProductFilterForm
+        fields = ["category", "q", "min_price", "max_price", "in_stock", "ordering"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, tree=None):
+        if queryset is None:
+            queryset = Product.objects.none()
+        super().__init__(data, queryset=queryset, request=request, prefix=prefix)
+        self._tree = tree
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        category_ids = None
+        if data.get("category"):
+            tree = self._tree if self._tree is not None else selectors.category_tree()
+            node = selectors.find_category(tree, data["category"])
+            category_ids = tuple(node.descendant_ids()) if node else ()
+        return selectors.product_listing(
+            selectors.ProductFilters(
+                category_ids=category_ids,
+                q=data.get("q") or "",
+                min_price=data.get("min_price"),
+                max_price=data.get("max_price"),
+                in_stock=bool(data.get("in_stock")),
+                ordering=data.get("ordering") or "",
+            )
+        )
