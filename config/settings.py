@@ -32,6 +32,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SHOP_NAME = env("SHOP_NAME", default="Shop")
 SHOP_CURRENCY = env("SHOP_CURRENCY", default="EUR")
+# "Only 3 left" at or below this many units; the admin's low-stock filter too.
+CATALOG_LOW_STOCK_THRESHOLD = env.int("CATALOG_LOW_STOCK_THRESHOLD", default=5)
+# Seconds a cached catalog page fragment lives (any catalog change invalidates it sooner).
+CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=300)
 # PostgreSQL text search configuration for product search (stemming, stop words).
 SEARCH_CONFIG = env("SEARCH_CONFIG", default="english")
 
@@ -132,7 +136,7 @@ USE_TZ = True
 # --- Static files (served by the app through whitenoise, no CDN) ------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "shop" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -193,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("OUTBOX_RELAY_INTERVAL", default=15.0),
     },
     "prune-messages": {"task": "core.prune_messages", "schedule": 24 * 60 * 60},
+    "release-expired-reservations": {
+        "task": "catalog.release_expired_reservations",
+        "schedule": 60.0,
+    },
 }
 # An outbox row not handed to the broker this many seconds after commit is
 # re-sent by the periodic relay (the on-commit relay failed or never ran).

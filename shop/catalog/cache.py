@@ -9,10 +9,16 @@ rather than per-product keys, because a product change can move it in or out
 of every list it appears in; for a small shop's rate of change that is cheap.
 """
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from . import selectors
+
 VERSION_KEY = "catalog:version"
+MISSING = object()
 
 
 def catalog_version() -> int:
@@ -33,3 +39,22 @@ def _bump() -> None:
 def catalog_changed() -> None:
     """Invalidate cached catalog pages once the current transaction commits."""
     transaction.on_commit(_bump)
+
+
+def cached(name: str, compute: Callable):
+    """
+    ``compute()``, kept under ``name`` for the current catalog version. A
+    ``None`` (not found) is not kept, so made-up URLs cannot fill the cache.
+    """
+    key = f"catalog:v{catalog_version()}:{name}"
+    value = cache.get(key, MISSING)
+    if value is MISSING:
+        value = compute()
+        if value is not None:
+            cache.set(key, value, settings.CATALOG_CACHE_TIMEOUT)
+    return value
+
+
+def cached_category_tree():
+    """The category tree (``selectors.category_tree``) for the current catalog version."""
+    return cached("tree", selectors.category_tree)

@@ -16,6 +16,10 @@ from django.core.exceptions import ValidationError
 from . import selectors
 from .models import Product
 
+# As the price columns hold them: anything else could not match and would
+# overflow PostgreSQL's numeric on the way in.
+PRICE_BOUNDS = {"min_value": Decimal(0), "max_digits": 12, "decimal_places": 2}
+
 ORDERING_CHOICES = [
     ("name", "Name, A to Z"),
     ("-name", "Name, Z to A"),
@@ -23,6 +27,21 @@ ORDERING_CHOICES = [
     ("-price", "Price, high to low"),
     ("newest", "Newest first"),
 ]
+
+
+class TruthyCheckboxInput(forms.CheckboxInput):
+    """
+    A checkbox for forms, and for query strings a yes/no that means yes only
+    for 1, true, on or yes (``in_stock=0`` or ``=no`` must not mean "in stock").
+    """
+
+    TRUTHY = {"1", "true", "on", "yes"}
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, bool):
+            return value
+        return value is not None and str(value).strip().lower() in self.TRUTHY
 
 
 class ProductFilterForm(forms.Form):
@@ -43,14 +62,14 @@ class ProductFilterSet(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(label="Search", help_text="Words to search for, or a SKU.")
     min_price = django_filters.NumberFilter(
-        label="Min price", min_value=Decimal(0), help_text="Lowest price (inclusive)."
+        label="Min price", help_text="Lowest price (inclusive).", **PRICE_BOUNDS
     )
     max_price = django_filters.NumberFilter(
-        label="Max price", min_value=Decimal(0), help_text="Highest price (inclusive)."
+        label="Max price", help_text="Highest price (inclusive).", **PRICE_BOUNDS
     )
     in_stock = django_filters.BooleanFilter(
         label="In stock only",
-        widget=forms.CheckboxInput,
+        widget=TruthyCheckboxInput,
         help_text="Only products with at least one variant available now.",
     )
     ordering = django_filters.ChoiceFilter(

@@ -20,6 +20,31 @@ from shop.core.models import BaseInboxMessage, BaseOutboxMessage
 PRICE_DIGITS = {"max_digits": 12, "decimal_places": 2}
 
 
+class TracksLoadedValues:
+    """
+    Remembers the ``tracked_fields`` values an instance was loaded with, so a
+    ``post_save`` receiver can tell what a save changed (see ``signals``).
+    """
+
+    tracked_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.remember_loaded_values()
+        return instance
+
+    def remember_loaded_values(self) -> None:
+        self._loaded_values = {
+            name: self.__dict__[name] for name in self.tracked_fields if name in self.__dict__
+        }
+
+    @property
+    def loaded_values(self) -> dict:
+        """The tracked values as last loaded or saved; empty for a new instance."""
+        return getattr(self, "_loaded_values", {})
+
+
 class Category(models.Model):
     """A node of the category tree; siblings are ordered by ``position``."""
 
@@ -50,11 +75,13 @@ class Category(models.Model):
             ancestor = ancestor.parent
 
 
-class Product(models.Model):
+class Product(TracksLoadedValues, models.Model):
     """
     What a customer browses. It is sold through its variants: a product with a
     single variant (no options) is a simple product.
     """
+
+    tracked_fields = ("is_active",)
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -81,8 +108,10 @@ class Product(models.Model):
         return reverse("catalog:product", args=[self.slug])
 
 
-class Variant(models.Model):
+class Variant(TracksLoadedValues, models.Model):
     """One sellable thing: a SKU with its option values, price and stock on hand."""
+
+    tracked_fields = ("price", "compare_at_price", "is_active")
 
     product = models.ForeignKey(Product, related_name="variants", on_delete=models.CASCADE)
     sku = models.CharField("SKU", max_length=64, unique=True)

@@ -40,6 +40,11 @@ ORDERINGS = {
 DEFAULT_ORDERING = "name"
 
 
+def low_stock_threshold() -> int:
+    """At or below this many available units a variant is "low stock" (only N left)."""
+    return settings.CATALOG_LOW_STOCK_THRESHOLD
+
+
 def reserved_quantity(now=None) -> Coalesce:
     """Per-variant expression: units held by active, unexpired reservations."""
     held = (
@@ -154,13 +159,14 @@ def uses_postgres() -> bool:
 
 def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
     """
-    Active products with ``price_from`` (cheapest active variant),
-    ``compare_at_from`` and ``in_stock`` annotated, filtered and ordered, with
-    the category and the first images prefetched: one query for the page
-    plus one for its images, whatever the page size.
+    Active products with ``price_from`` and ``price_to`` (cheapest and
+    dearest active variant), ``compare_at_from`` and ``in_stock`` annotated,
+    filtered and ordered, with the category and the first images prefetched:
+    one query for the page plus one for its images, whatever the page size.
     """
     now = timezone.now()
     cheapest = sellable_variants().filter(product=OuterRef("pk")).order_by("price", "pk")
+    dearest = sellable_variants().filter(product=OuterRef("pk")).order_by("-price", "pk")
     in_stock = with_availability(
         Variant.objects.filter(product=OuterRef("pk"), is_active=True), now
     ).filter(available__gt=0)
@@ -170,6 +176,7 @@ def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
         .select_related("category")
         .annotate(
             price_from=Subquery(cheapest.values("price")[:1]),
+            price_to=Subquery(dearest.values("price")[:1]),
             compare_at_from=Subquery(cheapest.values("compare_at_price")[:1]),
             in_stock=Exists(in_stock),
         )
@@ -204,8 +211,9 @@ def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
             "description", weight="B", config=config
         )
         query = SearchQuery(q, search_type="websearch", config=config)
-        products = products.annotate(rank=SearchRank(vector, query)).filter(
-            Q(rank__gt=0) | sku_match
+        # Filter on the match itself: ts_rank is above zero for some non-matches.
+        products = products.annotate(document=vector, rank=SearchRank(vector, query)).filter(
+            Q(document=query) | sku_match
         )
         return products.order_by(*(ordering or ("-rank", "name", "pk")))
     words = q.split()

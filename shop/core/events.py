@@ -27,7 +27,17 @@ import uuid
 from decimal import Decimal
 from typing import Any, ClassVar
 
-PLAIN_SCALARS = (str, int, float, bool, Decimal, datetime.datetime, datetime.date, uuid.UUID)
+PLAIN_SCALARS = (
+    str,
+    int,
+    float,
+    bool,
+    Decimal,
+    datetime.datetime,
+    datetime.date,
+    datetime.timedelta,
+    uuid.UUID,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +92,8 @@ def to_payload(value) -> Any:
         return str(value)
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
     return value
 
 
@@ -122,6 +134,8 @@ def _decode(tp, value):
         return datetime.datetime.fromisoformat(value)
     if tp is datetime.date:
         return datetime.date.fromisoformat(value)
+    if tp is datetime.timedelta:
+        return datetime.timedelta(seconds=value)
     if tp in (Decimal, uuid.UUID):
         return tp(value)
     return value

@@ -58,6 +58,7 @@ class Shipment:
     box: tuple[str, Decimal]
     notes: Sequence[datetime.date] = ()
     weights: Mapping[str, Decimal] | None = None
+    transit: datetime.timedelta = datetime.timedelta(0)
 
 
 def test_nested_mappings_and_fixed_tuples_come_back_with_their_item_types():
@@ -66,6 +67,7 @@ def test_nested_mappings_and_fixed_tuples_come_back_with_their_item_types():
         box=("large", Decimal("1.25")),
         notes=(datetime.date(2026, 11, 25),),
         weights={"A": Decimal("0.40")},
+        transit=datetime.timedelta(days=2, minutes=30),
     )
 
     payload = json.loads(json.dumps(to_payload(shipment)))

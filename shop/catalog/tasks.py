@@ -1,0 +1,11 @@
+"""The catalog's Celery tasks: periodic clean-ups (scheduled in CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="catalog.release_expired_reservations")
+def release_expired_reservations() -> int:
+    """Periodic: close reservations past their expiry; returns how many."""
+    return services.release_expired_reservations()
