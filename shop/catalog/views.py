@@ -1,5 +1,315 @@
+"""
+The storefront's catalog pages: home, category, product, search and all products.
+
+Caching: every key carries ``catalog_version()``, which any change to a category,
+product, variant, image, price or stock bumps (``cache.py``), so a change shows
+on the very next request and nothing is ever deleted. Cached is what costs
+queries and is the same for every visitor:
+
+- the category tree (header navigation, breadcrumbs, subcategory links);
+- a listing's rendered grid with its count and pagination, per page and per
+  normalized filter values: a warm listing runs no query;
+- a product page's data (variants with availability, image URLs) as plain
+  data; the page itself is rendered on each request because its purchase block
+  (the cart's form with its CSRF token) is per visitor.
+
+The header (login state, staff link, later the cart) is never cached. Cached
+fragments are rendered without the request, so nothing per-user can leak into
+them. Entries also expire after ``CATALOG_CACHE_TIMEOUT`` seconds (default
+300), which bounds how long a change that writes nothing, such as a
+reservation expiring, goes unseen.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from . import selectors
+from .cache import cached, cached_category_tree
+from .filters import ProductFilterSet
+
+PAGE_SIZE = 24
+HOME_PRODUCTS = 8
+FILTER_FIELDS = ("q", "category", "min_price", "max_price", "in_stock", "ordering")
+
+
+# --- product cards ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    name: str
+    url: str
+    price: Decimal
+    price_varies: bool
+    compare_at_price: Decimal | None
+    in_stock: bool
+    image_url: str = ""
+    image_alt: str = ""
+
+    @property
+    def on_sale(self) -> bool:
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+
+def product_card(product) -> ProductCard:
+    images = list(product.images.all())
+    image = images[0] if images else None
+    return ProductCard(
+        name=product.name,
+        url=product.get_absolute_url(),
+        price=product.price_from,
+        price_varies=product.price_to is not None and product.price_to != product.price_from,
+        compare_at_price=product.compare_at_from,
+        in_stock=product.in_stock,
+        image_url=image.list_thumbnail.url if image else "",
+        image_alt=(image.alt_text or product.name) if image else "",
+    )
+
+
+# --- listings -------------------------------------------------------------------
+
+
+@dataclass
+class Listing:
+    """A filtered, paginated product list: the form and the grid's HTML (or none if invalid)."""
+
+    filterset: ProductFilterSet
+    grid: str = ""
+
+    @property
+    def status(self) -> int:
+        return 200 if self.filterset.is_valid() else 400
+
+
+def page_number(request) -> int:
+    raw = request.GET.get("page", "1")
+    try:
+        number = int(raw)
+    except ValueError:
+        raise Http404("No such page.") from None
+    if number < 1:
+        raise Http404("No such page.")
+    return number
+
+
+def canonical_params(filterset: ProductFilterSet, fixed: dict) -> QueryDict:
+    """The submitted filters that filter something, as they were typed: the links' query."""
+    params = QueryDict(mutable=True)
+    cleaned = filterset.form.cleaned_data
+    for name in FILTER_FIELDS:
+        if name in fixed or cleaned.get(name) in (None, "", False):
+            continue
+        params[name] = "on" if cleaned[name] is True else filterset.data.get(name, "").strip()
+    return params
+
+
+def product_listing(request, *, scope: str, fixed: dict | None = None, tree=None) -> Listing:
+    """
+    Filter with ``ProductFilterSet`` (``fixed`` values, such as the category of
+    a category page, override the query string) and render one page of cards.
+    A bad filter value gives the form with its errors and no grid (status 400);
+    a page number that is not a page is a 404.
+    """
+    fixed = fixed or {}
+    data = request.GET.copy()
+    for name, value in fixed.items():
+        data[name] = value
+    filterset = ProductFilterSet(data, tree=tree if tree is not None else cached_category_tree())
+    if scope == "search":
+        ordering = filterset.form.fields["ordering"]
+        ordering.choices = [("", "Best match"), *ordering.choices]
+    if not filterset.is_valid():
+        return Listing(filterset)
+    number = page_number(request)
+    params = canonical_params(filterset, fixed)
+    digest = hashlib.sha256(params.urlencode().encode()).hexdigest()[:32]
+
+    def render_grid() -> str:
+        paginator = Paginator(filterset.qs, PAGE_SIZE)
+        try:
+            page = paginator.page(number)
+        except InvalidPage:
+            raise Http404("No such page.") from None
+        return render_to_string(
+            "catalog/_product_grid.html",
+            {
+                "page": page,
+                "cards": [product_card(product) for product in page],
+                "page_range": paginator.get_elided_page_range(number, on_each_side=2, on_ends=1),
+                "params": params,
+                "ellipsis": Paginator.ELLIPSIS,
+            },
+        )
+
+    grid = cached(f"listing:{scope}:{digest}:{number}", render_grid)
+    return Listing(filterset, mark_safe(grid))
+
+
+# --- product page -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VariantChoice:
+    sku: str
+    label: str
+    price: Decimal
+    compare_at_price: Decimal | None
+    available: int
+
+    @property
+    def on_sale(self) -> bool:
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+    @property
+    def name(self) -> str:
+        """What the picker calls it: the option values, or the SKU when it has none."""
+        return self.label or self.sku
+
+
+@dataclass(frozen=True)
+class ProductImageView:
+    url: str
+    thumbnail_url: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """What the product page shows, as plain data that can sit in the cache."""
+
+    name: str
+    slug: str
+    description: str
+    category_slug: str | None
+    variants: tuple[VariantChoice, ...]
+    images: tuple[ProductImageView, ...]
+
+    @property
+    def is_simple(self) -> bool:
+        """One variant without options: nothing to pick."""
+        return len(self.variants) == 1 and not self.variants[0].label
+
+    def variant(self, sku: str) -> VariantChoice | None:
+        return next((variant for variant in self.variants if variant.sku == sku), None)
+
+    def default_variant(self) -> VariantChoice:
+        """The first variant in stock, or the first one when none is."""
+        return next((v for v in self.variants if v.available > 0), self.variants[0])
+
+
+def product_page(slug: str) -> ProductPage | None:
+    product = selectors.product_detail(slug)
+    if product is None or not product.variants.all():
+        return None
+    return ProductPage(
+        name=product.name,
+        slug=product.slug,
+        description=product.description,
+        category_slug=product.category.slug if product.category else None,
+        variants=tuple(
+            VariantChoice(
+                sku=variant.sku,
+                label=variant.label,
+                price=variant.price,
+                compare_at_price=variant.compare_at_price,
+                available=variant.available,
+            )
+            for variant in product.variants.all()
+        ),
+        images=tuple(
+            ProductImageView(
+                url=image.detail_image.url,
+                thumbnail_url=image.list_thumbnail.url,
+                alt=image.alt_text or product.name,
+            )
+            for image in product.images.all()
+        ),
+    )
+
+
+# --- pages ------------------------------------------------------------------------
 
 
 def home(request):
-    return render(request, "catalog/home.html")
+    """Top-level categories and the newest products in stock."""
+
+    def render_products() -> str:
+        products = selectors.product_listing(
+            selectors.ProductFilters(in_stock=True, ordering="newest")
+        )
+        cards = [product_card(product) for product in products[:HOME_PRODUCTS]]
+        return render_to_string("catalog/_product_cards.html", {"cards": cards})
+
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "categories": cached_category_tree(),
+            "products": mark_safe(cached("home", render_products)),
+        },
+    )
+
+
+def category(request, slug: str):
+    """A category's products, those of its subcategories included, with filters."""
+    tree = cached_category_tree()
+    path = selectors.category_path(tree, slug)
+    if not path:
+        raise Http404("No such category.")
+    listing = product_listing(
+        request, scope=f"category:{slug}", fixed={"category": slug}, tree=tree
+    )
+    context = {
+        "category": path[-1],
+        "breadcrumbs": path[:-1],
+        "nav_root_slug": path[0].slug,
+        "listing": listing,
+    }
+    return render(request, "catalog/category.html", context, status=listing.status)
+
+
+def product_list(request):
+    """Every product, with filters."""
+    listing = product_listing(request, scope="all")
+    return render(request, "catalog/products.html", {"listing": listing}, status=listing.status)
+
+
+def search(request):
+    """Search results by relevance; an empty query asks for one."""
+    query = request.GET.get("q", "").strip()
+    context = {"search_query": query}
+    if not query:
+        return render(request, "catalog/search.html", context)
+    listing = product_listing(request, scope="search")
+    context["listing"] = listing
+    return render(request, "catalog/search.html", context, status=listing.status)
+
+
+def product(request, slug: str):
+    """
+    A product with its images, price and availability. A product with options
+    has a variant picker: a plain GET form, so ``?variant=<sku>`` shows that
+    variant; an unknown SKU shows the default one with a note.
+    """
+    page = cached(f"product:{slug}", lambda: product_page(slug))
+    if page is None:
+        raise Http404("No such product.")
+    requested = request.GET.get("variant", "")
+    selected = page.variant(requested) if requested else None
+    tree = cached_category_tree()
+    path = selectors.category_path(tree, page.category_slug) if page.category_slug else []
+    context = {
+        "product": page,
+        "selected": selected or page.default_variant(),
+        "unknown_variant": bool(requested) and selected is None,
+        "breadcrumbs": path,
+        "nav_root_slug": path[0].slug if path else None,
+    }
+    return render(request, "catalog/product.html", context)

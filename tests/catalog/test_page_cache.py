@@ -1,0 +1,147 @@
+"""
+Cached storefront pages: a repeat visit is served from the cache, and any change
+to a product, price or stock shows on the very next request.
+
+Changes run inside ``django_capture_on_commit_callbacks(execute=True)``: the
+cache is invalidated when the change commits, as it would outside a test.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+
+from shop.accounts.models import User
+from shop.catalog import public
+from tests.catalog.factories import make_category, make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed(): ...`` runs the block as a committed transaction."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_second_request_for_the_same_listing_is_served_from_the_cache(
+    client, django_assert_num_queries
+):
+    category = make_category("Mugs")
+    for number in range(3):
+        make_product(f"Mug {number}", category=category)
+
+    with django_assert_num_queries(4):  # tree, count, page, images
+        first = client.get("/c/mugs/?in_stock=on&ordering=price")
+    with django_assert_num_queries(0):
+        second = client.get("/c/mugs/?in_stock=on&ordering=price")
+
+    assert second.content == first.content
+
+
+@pytest.mark.parametrize("url", ["/", "/search/?q=mug", "/products/", "/p/the-mug/"])
+def test_other_pages_are_served_from_the_cache_too(client, django_assert_num_queries, url):
+    make_product("Mug", slug="the-mug", category=make_category("Mugs"))
+    client.get(url)
+
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+
+
+def test_unknown_query_parameters_share_the_cached_listing_and_stay_out_of_links(
+    client, django_assert_num_queries
+):
+    category = make_category("Mugs")
+    for number in range(30):
+        make_product(f"Mug {number}", category=category)
+    client.get("/c/mugs/?in_stock=on")
+
+    with django_assert_num_queries(0):
+        tracked = client.get("/c/mugs/?in_stock=on&utm_source=newsletter")
+
+    assert 'href="?in_stock=on&amp;page=2"' in tracked.content.decode()
+    assert "utm_source" not in tracked.content.decode().split("</header>")[1]
+
+
+def test_price_change_is_visible_on_the_next_request(client, committed):
+    product = make_product("Mug", price="10.00", category=make_category("Mugs"))
+    assert "€10.00" in text(client.get("/c/mugs/"))
+    assert "€10.00" in text(client.get(f"/p/{product.slug}/"))
+
+    variant = product.variants.get()
+    variant.price = "12.50"
+    with committed():
+        variant.save()
+
+    assert "€12.50" in text(client.get("/c/mugs/"))
+    assert "€12.50" in text(client.get(f"/p/{product.slug}/"))
+    assert "€10.00" not in text(client.get(f"/p/{product.slug}/"))
+
+
+def test_stock_change_is_visible_on_the_next_request(client, committed):
+    product = make_product("Mug", stock=20, category=make_category("Mugs"))
+    assert "In stock" in text(client.get(f"/p/{product.slug}/"))
+    assert "Out of stock" not in text(client.get("/c/mugs/"))
+
+    variant = product.variants.get()
+    variant.stock_on_hand = 3
+    with committed():
+        variant.save()
+    assert "Only 3 left" in text(client.get(f"/p/{product.slug}/"))
+
+    with committed():
+        public.reserve_stock("checkout-1", [(variant.sku, 3)], timedelta(minutes=15))
+    assert "Out of stock" in text(client.get(f"/p/{product.slug}/"))
+    assert "Out of stock" in text(client.get("/c/mugs/"))
+    assert "Mug" not in text(client.get("/c/mugs/?in_stock=on")).split("Filter and sort")[1]
+
+
+def test_deactivated_product_disappears_from_its_category_page_on_the_next_request(
+    client, committed
+):
+    category = make_category("Mugs")
+    product = make_product("Retiring mug", category=category)
+    make_product("Staying mug", category=category)
+    assert "Retiring mug" in text(client.get("/c/mugs/"))
+    assert client.get(f"/p/{product.slug}/").status_code == 200
+
+    product.is_active = False
+    with committed():
+        product.save()
+
+    assert "Retiring mug" not in text(client.get("/c/mugs/"))
+    assert "Staying mug" in text(client.get("/c/mugs/"))
+    assert client.get(f"/p/{product.slug}/").status_code == 404
+
+
+def test_new_category_shows_in_the_navigation_on_the_next_request(client, committed):
+    make_category("Mugs")
+    assert "Teapots" not in text(client.get("/"))
+
+    with committed():
+        make_category("Teapots")
+
+    assert 'href="/c/teapots/"' in client.get("/").content.decode()
+
+
+def test_the_header_is_never_cached_across_visitors(client):
+    make_product("Mug", category=make_category("Mugs"))
+    staff = User.objects.create_user(email="staff@example.com", password="x", is_staff=True)
+
+    assert "Admin" not in text(client.get("/c/mugs/"))
+    client.force_login(staff)
+    assert "Admin" in text(client.get("/c/mugs/"))
+    client.logout()
+    assert "Admin" not in text(client.get("/c/mugs/"))
