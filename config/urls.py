@@ -8,10 +8,14 @@ from shop.core import health
 from shop.core.api.views import api_root
 
 # (name, URL name) of each app's API, listed at /api/v1/ as the apps land.
-API_RESOURCES = ()
+API_RESOURCES = (
+    ("catalog/categories", "catalog-api:categories"),
+    ("catalog/products", "catalog-api:product-list"),
+)
 
 api_v1 = [
     path("", api_root, {"resources": API_RESOURCES}, name="api-root"),
+    path("catalog/", include("shop.catalog.api.urls")),
 ]
 
 urlpatterns = [

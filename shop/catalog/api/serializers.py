@@ -1,0 +1,209 @@
+"""
+What the catalog API shows and accepts. Reads serialize what the selectors
+return (annotated products, variants with ``available``); writes only validate
+the shape of a request, the rules live in ``services``.
+"""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from ..models import PRICE_DIGITS, StockMovement
+from ..selectors import low_stock_threshold
+
+MAX_BULK_ITEMS = 1000
+
+
+def money(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(**PRICE_DIGITS, **kwargs)
+
+
+def note_field() -> serializers.CharField:
+    return serializers.CharField(
+        max_length=StockMovement._meta.get_field("note").max_length,
+        required=False,
+        default="",
+        help_text="Why, kept in the stock ledger.",
+    )
+
+
+def absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if request else url
+
+
+class CategoryRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class CategoryNodeSerializer(serializers.Serializer):
+    """A node of ``selectors.category_tree()`` with its subcategories, nested."""
+
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    products = serializers.SerializerMethodField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["children"] = CategoryNodeSerializer(many=True, read_only=True)
+        return fields
+
+    @extend_schema_field(
+        serializers.URLField(help_text="Its products, those of its subcategories included.")
+    )
+    def get_products(self, node):
+        url = reverse("catalog-api:product-list", request=self.context.get("request"))
+        return f"{url}?{urlencode({'category': node.slug})}"
+
+
+class ProductBaseSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    category = CategoryRefSerializer(allow_null=True)
+    currency = serializers.SerializerMethodField(help_text="ISO 4217 code of every amount.")
+    url = serializers.HyperlinkedIdentityField(
+        view_name="catalog-api:product-detail", lookup_field="slug"
+    )
+
+    def get_currency(self, obj) -> str:
+        return settings.SHOP_CURRENCY
+
+
+class ProductListItemSerializer(ProductBaseSerializer):
+    """A product of ``selectors.product_listing()``, with its annotations."""
+
+    price_from = money(help_text="The lowest price of its variants.")
+    compare_at_from = money(
+        allow_null=True, help_text="The compare-at price of the cheapest variant, if any."
+    )
+    in_stock = serializers.BooleanField(help_text="At least one variant is available now.")
+    thumbnail = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="480x360 JPEG."))
+    def get_thumbnail(self, product):
+        images = product.images.all()
+        if not images:
+            return None
+        return absolute(self.context.get("request"), images[0].list_thumbnail.url)
+
+
+class ImageSerializer(serializers.Serializer):
+    image = serializers.SerializerMethodField()
+    thumbnail = serializers.SerializerMethodField()
+    alt_text = serializers.CharField()
+
+    @extend_schema_field(serializers.URLField(help_text="Fits in 960x960, JPEG."))
+    def get_image(self, image):
+        return absolute(self.context.get("request"), image.detail_image.url)
+
+    @extend_schema_field(serializers.URLField(help_text="480x360 JPEG."))
+    def get_thumbnail(self, image):
+        return absolute(self.context.get("request"), image.list_thumbnail.url)
+
+
+class VariantSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    options = serializers.DictField(
+        child=serializers.CharField(), help_text='Option values, e.g. {"size": "M"}; {} if none.'
+    )
+    label = serializers.CharField(help_text='The option values as text, e.g. "M / Blue".')
+    price = money()
+    compare_at_price = money(allow_null=True, help_text="The former price, if any.")
+    on_sale = serializers.BooleanField(help_text="The compare-at price is above the price.")
+    available = serializers.IntegerField(help_text="Units that can be bought now.")
+    low_stock = serializers.SerializerMethodField(
+        help_text='Available, but few units left (the storefront\'s "only 3 left").'
+    )
+
+    def get_low_stock(self, variant) -> bool:
+        return 0 < variant.available <= low_stock_threshold()
+
+
+class ProductDetailSerializer(ProductBaseSerializer):
+    """A product of ``selectors.product_detail()``: its variants carry ``available``."""
+
+    description = serializers.CharField()
+    price_from = serializers.SerializerMethodField()
+    in_stock = serializers.SerializerMethodField(help_text="At least one variant is available.")
+    images = ImageSerializer(many=True, source="images.all")
+    variants = VariantSerializer(many=True, source="variants.all")
+
+    @extend_schema_field(
+        money(allow_null=True, help_text="The lowest price of its variants; null if none.")
+    )
+    def get_price_from(self, product):
+        prices = [variant.price for variant in product.variants.all()]
+        return money().to_representation(min(prices)) if prices else None
+
+    def get_in_stock(self, product) -> bool:
+        return any(variant.available > 0 for variant in product.variants.all())
+
+
+# --- staff ----------------------------------------------------------------------
+
+
+class StaffVariantSerializer(serializers.Serializer):
+    """A variant as stock and pricing systems see it."""
+
+    sku = serializers.CharField()
+    product = serializers.SlugField(source="product.slug", help_text="The product's slug.")
+    label = serializers.CharField()
+    is_active = serializers.BooleanField()
+    price = money()
+    compare_at_price = money(allow_null=True)
+    stock_on_hand = serializers.IntegerField(help_text="Units in the warehouse.")
+    reserved = serializers.IntegerField(help_text="Units held by checkouts in progress.")
+    available = serializers.IntegerField(help_text="On hand minus reserved, never below 0.")
+    currency = serializers.SerializerMethodField(help_text="ISO 4217 code of the prices.")
+
+    def get_currency(self, obj) -> str:
+        return settings.SHOP_CURRENCY
+
+
+class VariantUpdateSerializer(serializers.Serializer):
+    price = money(min_value=Decimal(0), required=False)
+    compare_at_price = money(
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        help_text="The former or list price; null removes it.",
+    )
+    stock_on_hand = serializers.IntegerField(
+        min_value=0, required=False, help_text="A stock count: the new units on hand."
+    )
+    note = note_field()
+
+
+class StockAdjustmentSerializer(serializers.Serializer):
+    delta = serializers.IntegerField(
+        help_text="Units to add (a receipt) or, when negative, remove (damage, loss)."
+    )
+    note = note_field()
+
+
+class StockLevelSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    on_hand = serializers.IntegerField(min_value=0, help_text="The new units on hand.")
+
+
+class BulkStockSerializer(serializers.Serializer):
+    items = StockLevelSerializer(many=True, allow_empty=False, max_length=MAX_BULK_ITEMS)
+    note = note_field()
+
+    def validate_items(self, items):
+        seen = set()
+        for item in items:
+            if item["sku"] in seen:
+                raise serializers.ValidationError(
+                    f"{item['sku']} is listed more than once.", code="duplicate_sku"
+                )
+            seen.add(item["sku"])
+        return items
+
+
+class BulkStockResultSerializer(serializers.Serializer):
+    items = StaffVariantSerializer(many=True)
