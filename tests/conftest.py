@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from celery import current_app
 from django.conf import settings
+from django.core.cache import cache
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_QUEUES = "celery,core,catalog,accounts,cart,payments,orders"
@@ -96,6 +97,18 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """
+    Every test starts with an empty cache: outside a real commit the catalog
+    version is never bumped, so a page cached by one test would be served to
+    the next.
+    """
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from shop.core.pagecache import versioned_page_cache
+
 from . import selectors
 
 VERSION_KEY = "catalog:version"
@@ -58,3 +60,13 @@ def cached(name: str, compute: Callable):
 def cached_category_tree():
     """The category tree (``selectors.category_tree``) for the current catalog version."""
     return cached("tree", selectors.category_tree)
+
+
+def page_cache(view):
+    """Share whole catalog responses among stateless visitors (see ``shop.core.pagecache``)."""
+    return versioned_page_cache(
+        "catalog",
+        VERSION_KEY,
+        current_version=catalog_version,
+        timeout=lambda: settings.CATALOG_CACHE_TIMEOUT,
+    )(view)

@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Exists,
+    ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -167,9 +171,14 @@ def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
     now = timezone.now()
     cheapest = sellable_variants().filter(product=OuterRef("pk")).order_by("price", "pk")
     dearest = sellable_variants().filter(product=OuterRef("pk")).order_by("-price", "pk")
-    in_stock = with_availability(
-        Variant.objects.filter(product=OuterRef("pk"), is_active=True), now
-    ).filter(available__gt=0)
+    # The most any one variant has available: a scalar subquery, not EXISTS,
+    # so PostgreSQL evaluates it for the rows of the page only, instead of
+    # hashing the availability of every variant in the shop first.
+    most_available = (
+        with_availability(Variant.objects.filter(product=OuterRef("pk"), is_active=True), now)
+        .order_by("-available")
+        .values("available")[:1]
+    )
     products = (
         Product.objects.filter(is_active=True)
         .filter(Exists(Variant.objects.filter(product=OuterRef("pk"), is_active=True)))
@@ -178,8 +187,11 @@ def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
             price_from=Subquery(cheapest.values("price")[:1]),
             price_to=Subquery(dearest.values("price")[:1]),
             compare_at_from=Subquery(cheapest.values("compare_at_price")[:1]),
-            in_stock=Exists(in_stock),
+            most_available=Coalesce(
+                Subquery(most_available, output_field=IntegerField()), Value(0)
+            ),
         )
+        .annotate(in_stock=ExpressionWrapper(Q(most_available__gt=0), BooleanField()))
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
         )
@@ -198,6 +210,30 @@ def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
     return products.order_by(*ordering)
 
 
+class IdInArray(Func):
+    """``<column> = ANY(<array>)`` as a condition (Django has no lookup for it)."""
+
+    template = "%(expressions)s"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return f"{sql})", params
+
+
+def search_document(config: str | None = None) -> SearchVector:
+    """
+    What product search matches on PostgreSQL: the name (weight A) and the
+    description (weight B). A GIN index on exactly this expression (migration
+    0003, for the default ``english`` configuration) keeps search fast.
+    """
+    config = config or settings.SEARCH_CONFIG
+    return SearchVector("name", weight="A", config=config) + SearchVector(
+        "description", weight="B", config=config
+    )
+
+
 def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
     """
     Full-text search with ranking on PostgreSQL (name weighs more than the
@@ -206,14 +242,16 @@ def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
     """
     sku_match = Q(Exists(Variant.objects.filter(product=OuterRef("pk"), sku__iexact=q)))
     if uses_postgres():
-        config = settings.SEARCH_CONFIG
-        vector = SearchVector("name", weight="A", config=config) + SearchVector(
-            "description", weight="B", config=config
-        )
-        query = SearchQuery(q, search_type="websearch", config=config)
+        vector = search_document()
+        query = SearchQuery(q, search_type="websearch", config=settings.SEARCH_CONFIG)
         # Filter on the match itself: ts_rank is above zero for some non-matches.
+        # id = ANY(ARRAY(...)) is computed once and can use the primary key,
+        # so both arms of the OR use an index (EXISTS would scan every product).
+        sku_products = ArraySubquery(
+            Variant.objects.filter(sku__iexact=q).order_by().values("product_id")
+        )
         products = products.annotate(document=vector, rank=SearchRank(vector, query)).filter(
-            Q(document=query) | sku_match
+            Q(document=query) | Q(IdInArray("pk", sku_products))
         )
         return products.order_by(*(ordering or ("-rank", "name", "pk")))
     words = q.split()

@@ -8,22 +8,17 @@ cache is invalidated when the change commits, as it would outside a test.
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
+from django.http import HttpResponse
 
 from shop.accounts.models import User
 from shop.catalog import public
+from shop.catalog.cache import page_cache
 from tests.catalog.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -145,3 +140,64 @@ def test_the_header_is_never_cached_across_visitors(client):
     assert "Admin" in text(client.get("/c/mugs/"))
     client.logout()
     assert "Admin" not in text(client.get("/c/mugs/"))
+
+
+def test_a_visitor_without_cookies_gets_the_whole_page_from_the_cache(
+    client, django_assert_num_queries
+):
+    make_product("Mug", category=make_category("Mugs"))
+    assert client.get("/c/mugs/")["X-Page-Cache"] == "miss"
+
+    with django_assert_num_queries(0):
+        again = client.get("/c/mugs/")
+
+    assert again["X-Page-Cache"] == "hit"
+    assert "Cookie" in again["Vary"]
+
+
+def test_a_signed_in_visitor_is_never_served_the_shared_page(client):
+    make_product("Mug", category=make_category("Mugs"))
+    client.get("/c/mugs/")
+    staff = User.objects.create_user(email="staff@example.com", password="x", is_staff=True)
+    client.force_login(staff)
+
+    page = client.get("/c/mugs/")
+
+    assert "X-Page-Cache" not in page
+    assert "Admin" in text(page)
+
+
+def test_a_page_that_gives_the_visitor_a_cookie_is_not_shared(rf):
+    def view(request):
+        request.session = SimpleNamespace(modified=True)  # the session cookie will be set
+        return HttpResponse("your cart: 2 items")
+
+    cached_view = page_cache(view)
+    cached_view(rf.get("/anything/"))
+
+    assert "X-Page-Cache" not in cached_view(rf.get("/anything/"))
+
+
+def test_an_api_client_with_credentials_is_never_served_the_shared_response(
+    client, django_assert_num_queries
+):
+    make_product("Mug", category=make_category("Mugs"))
+    client.get("/api/v1/catalog/products/")
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/catalog/products/")["X-Page-Cache"] == "hit"
+
+    authorised = client.get("/api/v1/catalog/products/", headers={"Authorization": "Bearer x"})
+
+    assert "X-Page-Cache" not in authorised
+
+
+def test_a_price_change_reaches_the_shared_api_response_on_the_next_request(client, committed):
+    product = make_product("Mug", price="10.00", slug="mug", category=make_category("Mugs"))
+    assert client.get("/api/v1/catalog/products/mug/").json()["variants"][0]["price"] == "10.00"
+
+    with committed():
+        variant = product.variants.get()
+        variant.price = "12.50"
+        variant.save()
+
+    assert client.get("/api/v1/catalog/products/mug/").json()["variants"][0]["price"] == "12.50"

@@ -1,13 +1,18 @@
 from django.urls import path
 
+from ..cache import page_cache
 from . import views
 
 app_name = "catalog-api"
 
 urlpatterns = [
-    path("categories/", views.CategoryTreeView.as_view(), name="categories"),
-    path("products/", views.ProductListView.as_view(), name="product-list"),
-    path("products/<slug:slug>/", views.ProductDetailView.as_view(), name="product-detail"),
+    path("categories/", page_cache(views.CategoryTreeView.as_view()), name="categories"),
+    path("products/", page_cache(views.ProductListView.as_view()), name="product-list"),
+    path(
+        "products/<slug:slug>/",
+        page_cache(views.ProductDetailView.as_view()),
+        name="product-detail",
+    ),
     path("variants/<str:sku>/", views.VariantView.as_view(), name="variant"),
     path(
         "variants/<str:sku>/stock-adjustments/",

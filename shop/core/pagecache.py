@@ -1,0 +1,98 @@
+"""
+Whole-response caching for visitors who carry no state: no cookie, no
+``Authorization`` header. Such a visitor (a first visit, a crawler, a
+load balancer's warm-up, an anonymous API client) gets the same bytes as every
+other, so the response can be kept and served without running the view.
+
+Freshness comes from a version number in the cache that the owning app bumps
+on every change (for the catalog, ``shop.catalog.cache.catalog_changed``).
+An entry is stored with the version it was rendered at and fetched together
+with the current version in one round trip (``get_many``); a different
+version is a miss. Nothing is ever deleted: stale entries age out.
+
+A visitor with a cookie (a session: logged in, a cart, a flash message; a CSRF
+cookie) is never served from here, and a response that sets a cookie, is not
+a 200 or is marked private is never stored, so per-visitor content cannot
+leak into the shared cache.
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+
+HEADER = "X-Page-Cache"
+# Part of every key: change it when the stored entry's shape changes, so a
+# deploy never reads entries written by the previous code.
+ENTRY_FORMAT = 2
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method == "GET"
+        and not request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and "HTTP_X_CART_TOKEN" not in request.META
+    )
+
+
+def _cacheable_response(request, response) -> bool:
+    """A 200 that gives the visitor nothing of their own (cookies are set later, by middleware)."""
+    cache_control = response.get("Cache-Control", "")
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _key(prefix: str, request) -> str:
+    what = f"{request.get_full_path()}|{request.META.get('HTTP_ACCEPT', '')}"
+    return f"page{ENTRY_FORMAT}:{prefix}:{hashlib.sha256(what.encode()).hexdigest()}"
+
+
+def versioned_page_cache(
+    prefix: str, version_key: str, *, current_version: Callable[[], int], timeout: int | Callable
+):
+    """
+    Decorate a view so that stateless visitors share one cached response per
+    URL (and ``Accept`` header) for the current value of ``version_key``.
+    ``current_version`` reads (and if need be initialises) that value.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            key = _key(prefix, request)
+            found = cache.get_many([version_key, key])
+            version, entry = found.get(version_key), found.get(key)
+            if version is not None and entry is not None and entry[0] == version:
+                content, status, headers = entry[1:]
+                response = HttpResponse(content, status=status, headers=headers)
+                response[HEADER] = "hit"
+                return response
+            version = current_version() if version is None else version
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            patch_vary_headers(response, ("Cookie", "Authorization"))
+            if _cacheable_response(request, response):
+                response[HEADER] = "miss"
+                # Bytes and headers only: a pickled DRF response drags its data along.
+                entry = (version, response.content, response.status_code, dict(response.items()))
+                cache.set(key, entry, timeout() if callable(timeout) else timeout)
+            return response
+
+        return wrapped
+
+    return decorator
