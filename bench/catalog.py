@@ -1,0 +1,218 @@
+"""
+Benchmark the catalog under gunicorn against PostgreSQL and Redis.
+
+Measures requests/second and latency percentiles, with wrk, for the category
+page, a product page and the products API, and in the same run a bare Django
+view of the same deployment (``/healthz``: the full middleware stack and
+nothing else) as the ceiling each is reported against.
+
+    python bench/catalog.py                     # 10,000 demo products, 10 s a target
+    python bench/catalog.py --duration 30 --workers 4 --connections 32
+
+Needs: the project's .venv (``make install``), PostgreSQL and Redis on
+localhost (as in ``make services-test``) and wrk (``apt-get install wrk``).
+It uses its own database, ``shop_bench``, and Redis database 3.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BARE = "/healthz"
+VISITOR_COOKIE = "Cookie: sessionid=bench-visitor"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  io.write(string.format(
+    '{"requests": %d, "seconds": %f, "rps": %f, "errors": %d, "non2xx": %d,'
+    .. ' "p50": %f, "p90": %f, "p99": %f, "max": %f}\\n',
+    summary.requests, seconds, summary.requests / seconds,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout,
+    summary.errors.status,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per target")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/shop_bench")
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/3")
+    return parser.parse_args()
+
+
+def environment(args, static_root: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "CACHE_URL": args.cache_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "SERVE_MEDIA": "0",
+        "STATIC_ROOT": static_root,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env, *command, capture=False):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *command],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout
+
+
+def create_database(database_url: str):
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    server = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def product_count(env) -> int:
+    script = "from shop.catalog.models import Product; print(Product.objects.count())"
+    return int(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+
+
+def targets(env) -> dict[str, str]:
+    """The URLs to measure: the busiest category, a product in it, the API list."""
+    script = (
+        "import json\n"
+        "from django.db.models import Count\n"
+        "from shop.catalog.models import Category, Product\n"
+        "category = Category.objects.annotate(n=Count('products')).order_by('-n').first()\n"
+        "product = Product.objects.filter(category=category, is_active=True).first()\n"
+        "print(json.dumps({'category': category.slug, 'product': product.slug}))\n"
+    )
+    found = json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+    category, product = f"/c/{found['category']}/", f"/p/{found['product']}/"
+    api = "/api/v1/catalog/products/?page_size=24"
+    return {
+        "bare view (/healthz)": (BARE, None),
+        "category page": (category, None),
+        "product page": (product, None),
+        "products API": (api, None),
+        # A visitor with a cookie (signed in, a cart) is never served a shared
+        # response: these run the views, with their fragment and data caches.
+        "category page, with a cookie": (category, VISITOR_COOKIE),
+        "product page, with a cookie": (product, VISITOR_COOKIE),
+        "products API, with a cookie": (api, VISITOR_COOKIE),
+    }
+
+
+def wait_until_serving(base: str, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def run_wrk(args, url: str, header: str | None, duration: int, report: str) -> dict:
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s"]
+    if header:
+        command += ["-H", header]
+    output = subprocess.run(
+        [*command, "-s", report, url],
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main():
+    args = parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    with tempfile.TemporaryDirectory() as static_root:
+        env = environment(args, static_root)
+        create_database(args.database_url)
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        if product_count(env) != args.products:
+            manage(env, "seed_demo", "--reset", "--products", str(args.products))
+        urls = targets(env)
+
+        base = f"http://127.0.0.1:{args.port}"
+        bind = f"127.0.0.1:{args.port}"
+        server = subprocess.Popen(
+            [GUNICORN, "config.wsgi", "--bind", bind, "--workers", str(args.workers)],
+            cwd=ROOT,
+            env=env,
+        )
+        try:
+            wait_until_serving(base)
+            with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as report:
+                report.write(WRK_REPORT)
+            results = {}
+            for name, (path, header) in urls.items():
+                run_wrk(args, base + path, header, 2, report.name)  # warm caches, connections
+                results[name] = run_wrk(args, base + path, header, args.duration, report.name)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+            Path(report.name).unlink(missing_ok=True)
+
+    print_table(args, urls, results)
+
+
+def print_table(args, urls, results):
+    ceiling = results["bare view (/healthz)"]["rps"]
+    print(
+        f"\n{args.products} products, gunicorn {args.workers} sync workers, "
+        f"wrk {args.threads} threads / {args.connections} connections / {args.duration}s, "
+        f"{os.cpu_count()} CPUs\n"
+    )
+    print("| target | path | req/s | vs bare | p50 ms | p90 ms | p99 ms | errors |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for name, result in results.items():
+        print(
+            f"| {name} | `{urls[name][0]}` | {result['rps']:.0f} | {result['rps'] / ceiling:.2f} "
+            f"| {result['p50']:.1f} | {result['p90']:.1f} | {result['p99']:.1f} "
+            f"| {result['errors'] + result['non2xx']} |"
+        )
+    if any(result["errors"] or result["non2xx"] for result in results.values()):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
