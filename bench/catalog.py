@@ -28,7 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE = "/healthz"
-VISITOR_COOKIE = "Cookie: sessionid=bench-visitor"
+# A visitor who has been given a CSRF cookie (seen a form): no session lookup.
+VISITOR_COOKIE = "Cookie: csrftoken=benchbenchbenchbenchbenchbenchbe"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 

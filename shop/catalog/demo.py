@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
@@ -260,7 +260,19 @@ def seed(
             if progress:
                 progress(len(batch))
         catalog_changed()
+    _refresh_statistics()
     return SeedResult(len(categories), done, variants, images)
+
+
+def _refresh_statistics() -> None:
+    """
+    After a bulk load, let PostgreSQL's planner see the new row counts now
+    rather than whenever autovacuum gets to it: the listing's plans depend on them.
+    """
+    if connection.vendor == "postgresql":
+        tables = [model._meta.db_table for model in (Category, Product, Variant, ProductImage)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
 
 
 def _write(batch: list["_Draft"], categories: dict[str, Category]) -> tuple[int, int]:

@@ -99,6 +99,10 @@ class Product(TracksLoadedValues, models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["category", "is_active"], name="catalog_product_listing"),
+            # The default listing order: the first page without sorting every product.
+            models.Index(
+                fields=["name", "id"], name="catalog_product_by_name", condition=Q(is_active=True)
+            ),
         ]
 
     def __str__(self):
