@@ -26,6 +26,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from shop.core.devkeys import development_jwt_key
+
 ROOT = Path(__file__).resolve().parent.parent
 BARE = "/healthz"
 # A visitor who has been given a CSRF cookie (seen a form): no session lookup.
@@ -77,6 +80,7 @@ def environment(args, static_root: str) -> dict:
         "SERVE_MEDIA": "0",
         "STATIC_ROOT": static_root,
         "LOG_LEVEL": "WARNING",
+        "JWT_PRIVATE_KEY": development_jwt_key(Path(static_root) / "jwt.pem"),
     }
 
 

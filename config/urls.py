@@ -16,6 +16,7 @@ API_RESOURCES = (
 api_v1 = [
     path("", api_root, {"resources": API_RESOURCES}, name="api-root"),
     path("catalog/", include("shop.catalog.api.urls")),
+    path("accounts/", include("shop.accounts.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,9 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("accounts/", include("shop.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
     path("", include("shop.catalog.urls")),
 ]
 

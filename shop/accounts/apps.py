@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "shop.accounts"
     label = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self):
+        # allauth 65.21's JWT strategy uses this module without importing it
+        # (a lazy-import bug); importing it here makes token signing work.
+        import cryptography.hazmat.primitives.serialization  # noqa: F401

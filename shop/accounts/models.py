@@ -1,7 +1,10 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django_countries.fields import CountryField
 
 from shop.core.models import BaseInboxMessage, BaseOutboxMessage
 
@@ -40,6 +43,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    phone = models.CharField(
+        "phone number", max_length=32, blank=True, help_text="For the carrier, if needed."
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -55,6 +61,37 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
+
+
+class Address(models.Model):
+    """A shipping address in a user's address book; at most one is the default."""
+
+    user = models.ForeignKey(User, related_name="addresses", on_delete=models.CASCADE)
+    full_name = models.CharField("full name", max_length=150)
+    line1 = models.CharField("address line 1", max_length=200)
+    line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    postal_code = models.CharField("postal code", max_length=20)
+    region = models.CharField("state / region", max_length=100, blank=True)
+    country = CountryField()
+    phone = models.CharField("phone number", max_length=32, blank=True)
+    is_default = models.BooleanField("default address", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+        ordering = ["-is_default", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(is_default=True),
+                name="accounts_address_one_default",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name}, {self.line1}, {self.postal_code} {self.city}, {self.country}"
 
 
 class OutboxMessage(BaseOutboxMessage):

@@ -4,13 +4,17 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+from shop.core.devkeys import development_jwt_key
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k3%v9!q2-production-like-secret-7f1e0c4b8a6d2e9f0a1b3c5d7e9f1a3b5c7d",
     "ALLOWED_HOSTS": "shop.example.com",
+    "JWT_PRIVATE_KEY": development_jwt_key(Path(tempfile.mkdtemp()) / "key.pem"),
 }
 SHOW_SETTINGS = """
 import django, json
@@ -81,3 +85,12 @@ def test_production_without_a_secret_key_refuses_to_start():
 
     assert result.returncode != 0
     assert "SECRET_KEY and ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_without_a_token_signing_key_refuses_to_start():
+    env = {name: value for name, value in PRODUCTION.items() if name != "JWT_PRIVATE_KEY"}
+
+    result = run(["manage.py", "check"], **env)
+
+    assert result.returncode != 0
+    assert "JWT_PRIVATE_KEY" in result.stderr
