@@ -10,3 +10,5 @@ class AccountsConfig(AppConfig):
         # allauth 65.21's JWT strategy uses this module without importing it
         # (a lazy-import bug); importing it here makes token signing work.
         import cryptography.hazmat.primitives.serialization  # noqa: F401
+
+        from . import signals  # noqa: F401
