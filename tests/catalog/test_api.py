@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -27,10 +28,11 @@ def api():
 
 @pytest.fixture
 def staff_api():
+    """An integration signed in as staff in the "Catalog managers" role."""
+    user = get_user_model().objects.create_user(email="erp@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name="Catalog managers"))
     client = APIClient()
-    client.force_authenticate(
-        get_user_model().objects.create_user(email="erp@example.com", is_staff=True)
-    )
+    client.force_authenticate(user)
     return client
 
 
@@ -602,3 +604,17 @@ def test_schema_documents_the_catalog_endpoints_and_validates(api, tmp_path):
     assert {"category", "q", "min_price", "max_price", "in_stock", "ordering"} <= parameters
     assert {"page", "page_size"} <= parameters
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "s.yml")
+
+
+def test_staff_outside_the_catalog_role_cannot_change_prices(api):
+    support = get_user_model().objects.create_user(email="help@example.com", is_staff=True)
+    support.groups.add(Group.objects.get(name="Support"))
+    variant = make_product(price="10.00").variants.get()
+    api.force_authenticate(support)
+
+    response = api.patch(f"/api/v1/catalog/variants/{variant.sku}/", {"price": "1.00"})
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    variant.refresh_from_db()
+    assert variant.price == Decimal("10.00")

@@ -14,7 +14,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,6 +24,7 @@ from ..filters import ProductFilterSet
 from ..models import Variant
 from ..public import VariantNotFound
 from . import schema
+from .permissions import CanManageStockAndPrices
 from .serializers import (
     BulkStockResultSerializer,
     BulkStockSerializer,
@@ -186,7 +186,7 @@ def current_price(sku: str):
 
 
 class StaffView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [CanManageStockAndPrices]
     parser_classes = [JSONParser]
 
     def respond(self, sku: str) -> Response:
