@@ -74,10 +74,10 @@ INSTALLED_APPS = [
     "django_filters",
     "imagekit",
     "django_countries",
+    *SHOP_APPS,  # before allauth: the shop's templates override allauth's
     "allauth",
     "allauth.account",
     "allauth.headless",
-    *SHOP_APPS,
 ]
 
 MIDDLEWARE = [
@@ -178,6 +178,10 @@ HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = env.int("JWT_ACCESS_TOKEN_EXPIRES_IN", de
 HEADLESS_JWT_REFRESH_TOKEN_EXPIRES_IN = env.int("JWT_REFRESH_TOKEN_EXPIRES_IN", default=86400)
 HEADLESS_JWT_ROTATE_REFRESH_TOKEN = True
 HEADLESS_JWT_STATEFUL_VALIDATION_ENABLED = True
+# allauth builds its OpenAPI spec only when it serves it (/_allauth/openapi.json);
+# shop.core.api.schema merges it into /api/schema/. No HTML page: it loads Redoc from a CDN.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -292,6 +296,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shop.core.api.schema.add_headless_endpoints",
+    ],
 }
 
 # --- Logging ----------------------------------------------------------------

@@ -11,6 +11,8 @@ from shop.core.api.views import api_root
 API_RESOURCES = (
     ("catalog/categories", "catalog-api:categories"),
     ("catalog/products", "catalog-api:product-list"),
+    ("accounts/me", "accounts-api:me"),
+    ("accounts/addresses", "accounts-api:address-list"),
 )
 
 api_v1 = [

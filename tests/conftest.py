@@ -100,6 +100,12 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing is deliberately slow in production; tests need sign-ins, not its strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """
     Every test starts with an empty cache: outside a real commit the catalog

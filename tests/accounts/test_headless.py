@@ -1,0 +1,175 @@
+"""
+An API client (a mobile app, an integration) signs up, confirms its email,
+logs in through allauth's headless app endpoints and calls the shop API with
+the JWT access token it gets; a browser uses its session instead.
+"""
+
+import re
+import time
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = "/_allauth/app/v1/auth/signup"
+LOGIN = "/_allauth/app/v1/auth/login"
+VERIFY_EMAIL = "/_allauth/app/v1/auth/email/verify"
+SESSION = "/_allauth/app/v1/auth/session"
+REFRESH = "/_allauth/app/v1/tokens/refresh"
+ME = "/api/v1/accounts/me/"
+PASSWORD = "Analytical-Engine-1843"
+
+
+def post(url, data, token=None):
+    return Client().post(url, data, content_type="application/json", **bearer(token))
+
+
+def bearer(token) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+
+def get_me(token):
+    return Client().get(ME, **bearer(token))
+
+
+def patch_me(token, data):
+    return Client().patch(ME, data, content_type="application/json", **bearer(token))
+
+
+def log_in(email="ada@example.com", password=PASSWORD) -> dict:
+    response = post(LOGIN, {"email": email, "password": password})
+    assert response.status_code == 200, response.content
+    return response.json()["meta"]
+
+
+def verification_key(email: str) -> str:
+    """The key of the confirmation link in the last mail sent to ``email``."""
+    message = [message for message in mail.outbox if email in message.to][-1]
+    return re.search(r"/confirm-email/([^/\s]+)/", message.body).group(1)
+
+
+@pytest.fixture
+def ada():
+    return get_user_model().objects.create_user(email="ada@example.com", password=PASSWORD)
+
+
+def test_app_signs_up_confirms_its_email_logs_in_and_edits_the_profile_with_its_token():
+    signup = post(SIGNUP, {"email": "ada@example.com", "password": PASSWORD})
+
+    assert signup.status_code == 200, signup.content
+    first_token = signup.json()["meta"]["access_token"]
+    assert get_me(first_token).json()["email_verified"] is False
+
+    key = verification_key("ada@example.com")
+    verified = post(VERIFY_EMAIL, {"key": key}, token=first_token)
+    assert verified.status_code == 200, verified.content
+
+    access_token = log_in()["access_token"]
+    me = get_me(access_token)
+    assert me.status_code == 200
+    assert me.json()["email"] == "ada@example.com"
+    assert me.json()["email_verified"] is True
+
+    changed = patch_me(access_token, {"first_name": "Ada", "phone": "+44 20 7946 0958"})
+    assert changed.status_code == 200, changed.content
+    profile = get_me(access_token).json()
+    assert (profile["first_name"], profile["last_name"], profile["phone"]) == (
+        "Ada",
+        "",
+        "+44 20 7946 0958",
+    )
+
+
+def test_a_wrong_password_is_refused_without_a_token(ada):
+    response = post(LOGIN, {"email": "ada@example.com", "password": "wrong password"})
+
+    assert response.status_code in (400, 401)
+    assert "access_token" not in response.content.decode()
+    assert response.json()["errors"][0]["code"] == "email_password_mismatch"
+
+
+def test_repeated_wrong_passwords_lock_that_email_out_even_with_the_right_password(ada):
+    wrong = {"email": "ada@example.com", "password": "wrong password"}
+    assert [post(LOGIN, wrong).status_code for _ in range(5)] == [400] * 5
+
+    locked = post(LOGIN, {"email": "ada@example.com", "password": PASSWORD})
+
+    assert locked.status_code == 400, locked.content
+    assert locked.json()["errors"][0]["code"] == "too_many_login_attempts"
+    assert "access_token" not in locked.content.decode()
+
+
+def test_anonymous_calls_answer_401_naming_the_bearer_scheme():
+    response = get_me(None)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_forged_token_is_refused(ada):
+    token = log_in()["access_token"]
+    header, payload, signature = token.split(".")
+
+    response = get_me(f"{header}.{payload}.{signature[::-1]}")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+
+
+def test_an_expired_access_token_is_refused_and_the_refresh_token_gets_a_working_one(ada, settings):
+    settings.HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = 300
+    issued_at = time.time() - 301
+    with mock.patch("allauth.headless.tokens.strategies.jwt.internal.time") as clock:
+        clock.time.return_value = issued_at
+        tokens = log_in()
+
+    expired = get_me(tokens["access_token"])
+    assert expired.status_code == 401
+    assert expired.json()["code"] == "authentication_failed"
+
+    refreshed = post(REFRESH, {"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200, refreshed.content
+    new = refreshed.json()["data"]
+    assert get_me(new["access_token"]).status_code == 200
+
+    # Refresh tokens rotate: the one just used is spent, the new one works.
+    assert post(REFRESH, {"refresh_token": tokens["refresh_token"]}).status_code == 400
+    assert post(REFRESH, {"refresh_token": new["refresh_token"]}).status_code == 200
+
+
+def test_after_logout_the_access_and_refresh_tokens_stop_working(ada):
+    tokens = log_in()
+    assert get_me(tokens["access_token"]).status_code == 200
+
+    logout = Client().delete(SESSION, **bearer(tokens["access_token"]))
+
+    assert logout.status_code == 401  # allauth: "you are now unauthenticated"
+    assert get_me(tokens["access_token"]).status_code == 401
+    assert post(REFRESH, {"refresh_token": tokens["refresh_token"]}).status_code == 400
+
+
+def test_a_browser_session_reads_the_profile_but_needs_the_csrf_token_to_change_it(ada):
+    browser = Client(enforce_csrf_checks=True)
+    browser.get("/accounts/login/")
+    csrf_token = browser.cookies["csrftoken"].value
+    browser.force_login(ada)
+
+    assert browser.get(ME).json()["email"] == "ada@example.com"
+
+    forged = browser.patch(ME, {"first_name": "Eve"}, content_type="application/json")
+    assert forged.status_code == 403
+    assert forged.json()["code"] == "permission_denied"
+    ada.refresh_from_db()
+    assert ada.first_name == ""
+
+    honest = browser.patch(
+        ME, {"first_name": "Ada"}, content_type="application/json", HTTP_X_CSRFTOKEN=csrf_token
+    )
+    assert honest.status_code == 200, honest.content
+    ada.refresh_from_db()
+    assert ada.first_name == "Ada"
