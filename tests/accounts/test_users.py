@@ -5,6 +5,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
+from shop.accounts import public
+
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 
@@ -42,3 +44,12 @@ def test_demo_admin_with_a_known_password_is_refused_in_production(settings):
     with pytest.raises(CommandError, match="DEBUG=0"):
         call_command("create_demo_admin")
     assert not User.objects.exists()
+
+
+def test_demo_admin_counts_as_verified_so_it_can_check_out(settings):
+    settings.DEBUG = True
+    call_command("create_demo_admin")
+    call_command("create_demo_admin")
+
+    admin = User.objects.get(email="admin@example.com")
+    assert public.get_user(admin.pk).email_verified

@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,6 +25,10 @@ class Command(BaseCommand):
             user.set_password(password)
             user.is_staff = user.is_superuser = user.is_active = True
             user.save()
+        # A demo login should be able to try everything, checkout included.
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Admin login: {user.email} / {password}  (http://127.0.0.1:8000/admin/)"
