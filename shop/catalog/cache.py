@@ -62,11 +62,15 @@ def cached_category_tree():
     return cached("tree", selectors.category_tree)
 
 
-def page_cache(view):
-    """Share whole catalog responses among stateless visitors (see ``shop.core.pagecache``)."""
+def page_cache(view, params=()):
+    """
+    Share whole catalog responses among stateless visitors (see
+    ``shop.core.pagecache``); ``params`` are the query parameters the view reads.
+    """
     return versioned_page_cache(
         "catalog",
         VERSION_KEY,
         current_version=catalog_version,
         timeout=lambda: settings.CATALOG_CACHE_TIMEOUT,
+        params=params,
     )(view)

@@ -17,8 +17,9 @@ leak into the shared cache.
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -30,9 +31,15 @@ HEADER = "X-Page-Cache"
 ENTRY_FORMAT = 2
 
 
-def _cacheable_request(request) -> bool:
+def _cacheable_request(request, params: frozenset[str]) -> bool:
+    """
+    A GET from a visitor with no state, whose query string has only the
+    view's known parameters, each once: made-up parameters would otherwise
+    let anyone fill the cache with copies of the same page.
+    """
     return (
         request.method == "GET"
+        and all(name in params and len(request.GET.getlist(name)) == 1 for name in request.GET)
         and not request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
         and "HTTP_X_CART_TOKEN" not in request.META
@@ -55,23 +62,32 @@ def _cacheable_response(request, response) -> bool:
 
 
 def _key(prefix: str, request) -> str:
-    what = f"{request.get_full_path()}|{request.META.get('HTTP_ACCEPT', '')}"
+    query = urlencode(sorted(request.GET.items()))
+    what = f"{request.path}?{query}|{request.META.get('HTTP_ACCEPT', '')}"
     return f"page{ENTRY_FORMAT}:{prefix}:{hashlib.sha256(what.encode()).hexdigest()}"
 
 
 def versioned_page_cache(
-    prefix: str, version_key: str, *, current_version: Callable[[], int], timeout: int | Callable
+    prefix: str,
+    version_key: str,
+    *,
+    current_version: Callable[[], int],
+    timeout: int | Callable,
+    params: Iterable[str] = (),
 ):
     """
     Decorate a view so that stateless visitors share one cached response per
     URL (and ``Accept`` header) for the current value of ``version_key``.
-    ``current_version`` reads (and if need be initialises) that value.
+    ``current_version`` reads (and if need be initialises) that value;
+    ``params`` are the query parameters the view reads (any other one, or a
+    repeated one, bypasses the cache).
     """
+    params = frozenset(params)
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not _cacheable_request(request):
+            if not _cacheable_request(request, params):
                 return view(request, *args, **kwargs)
             key = _key(prefix, request)
             found = cache.get_many([version_key, key])

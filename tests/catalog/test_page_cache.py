@@ -201,3 +201,17 @@ def test_a_price_change_reaches_the_shared_api_response_on_the_next_request(clie
         variant.save()
 
     assert client.get("/api/v1/catalog/products/mug/").json()["variants"][0]["price"] == "12.50"
+
+
+def test_made_up_query_parameters_cannot_fill_the_shared_cache(client):
+    make_product("Mug", category=make_category("Mugs"))
+
+    client.get("/c/mugs/?ordering=price&page=1")
+    same_in_another_order = client.get("/c/mugs/?page=1&ordering=price")
+    made_up = client.get("/c/mugs/?utm_source=x1")
+    repeated = client.get("/c/mugs/?page=1&page=1")
+
+    assert same_in_another_order["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in made_up
+    assert "X-Page-Cache" not in repeated
+    assert made_up.status_code == repeated.status_code == 200

@@ -1,13 +1,18 @@
 from django.urls import path
 
 from ..cache import page_cache
+from ..filters import ProductFilterSet
 from . import views
 
 app_name = "catalog-api"
 
+LIST_PARAMS = [*ProductFilterSet.base_filters, "page", "page_size"]
+
 urlpatterns = [
     path("categories/", page_cache(views.CategoryTreeView.as_view()), name="categories"),
-    path("products/", page_cache(views.ProductListView.as_view()), name="product-list"),
+    path(
+        "products/", page_cache(views.ProductListView.as_view(), LIST_PARAMS), name="product-list"
+    ),
     path(
         "products/<slug:slug>/",
         page_cache(views.ProductDetailView.as_view()),
