@@ -9,6 +9,7 @@ rather than per-product keys, because a product change can move it in or out
 of every list it appears in; for a small shop's rate of change that is cheap.
 """
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -23,11 +24,19 @@ VERSION_KEY = "catalog:version"
 MISSING = object()
 
 
+def _fresh_version() -> int:
+    """
+    A starting number never used before: if the version key is lost (evicted,
+    Redis restarted), counting again from 1 would make old entries current.
+    """
+    return time.time_ns() // 1000
+
+
 def catalog_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
@@ -35,7 +44,7 @@ def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.add(VERSION_KEY, 2, timeout=None)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
 
 
 def catalog_changed() -> None:

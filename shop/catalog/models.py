@@ -20,6 +20,20 @@ from shop.core.models import BaseInboxMessage, BaseOutboxMessage
 PRICE_DIGITS = {"max_digits": 12, "decimal_places": 2}
 
 
+def validate_options(value) -> None:
+    """Option values are a mapping of names to short texts or numbers: {"size": "M"}."""
+    if not isinstance(value, dict) or not all(
+        isinstance(name, str)
+        and isinstance(option, (str, int, float))
+        and not isinstance(option, bool)
+        for name, option in value.items()
+    ):
+        raise ValidationError(
+            'Options must be names and values, like {"size": "M", "colour": "Blue"}.',
+            code="invalid_options",
+        )
+
+
 class TracksLoadedValues:
     """
     Remembers the ``tracked_fields`` values an instance was loaded with, so a
@@ -122,6 +136,7 @@ class Variant(TracksLoadedValues, models.Model):
     options = models.JSONField(
         default=dict,
         blank=True,
+        validators=[validate_options],
         help_text='Option values such as {"size": "M", "colour": "Blue"}; none for a simple one.',
     )
     price = models.DecimalField(**PRICE_DIGITS, validators=[MinValueValidator(0)])

@@ -25,7 +25,18 @@ from .models import PRICE_DIGITS, Reservation, ReservationLine, StockMovement, V
 from .selectors import with_availability
 
 UNSET = object()
+# What a PositiveIntegerField holds on every database.
+MAX_STOCK = 2_147_483_647
 MAX_PRICE = Decimal(10) ** (PRICE_DIGITS["max_digits"] - PRICE_DIGITS["decimal_places"])
+
+
+def lock_variants(skus) -> None:
+    """
+    Lock the variants with these SKUs in primary-key order, the order every
+    stock change takes them in, so a batch of changes cannot deadlock with
+    checkouts or with another batch.
+    """
+    list(Variant.objects.select_for_update().filter(sku__in=list(skus)).order_by("pk").values("pk"))
 
 
 def _locked_variant(sku: str) -> Variant:
@@ -36,9 +47,9 @@ def _locked_variant(sku: str) -> Variant:
 
 
 def _check_quantity(value, *, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_STOCK:
         raise public.InvalidQuantity(
-            f"The quantity must be a whole number of at least {minimum}, not {value!r}."
+            f"The quantity must be a whole number from {minimum} to {MAX_STOCK}, not {value!r}."
         )
     return value
 
@@ -72,7 +83,7 @@ def set_stock(sku: str, on_hand: int, *, note: str = "", key: str = "") -> Varia
     retried request cannot overwrite a change made after it.
     """
     _check_quantity(on_hand)
-    key = _movement_key("adjustment", key)
+    key = _movement_key("count", key)
     with transaction.atomic():
         variant = _locked_variant(sku)
         if _already_moved(variant, key):
@@ -95,6 +106,8 @@ def adjust_stock(sku: str, delta: int, *, note: str = "", key: str = "") -> Vari
         variant = _locked_variant(sku)
         if _already_moved(variant, key):
             return variant
+        if variant.stock_on_hand + delta > MAX_STOCK:
+            raise public.InvalidQuantity(f"{sku} cannot hold more than {MAX_STOCK} units.", sku=sku)
         if variant.stock_on_hand + delta < 0:
             raise public.InsufficientStock(
                 f"{sku} has {variant.stock_on_hand} on hand; cannot remove {-delta}.",

@@ -152,7 +152,12 @@ def _send(message: BaseOutboxMessage) -> None:
     for task_name in subscribers(message.event_name):
         task_id = str(uuid.uuid5(message.id, task_name))
         if app.conf.task_always_eager:
-            app.tasks[task_name].apply(args=(envelope,), task_id=task_id)
+            task = app.tasks[task_name]
+            # In-process there is no later: one attempt (no retries that would
+            # block the request), and a failure keeps the row for the relay.
+            result = task.apply(args=(envelope,), task_id=task_id, retries=task.max_retries or 0)
+            if result.failed():
+                raise result.result
         else:
             app.send_task(
                 task_name,

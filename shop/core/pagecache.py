@@ -63,7 +63,9 @@ def _cacheable_response(request, response) -> bool:
 
 def _key(prefix: str, request) -> str:
     query = urlencode(sorted(request.GET.items()))
-    what = f"{request.path}?{query}|{request.META.get('HTTP_ACCEPT', '')}"
+    # Scheme and host too: responses carry absolute links (API pagination, images).
+    origin = f"{request.scheme}://{request.get_host()}"
+    what = f"{origin}{request.path}?{query}|{request.META.get('HTTP_ACCEPT', '')}"
     return f"page{ENTRY_FORMAT}:{prefix}:{hashlib.sha256(what.encode()).hexdigest()}"
 
 
@@ -77,7 +79,7 @@ def versioned_page_cache(
 ):
     """
     Decorate a view so that stateless visitors share one cached response per
-    URL (and ``Accept`` header) for the current value of ``version_key``.
+    absolute URL (and ``Accept`` header) for the current value of ``version_key``.
     ``current_version`` reads (and if need be initialises) that value;
     ``params`` are the query parameters the view reads (any other one, or a
     repeated one, bypasses the cache).

@@ -618,3 +618,37 @@ def test_staff_outside_the_catalog_role_cannot_change_prices(api):
     assert response.json()["code"] == "permission_denied"
     variant.refresh_from_db()
     assert variant.price == Decimal("10.00")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("variants/{sku}/", {"stock_on_hand": 3_000_000_000}),
+        ("variants/{sku}/stock-adjustments/", {"delta": 3_000_000_000}),
+    ],
+)
+def test_stock_beyond_what_a_count_can_hold_is_a_400_not_a_crash(staff_api, path, body):
+    variant = make_product(stock=5).variants.get()
+    url = "/api/v1/catalog/" + path.format(sku=variant.sku)
+
+    response = staff_api.patch(url, body) if "stock_on_hand" in body else staff_api.post(url, body)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_quantity"
+    variant.refresh_from_db()
+    assert variant.stock_on_hand == 5
+
+
+def test_a_stock_count_and_an_adjustment_with_the_same_key_are_both_applied(staff_api):
+    variant = make_product(stock=5).variants.get()
+    headers = {"Idempotency-Key": "erp-42"}
+
+    staff_api.post(
+        f"/api/v1/catalog/variants/{variant.sku}/stock-adjustments/", {"delta": 5}, headers=headers
+    )
+    staff_api.post(
+        "/api/v1/catalog/stock/", {"items": [{"sku": variant.sku, "on_hand": 100}]}, headers=headers
+    )
+
+    variant.refresh_from_db()
+    assert variant.stock_on_hand == 100

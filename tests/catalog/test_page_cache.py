@@ -215,3 +215,14 @@ def test_made_up_query_parameters_cannot_fill_the_shared_cache(client):
     assert "X-Page-Cache" not in made_up
     assert "X-Page-Cache" not in repeated
     assert made_up.status_code == repeated.status_code == 200
+
+
+def test_a_shared_response_is_never_served_under_another_host_name(client, settings):
+    settings.ALLOWED_HOSTS = ["shop.example.com", "www.shop.example.com"]
+    make_product("Mug", category=make_category("Mugs"))
+    client.get("/api/v1/catalog/products/?page_size=1", HTTP_HOST="shop.example.com")
+
+    other = client.get("/api/v1/catalog/products/?page_size=1", HTTP_HOST="www.shop.example.com")
+
+    assert other["X-Page-Cache"] == "miss"
+    assert "http://www.shop.example.com/" in other.json()["results"][0]["url"]

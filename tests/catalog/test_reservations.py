@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -414,3 +415,11 @@ def test_an_impossible_price_is_refused(price):
 
     assert raised.value.code == "invalid_price"
     assert get_variant(sku).price == Decimal("10.00")
+
+
+def test_option_values_must_be_names_and_values():
+    variant = make_product().variants.get()
+    variant.options = ["M", "Blue"]
+
+    with pytest.raises(ValidationError, match="names and values"):
+        variant.full_clean()

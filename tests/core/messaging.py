@@ -36,7 +36,19 @@ class Ponged(Event):
     note: str
 
 
+class ConsumerBroken(Exception):
+    pass
+
+
 @consumer(Pinged, name="orders.answer_test_ping")
 def answer_ping(event: Pinged) -> None:
-    """Its effect is a row in the orders outbox, so any process can count it."""
+    """
+    Its effect is a row in the orders outbox, so any process can count it.
+    A note starting with "broken" fails while ``BROKEN`` says so.
+    """
+    if event.note.startswith("broken") and BROKEN["now"]:
+        raise ConsumerBroken(event.note)
     publish(Ponged(note=event.note))
+
+
+BROKEN = {"now": False}

@@ -7,6 +7,7 @@ however often they arrive.
 from decimal import Decimal
 
 import pytest
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from shop.orders.models import InboxMessage as OrdersInbox
 from shop.orders.models import OutboxMessage as OrdersOutbox
 from tests.conftest import wait_for
 
-from .messaging import Line, Pinged, Ponged, answer_ping
+from .messaging import BROKEN, Line, Pinged, Ponged, answer_ping
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -108,3 +109,28 @@ def test_publishing_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError, match=r"transaction\.atomic"):
         publish(ping("loose"))
     assert not CartOutbox.objects.exists()
+
+
+@pytest.fixture
+def in_process_delivery():
+    """Deliver in this process, as on a laptop without a broker."""
+    app = current_app
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+def test_event_whose_consumer_fails_in_process_is_kept_and_delivered_later(in_process_delivery):
+    BROKEN["now"] = True
+    try:
+        event_id = publish_committed("broken once")
+        row = CartOutbox.objects.get(pk=event_id)
+        assert row.sent_at is None
+        assert "ConsumerBroken" in row.last_error
+        assert answers("broken once") == 0
+    finally:
+        BROKEN["now"] = False
+
+    assert relay_pending(older_than=0) == (1, 0)
+    assert answers("broken once") == 1

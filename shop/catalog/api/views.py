@@ -357,6 +357,7 @@ class BulkStockView(StaffView):
         key = idempotency_key(request)
         items = data["items"]
         with transaction.atomic():
+            services.lock_variants(item["sku"] for item in items)
             errors = []
             for index, item in enumerate(items):
                 try:
