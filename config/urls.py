@@ -5,7 +5,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from shop.core import health
-from shop.core.api.views import api_root
+from shop.core.api.views import api_root, not_found
 
 # (name, URL name) of each app's API, listed at /api/v1/ as the apps land.
 API_RESOURCES = (
@@ -33,6 +33,8 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("", include("shop.catalog.urls")),
 ]
+
+handler404 = not_found
 
 if settings.SERVE_MEDIA:
     urlpatterns.append(

@@ -5,18 +5,22 @@ with their address book inline, and addresses on their own.
 Whether a user's email is verified lives in allauth's ``EmailAddress``; the
 user list annotates it in the list query, so a page runs the same number of
 queries whatever its size. Only superusers see and grant staff status,
-groups and permissions: a member of staff who may change users cannot make
-themselves (or anyone) more powerful.
+groups and permissions, and only a superuser changes a member of staff (or
+their password): staff who may change customers cannot take over an admin.
+Accounts are never deleted outright: the delete action anonymises them and
+tells the other apps (``services.delete_account``).
 """
 
 from allauth.account.models import EmailAddress
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from . import services
+from .errors import StaffAccountNotDeletable
 from .models import Address, User
 
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -114,6 +118,7 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
     inlines = (AddressInline,)
+    actions = ("delete_accounts",)
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -127,6 +132,40 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else ()
+
+    def has_change_permission(self, request, obj=None):
+        """Only a superuser changes a member of staff (their password included)."""
+        if obj is not None and (obj.is_staff or obj.is_superuser):
+            return request.user.is_superuser
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        """Deleting goes through the action below, which anonymises and tells the other apps."""
+        return False
+
+    @admin.action(
+        description=_("Delete the selected accounts (anonymise, tell other apps)"),
+        permissions=["delete_accounts"],
+    )
+    def delete_accounts(self, request, queryset):
+        deleted = refused = 0
+        for user_id in queryset.values_list("pk", flat=True):
+            try:
+                services.delete_account(user_id)
+                deleted += 1
+            except StaffAccountNotDeletable:
+                refused += 1
+        self.message_user(request, _("%(count)d accounts deleted.") % {"count": deleted})
+        if refused:
+            self.message_user(
+                request,
+                _("%(count)d staff accounts were left: remove their staff status first.")
+                % {"count": refused},
+                level=messages.WARNING,
+            )
+
+    def has_delete_accounts_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.delete_user")
 
     @admin.display(description=_("verified email"), boolean=True, ordering="email_verified_flag")
     def verified_email(self, user):
@@ -143,3 +182,8 @@ class AddressAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
     readonly_fields = ("is_default", "created_at", "updated_at")
     list_per_page = 50
+
+    def get_readonly_fields(self, request, obj=None):
+        """An address never moves to another customer's book."""
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "user") if obj is not None else fields

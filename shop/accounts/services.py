@@ -11,8 +11,11 @@ instead of tripping the constraint.
 """
 
 from allauth.account.models import EmailAddress
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from shop.core.messaging import publish
@@ -189,6 +192,18 @@ def deleted_email(user_id: int) -> str:
     return f"deleted-{user_id}@invalid"
 
 
+def _forget_in_admin_log(user) -> None:
+    """The admin's history names objects by their str(): the email, the street."""
+    entries = LogEntry.objects.filter(
+        Q(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
+        | Q(
+            content_type=ContentType.objects.get_for_model(Address),
+            object_id__in=[str(pk) for pk in user.addresses.values_list("pk", flat=True)],
+        )
+    )
+    entries.update(object_repr=f"deleted account {user.pk}", change_message="")
+
+
 def delete_account(user_id: int) -> None:
     """
     Delete the user's account: publish ``accounts.UserDeleted``, remove their
@@ -199,7 +214,8 @@ def delete_account(user_id: int) -> None:
     belonged to a deleted account" rather than point at nothing, or worse, at
     a new user who got the id. What identifies the person goes: the email
     becomes ``deleted-<id>@invalid`` (unique, and undeliverable by RFC 2606),
-    names and phone are blanked, the password is made unusable and the
+    names and phone are blanked (in the admin's history too), the password is
+    made unusable and the
     account inactive, so it can never sign in again. The password change also
     invalidates every other session of the user (Django's session hash).
 
@@ -214,6 +230,7 @@ def delete_account(user_id: int) -> None:
         if user.is_staff or user.is_superuser:
             raise StaffAccountNotDeletable()
         publish(UserDeleted(user_id=user.pk, deleted_at=timezone.now()))
+        _forget_in_admin_log(user)
         Address.objects.filter(user_id=user.pk).delete()
         EmailAddress.objects.filter(user_id=user.pk).delete()
         user.email = deleted_email(user.pk)

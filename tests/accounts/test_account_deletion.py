@@ -7,12 +7,14 @@ from datetime import datetime
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 
 from shop.accounts import services
 from shop.accounts.errors import StaffAccountNotDeletable
 from shop.accounts.events import UserDeleted
-from shop.accounts.models import Address, OutboxMessage
+from shop.accounts.models import Address, OutboxMessage, User
 from shop.core.events import from_payload
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +142,20 @@ def test_password_guesses_on_the_deletion_page_are_rate_limited(ada_client, ada)
     ada.refresh_from_db()
     assert ada.is_active
     assert deletion_events() == []
+
+
+def test_the_admin_history_no_longer_names_a_deleted_customer():
+    shopper = User.objects.create_user(email="pii@example.com", password="x")
+    clerk = User.objects.create_user(email="clerk@example.com", is_staff=True)
+    LogEntry.objects.create(
+        user=clerk,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(shopper.pk),
+        object_repr=str(shopper),
+        action_flag=CHANGE,
+        change_message="Changed email.",
+    )
+
+    services.delete_account(shopper.pk)
+
+    assert not LogEntry.objects.filter(object_repr__contains="pii@").exists()

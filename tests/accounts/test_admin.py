@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shop.accounts.models import Address
+from shop.accounts.models import Address, OutboxMessage
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -151,14 +151,14 @@ def test_staff_who_may_change_users_cannot_make_anyone_a_superuser(client):
     clerk.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_user", "change_user"])
     )
+    shopper = User.objects.create_user(email="shopper@example.com")
     client.force_login(clerk)
-    url = f"{USERS}{clerk.pk}/change/"
 
     response = client.post(
-        url,
+        f"{USERS}{shopper.pk}/change/",
         {
-            "email": "clerk@example.com",
-            "first_name": "Clerk",
+            "email": "shopper@example.com",
+            "first_name": "Shopper",
             "last_name": "",
             "phone": "",
             "is_active": "on",
@@ -169,10 +169,50 @@ def test_staff_who_may_change_users_cannot_make_anyone_a_superuser(client):
         },
     )
 
-    assert response.status_code == 302, response.context["errors"]
-    clerk.refresh_from_db()
-    assert clerk.first_name == "Clerk"
-    assert not clerk.is_superuser
+    assert response.status_code == 302
+    shopper.refresh_from_db()
+    assert shopper.first_name == "Shopper"
+    assert not shopper.is_staff
+    assert not shopper.is_superuser
+
+
+def test_staff_who_may_change_users_cannot_take_over_an_admin(client):
+    clerk = User.objects.create_user(email="clerk@example.com", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_user", "change_user"])
+    )
+    root = User.objects.create_superuser(email="root@example.com", password="old-secret")
+    client.force_login(clerk)
+
+    response = client.post(
+        f"{USERS}{root.pk}/password/",
+        {"password1": "taken-over-42", "password2": "taken-over-42", "usable_password": "true"},
+    )
+
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.check_password("old-secret")
+
+
+def test_deleting_users_in_the_admin_anonymises_them_and_tells_the_other_apps(admin_client):
+    shopper = customer("gone@example.com")
+    address(shopper, full_name="Gone Away")
+
+    admin_client.post(USERS, {"action": "delete_accounts", "_selected_action": [shopper.pk]})
+
+    shopper.refresh_from_db()
+    assert shopper.email == f"deleted-{shopper.pk}@invalid"
+    assert not shopper.addresses.exists()
+    assert OutboxMessage.objects.filter(event_name="accounts.UserDeleted").count() == 1
+    assert admin_client.get(f"{USERS}{shopper.pk}/delete/").status_code == 403
+
+
+def test_moving_an_address_to_another_customer_is_not_possible(admin_client):
+    home = address(customer("ada@example.com"), full_name="Ada Lovelace")
+
+    page = admin_client.get(f"{ADDRESSES}{home.pk}/change/")
+
+    assert "user" not in page.context["adminform"].form.fields
 
 
 def test_searching_addresses_by_the_customers_email_or_postal_code(admin_client):

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from shop.accounts import services
 from shop.accounts.models import Address
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,21 @@ def test_address_book_lists_in_a_constant_number_of_queries(
         response = api.get(ADDRESSES, {"page_size": 100})
 
     assert len(response.json()["results"]) == count
+
+
+@pytest.mark.parametrize("path", ["addresses/", "addresses/{id}/default/"])
+def test_the_browsable_api_pages_open_for_a_signed_in_browser(client, path):
+    user = get_user_model().objects.create_user(email="ada@example.com", password="x")
+    address = services.add_address(
+        user.pk,
+        full_name="Ada",
+        line1="1 Road",
+        city="London",
+        postal_code="N1",
+        country="GB",
+    )
+    client.force_login(user)
+
+    page = client.get(f"/api/v1/accounts/{path.format(id=address.pk)}", HTTP_ACCEPT="text/html")
+
+    assert page.status_code in (200, 405)

@@ -108,3 +108,13 @@ def test_readiness_is_503_naming_an_unreachable_cache(client):
 
     assert response.status_code == 503
     assert response.json()["failed"] == ["cache"]
+
+
+def test_an_api_url_that_matches_nothing_answers_in_the_api_error_shape(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/api/v1/accounts/addresses/abc/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
+    assert "text/html" in client.get("/no-such-page/")["Content-Type"]

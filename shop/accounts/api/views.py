@@ -79,6 +79,9 @@ class MeView(AccountView):
 class AddressListView(AccountView):
     serializer_class = AddressSerializer
 
+    def get_queryset(self):
+        return selectors.addresses_for(self.request.user.pk)
+
     @extend_schema(
         tags=schema.TAGS,
         summary="Your address book",
@@ -93,7 +96,7 @@ class AddressListView(AccountView):
         },
     )
     def get(self, request):
-        page = self.paginate_queryset(selectors.addresses_for(request.user.pk))
+        page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(AddressSerializer(page, many=True).data)
 
     @extend_schema(
@@ -198,6 +201,8 @@ class AddressDetailView(AccountView):
 
 
 class DefaultAddressView(AccountView):
+    serializer_class = AddressSerializer
+
     @extend_schema(
         tags=schema.TAGS,
         summary="Make an address your default",

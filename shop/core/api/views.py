@@ -1,3 +1,5 @@
+from django.http import JsonResponse
+from django.views import defaults
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
@@ -29,3 +31,14 @@ def api_root(request, resources=()):
             "resources": {name: reverse(url, request=request) for name, url in resources},
         }
     )
+
+
+def not_found(request, exception=None):
+    """
+    The site's 404 handler: the API's error shape under ``/api/`` (a URL that
+    matches no route, such as ``/api/v1/accounts/addresses/abc/``), the
+    storefront's page elsewhere.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)
