@@ -165,7 +165,7 @@ def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
     """
     Active products with ``price_from`` and ``price_to`` (cheapest and
     dearest active variant), ``compare_at_from`` and ``in_stock`` annotated,
-    filtered and ordered, with the category and the first images prefetched:
+    filtered and ordered, with the category and the images prefetched:
     one query for the page plus one for its images, whatever the page size.
     """
     now = timezone.now()

@@ -10,8 +10,12 @@ queries and is the same for every visitor:
 - a listing's rendered grid with its count and pagination, per page and per
   normalized filter values: a warm listing runs no query;
 - a product page's data (variants with availability, image URLs) as plain
-  data; the page itself is rendered on each request because its purchase block
-  (the cart's form with its CSRF token) is per visitor.
+  data, rendered per request for visitors with a session, because its
+  purchase block (the cart's form with its CSRF token) is theirs.
+
+On top of this, ``urls.py`` shares whole responses among visitors who carry
+no cookie (``shop.core.pagecache``): a page that sets a CSRF cookie or
+touches the session is never stored there.
 
 The header (login state, staff link, later the cart) is never cached. Cached
 fragments are rendered without the request, so nothing per-user can leak into
@@ -28,6 +32,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 
 from . import selectors
@@ -312,4 +317,8 @@ def product(request, slug: str):
         "breadcrumbs": path,
         "nav_root_slug": path[0].slug if path else None,
     }
-    return render(request, "catalog/product.html", context)
+    response = render(request, "catalog/product.html", context)
+    if context["unknown_variant"]:
+        # Made-up SKUs must not each get a shared cache entry.
+        add_never_cache_headers(response)
+    return response

@@ -65,7 +65,10 @@ def _key(prefix: str, request) -> str:
     query = urlencode(sorted(request.GET.items()))
     # Scheme and host too: responses carry absolute links (API pagination, images).
     origin = f"{request.scheme}://{request.get_host()}"
-    what = f"{origin}{request.path}?{query}|{request.META.get('HTTP_ACCEPT', '')}"
+    # What Accept can change is HTML (the browsable API) or not; keying on the
+    # raw header would let made-up headers fill the cache.
+    wants_html = "text/html" in request.META.get("HTTP_ACCEPT", "")
+    what = f"{origin}{request.path}?{query}|{'html' if wants_html else 'data'}"
     return f"page{ENTRY_FORMAT}:{prefix}:{hashlib.sha256(what.encode()).hexdigest()}"
 
 

@@ -226,3 +226,14 @@ def test_a_shared_response_is_never_served_under_another_host_name(client, setti
 
     assert other["X-Page-Cache"] == "miss"
     assert "http://www.shop.example.com/" in other.json()["results"][0]["url"]
+
+
+def test_made_up_variants_and_accept_headers_do_not_make_new_entries(client):
+    make_product("Mug", slug="mug", category=make_category("Mugs"))
+    client.get("/p/mug/", HTTP_ACCEPT="text/html,application/xhtml+xml")
+
+    odd_accept = client.get("/p/mug/", HTTP_ACCEPT="text/html;q=0.9,x/made-up")
+    made_up_sku = client.get("/p/mug/?variant=NO-SUCH-SKU")
+
+    assert odd_accept["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in made_up_sku
