@@ -10,9 +10,10 @@ class CoreConfig(AppConfig):
         from django.core import checks
         from django.utils.module_loading import autodiscover_modules
 
-        from .checks import check_cross_app_relations
+        from .checks import check_cross_app_relations, check_shared_cache
 
         checks.register(check_cross_app_relations, checks.Tags.models)
+        checks.register(check_shared_cache, checks.Tags.caches, deploy=True)
         # Consumers register their subscriptions when their tasks module is
         # imported; the relay in this (web) process must know all of them.
         autodiscover_modules("tasks")

@@ -7,6 +7,7 @@ Another app's thing is referenced by its stable identifier instead.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.core import checks
 
@@ -67,3 +68,21 @@ def check_cross_app_relations(app_configs=None, **kwargs):
     else:
         models = [model for config in app_configs for model in config.get_models()]
     return find_cross_app_relations(models)
+
+
+def check_shared_cache(app_configs=None, **kwargs):
+    """
+    ``check --deploy``: production needs a cache every process shares. With a
+    per-process cache, a price change invalidates cached pages in one worker
+    only, and sign-in rate limits count per process.
+    """
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("locmem.LocMemCache", "dummy.DummyCache")):
+        return [
+            checks.Warning(
+                f"The default cache ({backend}) is not shared between processes.",
+                hint="Set CACHE_URL (or REDIS_URL) to a Redis server.",
+                id="shop.W001",
+            )
+        ]
+    return []

@@ -14,6 +14,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k3%v9!q2-production-like-secret-7f1e0c4b8a6d2e9f0a1b3c5d7e9f1a3b5c7d",
     "ALLOWED_HOSTS": "shop.example.com",
+    "CACHE_URL": "redis://127.0.0.1:6379/2",
     "JWT_PRIVATE_KEY": development_jwt_key(Path(tempfile.mkdtemp()) / "key.pem"),
 }
 SHOW_SETTINGS = """
@@ -94,3 +95,12 @@ def test_production_without_a_token_signing_key_refuses_to_start():
 
     assert result.returncode != 0
     assert "JWT_PRIVATE_KEY" in result.stderr
+
+
+def test_production_with_a_per_process_cache_is_flagged_by_the_deployment_check():
+    env = {name: value for name, value in PRODUCTION.items() if name != "CACHE_URL"}
+
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+
+    assert result.returncode != 0
+    assert "shop.W001" in result.stderr
