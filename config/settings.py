@@ -47,6 +47,23 @@ SHOP_CURRENCY = env("SHOP_CURRENCY", default="EUR")
 CATALOG_LOW_STOCK_THRESHOLD = env.int("CATALOG_LOW_STOCK_THRESHOLD", default=5)
 # Seconds a cached catalog page fragment lives (any catalog change invalidates it sooner).
 CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=300)
+
+# Cart: the most units of one SKU a line may hold, and how long an anonymous
+# cart nobody touched is kept before the periodic clean-up deletes it.
+CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=99)
+CART_MAX_LINES = env.int("CART_MAX_LINES", default=100)
+CART_ANONYMOUS_MAX_AGE_DAYS = env.int("CART_ANONYMOUS_MAX_AGE_DAYS", default=30)
+
+# Payments: Stripe when a secret key is set, otherwise the built-in test gateway
+# (which refuses to run with DEBUG off unless PAYMENTS_TEST_GATEWAY_ENABLED=1).
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Seconds a signed webhook stays acceptable (Stripe's own default is 300).
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# Only for tests and local fakes: where the stripe library sends API calls.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+PAYMENTS_TEST_GATEWAY_ENABLED = env.bool("PAYMENTS_TEST_GATEWAY_ENABLED", default=DEBUG)
 # PostgreSQL text search configuration for product search (stemming, stop words).
 SEARCH_CONFIG = env("SEARCH_CONFIG", default="english")
 
@@ -262,6 +279,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.release_expired_reservations",
         "schedule": 60.0,
     },
+    "delete-abandoned-carts": {"task": "cart.delete_abandoned_carts", "schedule": 60 * 60},
 }
 # An outbox row not handed to the broker this many seconds after commit is
 # re-sent by the periodic relay (the on-commit relay failed or never ran).

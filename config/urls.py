@@ -19,6 +19,8 @@ api_v1 = [
     path("", api_root, {"resources": API_RESOURCES}, name="api-root"),
     path("catalog/", include("shop.catalog.api.urls")),
     path("accounts/", include("shop.accounts.api.urls")),
+    path("cart/", include("shop.cart.api.urls")),
+    path("payments/", include("shop.payments.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +32,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("accounts/", include("shop.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("cart/", include("shop.cart.urls")),
+    path("payments/", include("shop.payments.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("", include("shop.catalog.urls")),
 ]
