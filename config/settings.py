@@ -43,6 +43,8 @@ else:
 
 SHOP_NAME = env("SHOP_NAME", default="Shop")
 SHOP_CURRENCY = env("SHOP_CURRENCY", default="EUR")
+# The storefront's public address, for links in emails sent outside a request.
+SHOP_URL = env("SHOP_URL", default="http://localhost:8000")
 # "Only 3 left" at or below this many units; the admin's low-stock filter too.
 CATALOG_LOW_STOCK_THRESHOLD = env.int("CATALOG_LOW_STOCK_THRESHOLD", default=5)
 # Seconds a cached catalog page fragment lives (any catalog change invalidates it sooner).
@@ -64,6 +66,25 @@ STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 # Only for tests and local fakes: where the stripe library sends API calls.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 PAYMENTS_TEST_GATEWAY_ENABLED = env.bool("PAYMENTS_TEST_GATEWAY_ENABLED", default=DEBUG)
+
+# Orders: shipping methods (price in the store currency; standard shipping is
+# free from ORDERS_FREE_SHIPPING_THRESHOLD up), how long a checkout holds its
+# stock while the customer pays, and the carrier that books shipments.
+ORDERS_SHIPPING_METHODS = {
+    "standard": {
+        "name": "Standard delivery (3 to 5 working days)",
+        "price": env("ORDERS_STANDARD_SHIPPING_PRICE", default="4.90"),
+        "free_over_threshold": True,
+    },
+    "express": {
+        "name": "Express delivery (next working day)",
+        "price": env("ORDERS_EXPRESS_SHIPPING_PRICE", default="12.90"),
+        "free_over_threshold": False,
+    },
+}
+ORDERS_FREE_SHIPPING_THRESHOLD = env("ORDERS_FREE_SHIPPING_THRESHOLD", default="50.00")
+ORDERS_CHECKOUT_TTL_MINUTES = env.int("ORDERS_CHECKOUT_TTL_MINUTES", default=15)
+ORDERS_CARRIER = env("ORDERS_CARRIER", default="shop.orders.carriers.DemoCarrier")
 # PostgreSQL text search configuration for product search (stemming, stop words).
 SEARCH_CONFIG = env("SEARCH_CONFIG", default="english")
 
@@ -124,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.core.context_processors.shop",
+                "shop.cart.context_processors.cart",
             ],
         },
     },
@@ -280,6 +302,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "delete-abandoned-carts": {"task": "cart.delete_abandoned_carts", "schedule": 60 * 60},
+    "expire-checkouts": {"task": "orders.expire_checkouts", "schedule": 60.0},
 }
 # An outbox row not handed to the broker this many seconds after commit is
 # re-sent by the periodic relay (the on-commit relay failed or never ran).

@@ -13,6 +13,7 @@ API_RESOURCES = (
     ("catalog/products", "catalog-api:product-list"),
     ("accounts/me", "accounts-api:me"),
     ("accounts/addresses", "accounts-api:address-list"),
+    ("cart", "cart-api:cart"),
 )
 
 api_v1 = [
@@ -21,6 +22,7 @@ api_v1 = [
     path("accounts/", include("shop.accounts.api.urls")),
     path("cart/", include("shop.cart.api.urls")),
     path("payments/", include("shop.payments.api.urls")),
+    path("", include("shop.orders.api.urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +36,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("cart/", include("shop.cart.urls")),
     path("payments/", include("shop.payments.urls")),
+    path("", include("shop.orders.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("", include("shop.catalog.urls")),
 ]

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cart"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.cart_page, name="cart"),
+    path("add/", views.add_to_cart, name="add"),
+    path("lines/<int:line_id>/", views.update_line, name="update-line"),
+    path("lines/<int:line_id>/remove/", views.remove_line, name="remove-line"),
+]

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cart-api"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.CartView.as_view(), name="cart"),
+    path("items/", views.CartItemsView.as_view(), name="items"),
+    path("items/<int:line_id>/", views.CartItemView.as_view(), name="item"),
+]

@@ -1,0 +1,47 @@
+"""
+The refusals of the cart service, each with a stable ``code``.
+``shop.cart.public`` re-exports them; other apps import them from there.
+"""
+
+from shop.core.errors import Conflict, NotFound, ShopError
+
+
+class InvalidQuantity(ShopError):
+    code = "invalid_quantity"
+    default_detail = "The quantity must be a whole number."
+
+
+class UnknownSku(ShopError):
+    code = "unknown_sku"
+    default_detail = "No product has this SKU."
+
+
+class SkuUnavailable(ShopError):
+    """The SKU exists but is not for sale (the product or the option was withdrawn)."""
+
+    code = "sku_unavailable"
+    default_detail = "This product is not for sale at the moment."
+
+
+class CartFull(ShopError):
+    code = "cart_full"
+    default_detail = "The cart cannot hold more different products."
+
+
+class InvalidCartToken(ShopError):
+    code = "invalid_cart_token"
+    default_detail = "The X-Cart-Token header does not hold a cart token this shop issued."
+
+
+class CartLineNotFound(NotFound):
+    """Also the answer for a line of somebody else's cart."""
+
+    code = "cart_line_not_found"
+    default_detail = "No such line in your cart."
+
+
+class NotEnoughStock(Conflict):
+    """``extra`` carries ``sku``, ``available`` and ``in_cart`` (what the cart already holds)."""
+
+    code = "out_of_stock"
+    default_detail = "Not enough of this product is in stock."

@@ -1,0 +1,134 @@
+"""
+Read logic of the cart: a cart's lines priced with the catalog's current
+figures. Two queries whatever the number of lines: the lines, then every SKU
+at once from ``shop.catalog.public.get_variants``.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from shop.catalog import public as catalog
+from shop.core.money import quantize, store_currency
+
+from .models import Cart, CartLine
+from .services import Owner
+
+
+@dataclass(frozen=True)
+class CartItem:
+    id: int
+    sku: str
+    quantity: int
+    name: str
+    product_name: str
+    product_slug: str | None
+    options: tuple[tuple[str, str], ...]
+    image_url: str | None
+    unit_price: Decimal
+    price_seen: Decimal
+    available: int
+    is_available: bool
+
+    @property
+    def line_total(self) -> Decimal:
+        return quantize(self.unit_price * self.quantity)
+
+    @property
+    def price_changed(self) -> bool:
+        return self.unit_price != self.price_seen
+
+    @property
+    def problem(self) -> str | None:
+        """What stands between this line and checkout: "unavailable", "short" or nothing."""
+        if not self.is_available or self.available == 0:
+            return "unavailable"
+        if self.quantity > self.available:
+            return "short"
+        return None
+
+
+@dataclass(frozen=True)
+class CartContents:
+    items: tuple[CartItem, ...]
+    currency: str
+
+    @property
+    def item_count(self) -> int:
+        return sum(item.quantity for item in self.items)
+
+    @property
+    def subtotal(self) -> Decimal:
+        """What the lines cost at today's prices (lines that cannot be bought left out)."""
+        return quantize(
+            sum(
+                (item.line_total for item in self.items if item.problem != "unavailable"),
+                Decimal(0),
+            )
+        )
+
+    @property
+    def has_problems(self) -> bool:
+        return any(item.problem for item in self.items)
+
+    @property
+    def price_changes(self) -> tuple[CartItem, ...]:
+        return tuple(item for item in self.items if item.price_changed)
+
+
+def cart_lines(owner: Owner | None) -> list[CartLine]:
+    if owner is None:
+        return []
+    return list(CartLine.objects.filter(**{f"cart__{k}": v for k, v in owner.lookup().items()}))
+
+
+def cart_contents(owner: Owner | None) -> CartContents:
+    lines = cart_lines(owner)
+    variants = catalog.get_variants(line.sku for line in lines) if lines else {}
+    return CartContents(
+        items=tuple(_item(line, variants.get(line.sku)) for line in lines),
+        currency=store_currency(),
+    )
+
+
+def _item(line: CartLine, variant: catalog.VariantInfo | None) -> CartItem:
+    if variant is None:
+        # Deleted from the catalog since: show what the cart knows.
+        variant = catalog.VariantInfo(
+            sku=line.sku,
+            name=line.sku,
+            product_name=line.sku,
+            product_slug="",
+            options=(),
+            price=line.price_seen,
+            compare_at_price=None,
+            available=0,
+            is_active=False,
+        )
+    return CartItem(
+        id=line.pk,
+        sku=line.sku,
+        quantity=line.quantity,
+        name=variant.name,
+        product_name=variant.product_name,
+        product_slug=variant.product_slug or None,
+        options=variant.options,
+        image_url=variant.image_url,
+        unit_price=variant.price,
+        price_seen=line.price_seen,
+        available=variant.available,
+        is_available=variant.is_active,
+    )
+
+
+def item_count(owner: Owner | None) -> int:
+    """Units in the cart, for the header: one small query."""
+    if owner is None:
+        return 0
+    lookup = {f"cart__{k}": v for k, v in owner.lookup().items()}
+    return CartLine.objects.filter(**lookup).aggregate(total=Sum("quantity"))["total"] or 0
+
+
+def cart_exists(owner: Owner) -> bool:
+    return Cart.objects.filter(**owner.lookup()).exists()

@@ -1,0 +1,298 @@
+"""
+Write logic of the cart. Every change locks the cart row first, so two
+requests changing the same cart (two tabs, a double click) apply one after
+the other instead of losing an update.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from shop.catalog import public as catalog
+
+from .errors import (
+    CartFull,
+    CartLineNotFound,
+    InvalidQuantity,
+    NotEnoughStock,
+    SkuUnavailable,
+    UnknownSku,
+)
+from .models import Cart, CartLine, Clearance
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose cart: a user, or the holder of an anonymous token (the stored random part)."""
+
+    user_id: int | None = None
+    token_key: str | None = None
+
+    def __post_init__(self):
+        if (self.user_id is None) == (self.token_key is None):
+            raise ValueError("A cart owner is a user or a token, not both or neither.")
+
+    def lookup(self) -> dict:
+        return {"user_id": self.user_id} if self.user_id is not None else {"token": self.token_key}
+
+
+@dataclass(frozen=True)
+class CappedLine:
+    """A line the login merge could not carry over in full."""
+
+    sku: str
+    wanted: int
+    kept: int
+
+
+def max_line_quantity() -> int:
+    return settings.CART_MAX_LINE_QUANTITY
+
+
+def parse_quantity(value, *, allow_zero: bool) -> int:
+    """
+    A quantity from a form or JSON: a whole number from 1 (or 0, which removes
+    a line) to ``CART_MAX_LINE_QUANTITY``. Booleans, fractions, text and
+    absurd numbers raise ``InvalidQuantity``.
+    """
+    lowest = 0 if allow_zero else 1
+    highest = max_line_quantity()
+    detail = f"The quantity must be a whole number from {lowest} to {highest}."
+    if isinstance(value, bool):
+        raise InvalidQuantity(detail, min_quantity=lowest, max_quantity=highest)
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isascii() or not value.isdigit() or len(value) > 9:
+            raise InvalidQuantity(detail, min_quantity=lowest, max_quantity=highest)
+        value = int(value)
+    if not isinstance(value, int) or not lowest <= value <= highest:
+        raise InvalidQuantity(detail, min_quantity=lowest, max_quantity=highest)
+    return value
+
+
+def _sellable_variant(sku) -> catalog.VariantInfo:
+    if not isinstance(sku, str) or not sku.strip() or len(sku) > 64:
+        shown = sku if isinstance(sku, str) else None
+        raise UnknownSku("Give the SKU of a product variant.", sku=shown)
+    try:
+        variant = catalog.get_variant(sku)
+    except catalog.VariantNotFound:
+        raise UnknownSku(f"No product has the SKU {sku!r}.", sku=sku) from None
+    if not variant.is_active:
+        raise SkuUnavailable(f"{variant.name} is not for sale at the moment.", sku=sku)
+    return variant
+
+
+def _check_stock(variant: catalog.VariantInfo, wanted: int, in_cart: int) -> None:
+    if wanted > max_line_quantity():
+        raise InvalidQuantity(
+            f"A cart holds at most {max_line_quantity()} of one product.",
+            max_quantity=max_line_quantity(),
+            in_cart=in_cart,
+        )
+    if wanted > variant.available:
+        if variant.available:
+            detail = f"Only {variant.available} of {variant.name} can be bought right now."
+        else:
+            detail = f"{variant.name} is out of stock."
+        raise NotEnoughStock(detail, sku=variant.sku, available=variant.available, in_cart=in_cart)
+
+
+def _locked_cart(owner: Owner, *, create: bool) -> Cart | None:
+    carts = Cart.objects.select_for_update()
+    cart = carts.filter(**owner.lookup()).first()
+    if cart is None and create:
+        cart, _ = Cart.objects.get_or_create(**owner.lookup())
+        cart = carts.get(pk=cart.pk)
+    return cart
+
+
+def _touch(cart: Cart) -> None:
+    cart.updated_at = timezone.now()
+    cart.save(update_fields=["updated_at"])
+
+
+class Added(NamedTuple):
+    line: CartLine
+    created: bool
+    variant: catalog.VariantInfo
+    quantity: int
+
+
+def add_item(owner: Owner, sku, quantity) -> Added:
+    """
+    Put ``quantity`` more of ``sku`` in the cart; returns the line, whether it
+    is new, and the variant as the customer saw it. The cart never holds more
+    than can be bought now: asking for more raises ``NotEnoughStock`` (409)
+    and changes nothing.
+    """
+    quantity = parse_quantity(quantity, allow_zero=False)
+    variant = _sellable_variant(sku)
+    with transaction.atomic():
+        cart = _locked_cart(owner, create=True)
+        line = cart.lines.filter(sku=variant.sku).first()
+        in_cart = line.quantity if line else 0
+        _check_stock(variant, in_cart + quantity, in_cart)
+        if line is None:
+            if cart.lines.count() >= settings.CART_MAX_LINES:
+                raise CartFull(
+                    f"A cart holds at most {settings.CART_MAX_LINES} different products.",
+                    max_lines=settings.CART_MAX_LINES,
+                )
+            line = CartLine.objects.create(
+                cart=cart, sku=variant.sku, quantity=quantity, price_seen=variant.price
+            )
+        else:
+            line.quantity = in_cart + quantity
+            line.price_seen = variant.price
+            line.save(update_fields=["quantity", "price_seen"])
+        _touch(cart)
+    return Added(line, in_cart == 0, variant, quantity)
+
+
+def set_line_quantity(owner: Owner, line_id, quantity) -> CartLine | None:
+    """
+    Set a line to ``quantity``; 0 removes it (returns None). Lowering a
+    quantity always works, even below what is in stock; raising it is checked
+    like an add.
+    """
+    quantity = parse_quantity(quantity, allow_zero=True)
+    with transaction.atomic():
+        cart = _locked_cart(owner, create=False)
+        line = _owned_line(cart, line_id)
+        if quantity == 0:
+            line.delete()
+            _touch(cart)
+            return None
+        if quantity > line.quantity:
+            _check_stock(_sellable_variant(line.sku), quantity, line.quantity)
+        line.quantity = quantity
+        variant = catalog.get_variants([line.sku]).get(line.sku)
+        if variant is not None:
+            line.price_seen = variant.price
+        line.save(update_fields=["quantity", "price_seen"])
+        _touch(cart)
+    return line
+
+
+def remove_line(owner: Owner, line_id) -> None:
+    with transaction.atomic():
+        cart = _locked_cart(owner, create=False)
+        _owned_line(cart, line_id).delete()
+        _touch(cart)
+
+
+def _owned_line(cart: Cart | None, line_id) -> CartLine:
+    try:
+        line_id = int(line_id)
+    except (TypeError, ValueError):
+        raise CartLineNotFound() from None
+    line = cart.lines.filter(pk=line_id).first() if cart is not None else None
+    if line is None:
+        raise CartLineNotFound()
+    return line
+
+
+def merge_anonymous_cart(token_key: str, user_id: int) -> tuple[CappedLine, ...]:
+    """
+    Move the anonymous cart ``token_key`` into the user's cart and delete it.
+    Quantities of the same SKU add up, capped by what is available now and by
+    the per-line limit; what the user's cart already held is never reduced.
+    Returns the lines that could not be carried over in full.
+    """
+    with transaction.atomic():
+        anonymous = Cart.objects.select_for_update().filter(token=token_key).first()
+        if anonymous is None:
+            return ()
+        incoming = list(anonymous.lines.all())
+        if not incoming:
+            anonymous.delete()
+            return ()
+        cart = _locked_cart(Owner(user_id=user_id), create=True)
+        existing = {line.sku: line for line in cart.lines.all()}
+        variants = catalog.get_variants(line.sku for line in incoming)
+        capped = []
+        room = settings.CART_MAX_LINES - len(existing)
+        for line in incoming:
+            variant = variants.get(line.sku)
+            available = variant.available if variant and variant.is_active else 0
+            mine = existing.get(line.sku)
+            held = mine.quantity if mine else 0
+            wanted = held + line.quantity
+            kept = max(held, min(wanted, available, max_line_quantity()))
+            if mine is None and kept and room <= 0:
+                kept = 0
+            if kept < wanted:
+                capped.append(CappedLine(sku=line.sku, wanted=wanted, kept=kept))
+            if kept == held:
+                continue
+            if mine is None:
+                CartLine.objects.create(
+                    cart=cart, sku=line.sku, quantity=kept, price_seen=line.price_seen
+                )
+                room -= 1
+            else:
+                mine.quantity = kept
+                mine.save(update_fields=["quantity"])
+        anonymous.delete()
+        _touch(cart)
+    return tuple(capped)
+
+
+def clear_cart(owner: Owner, *, key: str, lines: Iterable[tuple[str, int]] | None = None) -> bool:
+    """
+    Empty the cart after an order (``lines=None``), or take out only what was
+    bought: each ``(sku, quantity)`` is subtracted, so anything the customer
+    added since checkout stays. ``key`` names the clearance; the same key again
+    does nothing and returns False.
+    """
+    with transaction.atomic():
+        cart = _locked_cart(owner, create=False)
+        _, created = Clearance.objects.get_or_create(
+            key=key, defaults={"cart_id": cart.pk if cart else None}
+        )
+        if not created or cart is None:
+            return created
+        if lines is None:
+            cart.lines.all().delete()
+        else:
+            bought: dict[str, int] = {}
+            for sku, quantity in lines:
+                bought[sku] = bought.get(sku, 0) + quantity
+            for line in cart.lines.filter(sku__in=bought):
+                remaining = line.quantity - bought[line.sku]
+                if remaining > 0:
+                    line.quantity = remaining
+                    line.save(update_fields=["quantity"])
+                else:
+                    line.delete()
+        _touch(cart)
+    return True
+
+
+def delete_abandoned_carts(*, older_than: timedelta | None = None, batch_size: int = 1000) -> int:
+    """Delete anonymous carts untouched for ``older_than`` (default from settings)."""
+    if older_than is None:
+        older_than = timedelta(days=settings.CART_ANONYMOUS_MAX_AGE_DAYS)
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    while True:
+        ids = list(
+            Cart.objects.filter(user_id__isnull=True, updated_at__lt=cutoff).values_list(
+                "pk", flat=True
+            )[:batch_size]
+        )
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            Cart.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+
+
+def delete_user_cart(user_id: int) -> None:
+    Cart.objects.filter(user_id=user_id).delete()

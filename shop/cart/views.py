@@ -1,0 +1,110 @@
+"""
+The cart's storefront pages: the cart itself and the forms that change it.
+Every form works without JavaScript: it posts, then redirects.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from shop.core.errors import ShopError
+
+from . import selectors, services
+from .errors import CartLineNotFound
+from .owners import browser_owner
+
+
+@require_GET
+def cart_page(request):
+    contents = selectors.cart_contents(browser_owner(request))
+    response = render(
+        request,
+        "cart/cart.html",
+        {"cart": contents, "max_quantity": services.max_line_quantity()},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _from_this_site(request) -> bool:
+    """
+    The request was sent by one of our own pages: its ``Origin`` (or, when a
+    browser sends none, its ``Referer``) is this host or a trusted origin.
+    """
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source:
+        # Neither header: not a modern browser's cross-site form post, and the
+        # session cookie (SameSite=Lax) is not sent on those anyway.
+        return True
+    parts = urlsplit(source)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return origin == f"{request.scheme}://{request.get_host()}" or (
+        origin in settings.CSRF_TRUSTED_ORIGINS
+    )
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next") or request.headers.get("Referer") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@csrf_exempt
+@require_POST
+def add_to_cart(request):
+    """
+    The product page's "Add to cart" form. It carries no CSRF token because
+    product pages are cached whole for visitors without cookies, and a token
+    would make every one of them uncacheable; the same-origin check above
+    and the session cookie's SameSite=Lax keep other sites from posting it
+    (docs/decisions/0007-cart-form-without-csrf-token.md).
+    """
+    if not _from_this_site(request):
+        return HttpResponseForbidden("This form can only be sent from this shop's pages.")
+    owner = browser_owner(request, create=True)
+    try:
+        added = services.add_item(owner, request.POST.get("sku"), request.POST.get("quantity", "1"))
+    except ShopError as refusal:
+        messages.error(request, refusal.detail)
+        return _back(request, "cart:cart")
+    messages.success(request, f"Added {added.quantity} of {added.variant.name} to your cart.")
+    return redirect("cart:cart")
+
+
+@require_POST
+def update_line(request, line_id: int):
+    owner = browser_owner(request)
+    try:
+        if owner is None:
+            raise CartLineNotFound()
+        line = services.set_line_quantity(owner, line_id, request.POST.get("quantity"))
+    except ShopError as refusal:
+        messages.error(request, refusal.detail)
+    else:
+        messages.success(
+            request, "The quantity has been updated." if line else "The item has been removed."
+        )
+    return redirect("cart:cart")
+
+
+@require_POST
+def remove_line(request, line_id: int):
+    owner = browser_owner(request)
+    try:
+        if owner is None:
+            raise CartLineNotFound()
+        services.remove_line(owner, line_id)
+    except ShopError as refusal:
+        messages.error(request, refusal.detail)
+    else:
+        messages.success(request, "The item has been removed from your cart.")
+    return redirect("cart:cart")
