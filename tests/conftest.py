@@ -68,7 +68,12 @@ def broker_unreachable():
 
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real ``celery worker`` on the test database, for the whole session."""
+    """
+    A real ``celery worker`` on the test database, for the whole session. It
+    talks to the session's fake Stripe server (started first), as the tests do.
+    """
+    from tests.payments.fake_stripe import shared_fake_stripe
+
     database = settings.DATABASES["default"]
     env = {
         **os.environ,
@@ -77,6 +82,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             f"{database['NAME']}"
         ),
         "CONN_MAX_AGE": "0",
+        **shared_fake_stripe().settings(),
     }
     log = (ROOT / "test-artifacts" / "celery-worker.log").resolve()
     log.parent.mkdir(exist_ok=True)

@@ -56,7 +56,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "orders.change_order",
         "orders.add_shipment",
         "orders.change_shipment",
-        *_view("payments", "payment", "refund"),
+        *_view("payments", "payment", "refund", "paymentlogentry", "gatewayevent"),
         "payments.add_refund",
         *_view("catalog", "product", "variant", "productimage", "category"),
         *_view("catalog", "reservation", "reservationline", "stockmovement"),
@@ -68,7 +68,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_view("accounts", "user", "address"),
         "accounts.change_address",
         *_view("orders", "order", "orderline", "shipment"),
-        *_view("payments", "payment", "refund"),
+        *_view("payments", "payment", "refund", "paymentlogentry"),
     ),
 }
 

@@ -6,9 +6,6 @@ exceptions they raise. Everything else in shop.payments is private.
 Which gateway takes the money (Stripe or the built-in test gateway) is
 invisible here: a caller gets a URL to send the customer to, and hears the
 outcome through ``shop.payments.events``.
-
-INTERFACE DRAFT: the signatures below are the contract other apps build
-against; the bodies are being written (issue 6).
 """
 
 from dataclasses import dataclass
@@ -16,43 +13,37 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from shop.core.errors import Conflict, NotFound, ShopError
+from . import selectors as _selectors
+from . import services as _services
+from .errors import (
+    GatewayUnavailable,
+    InvalidAmount,
+    InvalidPaymentRequest,
+    PaymentConflict,
+    PaymentNotFound,
+    RefundNotAllowed,
+)
+
+__all__ = [
+    "GatewayUnavailable",
+    "InvalidAmount",
+    "InvalidPaymentRequest",
+    "PaymentConflict",
+    "PaymentInfo",
+    "PaymentNotFound",
+    "PaymentStatus",
+    "RefundInfo",
+    "RefundNotAllowed",
+    "cancel_payment",
+    "create_payment",
+    "get_payment",
+    "get_payment_for_reference",
+    "refund_payment",
+]
 
 PaymentStatus = Literal[
     "pending", "succeeded", "failed", "canceled", "partially_refunded", "refunded"
 ]
-
-
-class PaymentNotFound(NotFound):
-    code = "payment_not_found"
-    default_detail = "No such payment."
-
-
-class PaymentConflict(Conflict):
-    """The same reference or refund key was used before with different figures."""
-
-    code = "payment_conflict"
-    default_detail = "This reference was already used for a different payment."
-
-
-class RefundNotAllowed(Conflict):
-    """Nothing (or less than asked) is left to refund, or the payment was never taken."""
-
-    code = "refund_not_allowed"
-    default_detail = "This payment cannot be refunded by that amount."
-
-
-class InvalidAmount(ShopError):
-    code = "invalid_amount"
-    default_detail = "The amount must be positive and in the store currency's minor unit."
-
-
-class GatewayUnavailable(ShopError):
-    """The gateway did not answer; the same call may be retried (it is idempotent)."""
-
-    status_code = 503
-    code = "payment_gateway_unavailable"
-    default_detail = "The payment provider is not reachable right now. Please try again."
 
 
 @dataclass(frozen=True)
@@ -79,6 +70,31 @@ class RefundInfo:
     created_at: datetime
 
 
+def _payment_info(payment) -> PaymentInfo:
+    return PaymentInfo(
+        id=str(payment.pk),
+        reference=payment.reference,
+        provider=payment.provider,
+        status=payment.status,
+        amount=payment.amount,
+        refunded_amount=payment.refunded_amount,
+        currency=payment.currency,
+        redirect_url=payment.redirect_url if payment.is_pending else "",
+        created_at=payment.created_at,
+    )
+
+
+def _refund_info(refund) -> RefundInfo:
+    return RefundInfo(
+        id=str(refund.pk),
+        payment_id=str(refund.payment_id),
+        key=refund.key,
+        amount=refund.amount,
+        status=refund.status,
+        created_at=refund.created_at,
+    )
+
+
 def create_payment(
     *,
     reference: str,
@@ -93,16 +109,31 @@ def create_payment(
     every later call with the same figures; different figures raise
     PaymentConflict). ``return_url`` and ``cancel_url`` are absolute URLs the
     customer comes back to after paying or giving up.
+
+    Raises ``GatewayUnavailable`` when the gateway cannot be reached: the
+    payment exists, and calling again opens its payment page.
+    ``InvalidAmount`` for an amount that is not positive or has more decimals
+    than the store currency.
     """
-    raise NotImplementedError
+    payment = _services.create_payment(
+        reference=reference,
+        amount=amount,
+        user_id=user_id,
+        description=description,
+        return_url=return_url,
+        cancel_url=cancel_url,
+    )
+    return _payment_info(payment)
 
 
 def get_payment(payment_id: str) -> PaymentInfo:
-    raise NotImplementedError
+    """Raises ``PaymentNotFound``."""
+    return _payment_info(_selectors.payment_by_id(payment_id))
 
 
 def get_payment_for_reference(reference: str) -> PaymentInfo:
-    raise NotImplementedError
+    """Raises ``PaymentNotFound``."""
+    return _payment_info(_selectors.payment_by_reference(reference))
 
 
 def cancel_payment(reference: str) -> PaymentInfo:
@@ -111,7 +142,7 @@ def cancel_payment(reference: str) -> PaymentInfo:
     gateway session is expired. A payment that already succeeded is returned
     unchanged; the caller then refunds it if it cannot deliver.
     """
-    raise NotImplementedError
+    return _payment_info(_services.cancel_payment(reference))
 
 
 def refund_payment(
@@ -121,5 +152,12 @@ def refund_payment(
     Give back ``amount`` (everything left when None) of the payment for
     ``reference``. ``key`` names this refund request: calling again with the
     same key returns the same refund and never refunds twice.
+
+    Raises ``RefundNotAllowed`` (nothing or less than ``amount`` left, or the
+    payment was never taken), ``PaymentConflict`` (the key was used for
+    another refund) and ``GatewayUnavailable`` (the refund stays pending;
+    call again with the same key). A refund the gateway refuses comes back
+    with status "failed".
     """
-    raise NotImplementedError
+    refund = _services.refund_payment(reference=reference, key=key, amount=amount, reason=reason)
+    return _refund_info(refund)

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "payments"
 
-urlpatterns = []
+urlpatterns = [
+    path("test/<uuid:payment_id>/", views.pay_on_test_gateway, name="test-gateway"),
+]

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "payments-api"
 
-urlpatterns = []
+urlpatterns = [
+    path("webhooks/stripe/", views.StripeWebhookView.as_view(), name="stripe-webhook"),
+    path("test/<uuid:payment_id>/", views.TestGatewayView.as_view(), name="test-gateway"),
+]

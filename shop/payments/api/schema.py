@@ -1,0 +1,75 @@
+"""OpenAPI documentation of the payments API: error shapes, responses and examples."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    inline_serializer,
+)
+from rest_framework import serializers
+
+TAGS = ["payments"]
+
+Error = inline_serializer(
+    "PaymentsError",
+    {
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(help_text="Stable, machine-readable."),
+    },
+)
+
+
+def example(name, value, **kwargs) -> OpenApiExample:
+    return OpenApiExample(name, value=value, **kwargs)
+
+
+def error_example(name, detail, code, **extra) -> OpenApiExample:
+    return OpenApiExample(name, value={"detail": detail, "code": code, **extra})
+
+
+def error(description, *examples) -> OpenApiResponse:
+    return OpenApiResponse(Error, description=description, examples=list(examples))
+
+
+STRIPE_SIGNATURE = OpenApiParameter(
+    "Stripe-Signature",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="Stripe's signature of the body: t=<unix time>,v1=<HMAC-SHA256>.",
+)
+STRIPE_EVENT = {
+    "id": "evt_1QxYz2AbCdEfGhIj",
+    "object": "event",
+    "type": "checkout.session.completed",
+    "created": 1795000000,
+    "data": {
+        "object": {
+            "id": "cs_test_a1B2c3",
+            "object": "checkout.session",
+            "payment_status": "paid",
+            "status": "complete",
+            "amount_total": 4990,
+            "currency": "eur",
+            "payment_intent": "pi_3QxYz2AbCdEf",
+            "metadata": {"reference": "checkout-42", "payment_id": "8c1f…"},
+        }
+    },
+}
+TEST_PAYMENT = {
+    "id": "8c1f5a3e-2b7d-4e0a-9f61-3d2c1b0a9e87",
+    "reference": "checkout-42",
+    "status": "succeeded",
+    "amount": "49.90",
+    "currency": "EUR",
+    "next_url": "https://shop.example.com/checkout/42/",
+}
+NOT_SIGNED_IN = {
+    401: error(
+        "No valid access token and no signed-in browser session.",
+        error_example(
+            "No credentials", "Authentication credentials were not provided.", "not_authenticated"
+        ),
+    ),
+}

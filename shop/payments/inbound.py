@@ -1,0 +1,115 @@
+"""
+Gateway notifications in: verify, store once, process later.
+
+A webhook is answered as soon as its event is verified and stored: storing it
+publishes ``GatewayEventReceived`` through the outbox in the same
+transaction, and the ``payments.process_gateway_event`` task does the work.
+A replayed event id is already stored and changes nothing. The test
+gateway's "Pay" and "Decline" enter here too, as events of their own, so
+they take exactly the webhook's path.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shop.core.messaging import publish
+
+from . import selectors, services
+from .errors import (
+    GatewayDisabled,
+    InvalidPaymentRequest,
+    InvalidWebhook,
+    NotPending,
+    PaymentNotFound,
+)
+from .gateways import gateway_for, is_test_gateway_enabled
+from .gateways.builtin import OUTCOMES, TestGateway
+from .messages import GatewayEventReceived
+from .models import GatewayEvent, Payment, Provider
+
+logger = logging.getLogger(__name__)
+
+EVENT_ID_MAX_LENGTH = GatewayEvent._meta.get_field("event_id").max_length
+TYPE_MAX_LENGTH = GatewayEvent._meta.get_field("type").max_length
+
+
+def receive_webhook(provider: str, body: bytes, headers) -> tuple[GatewayEvent, bool]:
+    """Verify and store a webhook's event; ``(event, False)`` for a replay."""
+    event = gateway_for(provider).verify(body, headers)
+    return record(provider, event)
+
+
+def record(provider: str, event: dict) -> tuple[GatewayEvent, bool]:
+    """Store ``event`` unless its id is stored already; ``True`` when it is new."""
+    event_id, kind = gateway_for(provider).event_identity(event)
+    if not event_id or len(event_id) > EVENT_ID_MAX_LENGTH or len(kind) > TYPE_MAX_LENGTH:
+        raise InvalidWebhook("The event's id or type is missing or too long.")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                stored = GatewayEvent.objects.create(
+                    provider=provider, event_id=event_id, type=kind, payload=event
+                )
+        except IntegrityError:
+            logger.info("%s event %s received again; already stored", provider, event_id)
+            return GatewayEvent.objects.get(provider=provider, event_id=event_id), False
+        publish(GatewayEventReceived(gateway_event_id=stored.pk))
+    return stored, True
+
+
+def payment_on_test_gateway(payment_id, user_id: int) -> Payment:
+    """
+    The payment ``user_id`` may settle on the test gateway's page: theirs and
+    taken by the test gateway (anything else is not found), and only while
+    the test gateway is switched on.
+    """
+    if not is_test_gateway_enabled():
+        raise GatewayDisabled()
+    payment = selectors.payment_of_user(payment_id, user_id)
+    if payment.provider != Provider.TEST:
+        raise PaymentNotFound()
+    return payment
+
+
+def settle_on_test_gateway(payment: Payment, outcome: str) -> Payment:
+    """
+    The test gateway's "Pay" (``"succeeded"``) or "Decline" (``"failed"``):
+    recorded as a gateway event and processed like a webhook. Clicking the
+    same button again is a replay; the other one, once settled, is refused.
+    """
+    if outcome not in OUTCOMES:
+        raise InvalidPaymentRequest(f"The outcome must be one of {', '.join(OUTCOMES)}.")
+    event = TestGateway.event_for(payment, outcome)
+    replay = GatewayEvent.objects.filter(provider=Provider.TEST, event_id=event["id"]).exists()
+    if not payment.is_pending and not replay:
+        raise NotPending(status=payment.status)
+    record(Provider.TEST, event)
+    payment.refresh_from_db()
+    return payment
+
+
+def process(gateway_event_id: int) -> None:
+    """
+    Apply a stored event to its payment, once (the task's inbox and
+    ``processed_at`` both say so). Runs inside the task's transaction.
+    """
+    stored = GatewayEvent.objects.select_for_update().filter(pk=gateway_event_id).first()
+    if stored is None or stored.processed_at is not None:
+        return
+    notification = gateway_for(stored.provider).interpret(stored.payload)
+    payment = selectors.payment_for_notification(stored.provider, notification)
+    if notification.update is None:
+        outcome = "acknowledged: nothing to do for this type"
+    elif payment is None:
+        outcome = "no payment of ours matches"
+        logger.warning("%s event %s matches no payment", stored.provider, stored.event_id)
+    else:
+        source = f"{stored.get_provider_display()}: {stored.type}"
+        payment = services.apply_update(payment.pk, notification.update, source=source)
+        outcome = f"payment {payment.status}" + (" (flagged)" if payment.flagged else "")
+    stored.payment = payment
+    stored.processed_at = timezone.now()
+    stored.outcome = outcome[: GatewayEvent._meta.get_field("outcome").max_length]
+    stored.save(update_fields=["payment", "processed_at", "outcome"])

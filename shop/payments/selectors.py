@@ -1,0 +1,77 @@
+"""Read logic of payments: finding a payment by what a caller or a gateway knows of it."""
+
+import uuid
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from .errors import PaymentNotFound
+from .gateways import Notification
+from .models import Payment, Refund
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def payment_by_id(payment_id) -> Payment:
+    pk = _uuid(payment_id)
+    payment = Payment.objects.filter(pk=pk).first() if pk else None
+    if payment is None:
+        raise PaymentNotFound()
+    return payment
+
+
+def payment_by_reference(reference: str) -> Payment:
+    payment = Payment.objects.filter(reference=reference).first() if reference else None
+    if payment is None:
+        raise PaymentNotFound()
+    return payment
+
+
+def payment_of_user(payment_id, user_id: int) -> Payment:
+    """The payment if it is ``user_id``'s; someone else's is not found, like a missing one."""
+    payment = payment_by_id(payment_id)
+    if payment.user_id != user_id:
+        raise PaymentNotFound()
+    return payment
+
+
+def payment_for_notification(provider: str, notification: Notification) -> Payment | None:
+    """The payment a gateway event is about: by our id, else by the gateway's ids."""
+    payments = Payment.objects.filter(provider=provider)
+    pk = _uuid(notification.payment_id) if notification.payment_id else None
+    if pk:
+        found = payments.filter(pk=pk).first()
+        if found:
+            return found
+    gateway_ids = (
+        ("checkout_session_id", notification.session_id),
+        ("payment_intent_id", notification.payment_intent_id),
+    )
+    for field, value in gateway_ids:
+        if value:
+            found = payments.filter(**{field: value}).first()
+            if found:
+                return found
+    return None
+
+
+def reconcile_candidates(since: datetime) -> QuerySet[Payment]:
+    """
+    Payments since ``since`` the gateway may know more about: still pending,
+    paid (a refund made at the gateway), or with a refund still in progress.
+    """
+    unsettled = Q(
+        status__in=[
+            Payment.Status.PENDING,
+            Payment.Status.SUCCEEDED,
+            Payment.Status.PARTIALLY_REFUNDED,
+        ]
+    ) | Q(refunds__status=Refund.Status.PENDING)
+    return (
+        Payment.objects.filter(unsettled, created_at__gte=since).distinct().order_by("created_at")
+    )

@@ -1,0 +1,22 @@
+"""The payments service's Celery tasks: consumers of its own private messages."""
+
+from shop.core.messaging import consumer
+
+from . import inbound, services
+from .messages import GatewayEventReceived, RefundUnsent
+
+
+@consumer(GatewayEventReceived, name="payments.process_gateway_event")
+def process_gateway_event(event: GatewayEventReceived) -> None:
+    """Apply a verified, stored gateway event (a webhook, a test-gateway click) to its payment."""
+    inbound.process(event.gateway_event_id)
+
+
+@consumer(RefundUnsent, name="payments.send_refund")
+def send_refund(event: RefundUnsent) -> None:
+    """
+    Send a refund the gateway did not answer, with its original idempotency
+    key. While the gateway is still down this raises ``GatewayUnavailable``
+    and Celery retries with backoff; a refund settled meanwhile is left alone.
+    """
+    services.resend_refund(event.refund_id)
