@@ -341,6 +341,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "shop.core.api.schema.add_headless_endpoints",
     ],
+    # Choice sets that share a field name ("status") across apps get their own names.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "shop.orders.models.Order.Status",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------

@@ -14,6 +14,8 @@ API_RESOURCES = (
     ("accounts/me", "accounts-api:me"),
     ("accounts/addresses", "accounts-api:address-list"),
     ("cart", "cart-api:cart"),
+    ("checkout", "orders-api:checkout"),
+    ("orders", "orders-api:order-list"),
 )
 
 api_v1 = [

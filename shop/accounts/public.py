@@ -29,6 +29,7 @@ __all__ = [
     "UserNotFound",
     "authenticate_token",
     "get_address",
+    "get_addresses",
     "get_default_address",
     "get_user",
     "get_users",
@@ -113,6 +114,11 @@ def get_users(user_ids: Iterable[int]) -> dict[int, UserInfo]:
     if not ids:
         return {}
     return {user.pk: _user_info(user) for user in _users().filter(pk__in=ids)}
+
+
+def get_addresses(user_id: int) -> tuple[AddressInfo, ...]:
+    """The user's address book, the default first."""
+    return tuple(_address_info(address) for address in selectors.addresses_for(user_id))
 
 
 def get_default_address(user_id: int) -> AddressInfo | None:

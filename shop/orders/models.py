@@ -1,4 +1,20 @@
+"""
+The orders service's data: checkouts (a purchase in progress, frozen at the
+moment the customer commits to it) and orders (what was bought and paid).
+
+Other apps' things are referenced by their stable identifiers (``user_id``,
+``sku``, the payment's id), never by foreign keys.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
 from shop.core.models import BaseInboxMessage, BaseOutboxMessage
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class OutboxMessage(BaseOutboxMessage):
@@ -7,3 +23,274 @@ class OutboxMessage(BaseOutboxMessage):
 
 class InboxMessage(BaseInboxMessage):
     """Events the orders service's consumers have already acted on."""
+
+
+class Checkout(models.Model):
+    """
+    One attempt to buy the cart: lines, prices, address and totals frozen when
+    it starts, stock reserved under ``reservation_key`` until ``expires_at``,
+    and one payment. It ends ``completed`` (an order exists), ``failed``
+    (payment declined) or ``expired`` (nobody paid in time).
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user_id = models.PositiveBigIntegerField(db_index=True)
+    email = models.EmailField(max_length=254)
+    # The client's Idempotency-Key: the same key from the same user is the same checkout.
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    # What the key was used for: the same key with another request is refused.
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.AWAITING_PAYMENT)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    shipping_method = models.CharField(max_length=20)
+    shipping_address = models.JSONField(help_text="Snapshot of the address the order ships to.")
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(**MONEY)
+    shipping_cost = models.DecimalField(**MONEY)
+    total = models.DecimalField(**MONEY)
+    reservation_key = models.CharField(max_length=100, unique=True)
+    payment_id = models.CharField(max_length=64, blank=True)
+    payment_provider = models.CharField(max_length=20, blank=True)
+    payment_redirect_url = models.URLField(max_length=2000, blank=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="orders_checkout_idempotency_key",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(status="awaiting_payment"),
+                name="orders_checkout_awaiting",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Checkout {self.id}"
+
+
+class CheckoutLine(models.Model):
+    checkout = models.ForeignKey(Checkout, on_delete=models.CASCADE, related_name="lines")
+    sku = models.CharField("SKU", max_length=64)
+    product_name = models.CharField(max_length=200)
+    variant_name = models.CharField(max_length=200, blank=True)
+    unit_price = models.DecimalField(**MONEY)
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkout", "sku"], name="orders_checkoutline_sku"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.sku}"
+
+    @property
+    def line_total(self):
+        return self.unit_price * self.quantity
+
+
+# --- Orders (below: Order, OrderLine, OrderStatusChange, Shipment, ...) ------
+
+
+class Order(models.Model):
+    """
+    What a customer bought and paid for: a snapshot of the checkout's lines,
+    address and totals that no later price or address change touches. The
+    one-to-one link to the checkout is the database's guarantee of exactly one
+    order per checkout, however often the payment is reported.
+
+    ``payment_reference`` is what payments knows the payment by (the
+    checkout's id); ``refunded_amount`` is the payment's refunded total as
+    payments last reported it.
+    """
+
+    class Status(models.TextChoices):
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+
+    number = models.CharField(max_length=20, unique=True)
+    checkout = models.OneToOneField(Checkout, on_delete=models.PROTECT, related_name="order")
+    user_id = models.PositiveBigIntegerField()
+    email = models.EmailField(max_length=254)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PAID)
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(**MONEY)
+    shipping_cost = models.DecimalField(**MONEY)
+    total = models.DecimalField(**MONEY)
+    refunded_amount = models.DecimalField(**MONEY, default=0)
+    shipping_method = models.CharField(max_length=20)
+    shipping_address = models.JSONField(help_text="Snapshot of the address the order ships to.")
+    payment_reference = models.CharField(max_length=64, unique=True)
+    placed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [
+            models.Index(fields=["user_id", "-placed_at"], name="orders_order_history"),
+            models.Index(fields=["status", "-placed_at"], name="orders_order_status"),
+        ]
+
+    def __str__(self):
+        return f"Order {self.number}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("orders:detail", args=[self.number])
+
+    @property
+    def fully_refunded(self) -> bool:
+        return self.refunded_amount >= self.total
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    sku = models.CharField("SKU", max_length=64, db_index=True)
+    product_name = models.CharField(max_length=200)
+    variant_name = models.CharField(max_length=200, blank=True)
+    unit_price = models.DecimalField(**MONEY)
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "sku"], name="orders_orderline_sku"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} \N{MULTIPLICATION SIGN} {self.sku}"
+
+    @property
+    def line_total(self):
+        return self.unit_price * self.quantity
+
+
+class OrderStatusChange(models.Model):
+    """
+    One entry of an order's history: a status transition (``from_status`` is
+    empty for the order being placed), or a note that left the status as it
+    was (``from_status == to_status``: a refund requested or received).
+    ``actor`` is "customer:<user id>", "staff:<user id>" or "system";
+    ``internal`` entries are not shown to the customer.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Order.Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Order.Status)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.CharField(max_length=50)
+    note = models.CharField(max_length=500, blank=True)
+    internal = models.BooleanField(default=False, help_text="Shown to staff only.")
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "status change"
+
+    def __str__(self):
+        return f"{self.order_id}: {self.from_status or '-'} → {self.to_status}"
+
+    @property
+    def is_transition(self) -> bool:
+        return self.from_status != self.to_status
+
+
+class Shipment(models.Model):
+    """
+    The parcel the carrier was asked to deliver: one per order (booking twice
+    finds this one). Cancelling an unshipped order sets ``cancelled_at``.
+    """
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="shipment")
+    carrier = models.CharField(max_length=50)
+    tracking_number = models.CharField(max_length=100)
+    tracking_url = models.URLField(max_length=500, blank=True)
+    booked_at = models.DateTimeField(default=timezone.now)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.carrier} {self.tracking_number}"
+
+
+class RefundRequest(models.Model):
+    """
+    A refund orders asked payments for, under ``key`` (the same key never
+    refunds twice). What actually went back is reported by
+    ``payments.PaymentRefunded`` and lands in ``Order.refunded_amount``; a
+    refund the gateway refused stays ``failed`` here for staff to act on.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refund_requests")
+    key = models.CharField(max_length=150, unique=True)
+    amount = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text="Empty: all that was left."
+    )
+    refund_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=20, blank=True, help_text="pending, succeeded or failed, as payments says."
+    )
+    actor = models.CharField(max_length=50)
+    reason = models.CharField(max_length=255, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self):
+        return self.key
+
+
+class SentEmail(models.Model):
+    """
+    Each customer email is claimed here under a key ("placed:<number>",
+    "refunded:<number>:<refund id>") in the transaction that sends it, so a
+    redelivered or repeated event never mails the customer twice.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
+    key = models.CharField(max_length=150, unique=True)
+    kind = models.CharField(max_length=20)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        verbose_name = "sent email"
+
+    def __str__(self):
+        return self.key
+
+
+class ForgottenCustomer(models.Model):
+    """
+    A user who deleted their account (``accounts.UserDeleted``): their orders
+    and checkouts are anonymised, and so is an order placed afterwards from a
+    checkout they started before (events arrive in any order).
+    """
+
+    user_id = models.PositiveBigIntegerField(unique=True)
+    deleted_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"user {self.user_id}"

@@ -1,7 +1,15 @@
 """Storefront pages of the orders service: /checkout/… (the purchase) and /orders/… (history)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import checkout_views, views
 
 app_name = "orders"
 
-urlpatterns = []
+urlpatterns = [
+    path("checkout/", checkout_views.start, name="checkout"),
+    path("checkout/<uuid:checkout_id>/", checkout_views.status, name="checkout-status"),
+    path("orders/", views.order_list, name="list"),
+    path("orders/<str:number>/", views.order_detail, name="detail"),
+    path("orders/<str:number>/cancel/", views.cancel_order, name="cancel"),
+]

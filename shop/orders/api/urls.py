@@ -1,7 +1,19 @@
 """The orders service's slice of /api/v1/: checkout/… and orders/…."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import checkout_views, views
 
 app_name = "orders-api"
 
-urlpatterns = []
+urlpatterns = [
+    path("checkout/", checkout_views.StartCheckoutView.as_view(), name="checkout"),
+    path(
+        "checkout/<str:checkout_id>/",
+        checkout_views.CheckoutStatusView.as_view(),
+        name="checkout-detail",
+    ),
+    path("orders/", views.OrderListView.as_view(), name="order-list"),
+    path("orders/<str:number>/", views.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<str:number>/cancel/", views.CancelOrderView.as_view(), name="order-cancel"),
+]

@@ -1,0 +1,391 @@
+"""
+The staff side of orders: find an order (by status, date, number, email or a
+line's SKU), read it with its lines, shipment, history, refunds and emails,
+and move it on with actions: mark shipped (a tracking number can be typed
+in), mark delivered, cancel and refund, and a partial refund.
+
+Nothing is edited in place: every field is read-only and every change goes
+through ``services``, which check the status machine and record who did
+what. A refusal (an illegal transition, a gateway that does not answer) is
+shown as an error message next to the orders that went through.
+
+Permissions: the actions that move an order need ``orders.change_order``;
+money back needs ``payments.add_refund`` (both are in the Order managers
+role). The read-only inlines show to whoever may view orders.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from shop.core.errors import ShopError
+from shop.payments.public import GatewayUnavailable
+
+from . import services
+from .actors import staff
+from .models import (
+    MONEY,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+    RefundRequest,
+    SentEmail,
+    Shipment,
+)
+from .views import shipping_method_name
+
+ADDRESS_LINES = ("full_name", "line1", "line2", "postal_code", "city", "region", "country", "phone")
+
+
+# --- read-only inlines ----------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("orders.view_order")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ("sku", "product_name", "variant_name", "unit_price", "quantity", "line_total")
+    readonly_fields = fields
+
+    @admin.display(description="line total")
+    def line_total(self, line):
+        return line.line_total
+
+
+class ShipmentInline(ReadOnlyInline):
+    model = Shipment
+    fields = (
+        "carrier",
+        "tracking",
+        "booked_at",
+        "shipped_at",
+        "delivered_at",
+        "cancelled_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="tracking number")
+    def tracking(self, shipment):
+        if shipment.tracking_url:
+            return format_html(
+                '<a href="{}" rel="noopener noreferrer">{}</a>',
+                shipment.tracking_url,
+                shipment.tracking_number,
+            )
+        return shipment.tracking_number
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = OrderStatusChange
+    verbose_name_plural = "history"
+    fields = ("at", "from_status", "to_status", "actor", "note", "internal")
+    readonly_fields = fields
+
+
+class RefundRequestInline(ReadOnlyInline):
+    model = RefundRequest
+    verbose_name_plural = "refunds requested"
+    fields = ("requested_at", "amount", "key", "refund_id", "actor", "reason")
+    readonly_fields = fields
+
+
+class SentEmailInline(ReadOnlyInline):
+    model = SentEmail
+    verbose_name_plural = "emails sent"
+    fields = ("sent_at", "kind", "key")
+    readonly_fields = fields
+
+
+# --- action forms ---------------------------------------------------------------------
+
+
+class ShipForm(forms.Form):
+    tracking_number = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text=(
+            "Leave empty to use the carrier's booking (booked now if needed). Only for a "
+            "single order: a tracking number belongs to one parcel."
+        ),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Kept in the order's history and shown in the customer's email.",
+    )
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    reason = forms.CharField(max_length=255, required=False)
+    # Drawn when the form is shown: submitting it twice refunds once.
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+# --- the order ------------------------------------------------------------------------
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "number",
+        "placed_at",
+        "email",
+        "status",
+        "total",
+        "refunded_amount",
+        "shipping_method",
+    )
+    list_filter = ("status", "placed_at", "shipping_method")
+    search_fields = ("=number", "email", "=lines__sku")
+    search_help_text = "Order number, customer email (or part of it) or the exact SKU of a line."
+    date_hierarchy = "placed_at"
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("number", "status", "placed_at", "customer", "email")}),
+        (
+            "Money",
+            {
+                "fields": (
+                    "currency",
+                    "subtotal",
+                    "shipping_cost",
+                    "total",
+                    "refunded_amount",
+                    "payment_reference",
+                )
+            },
+        ),
+        ("Delivery", {"fields": ("shipping", "address", "anonymised_at")}),
+    )
+    readonly_fields = (
+        "number",
+        "status",
+        "placed_at",
+        "customer",
+        "email",
+        "currency",
+        "subtotal",
+        "shipping_cost",
+        "total",
+        "refunded_amount",
+        "payment_reference",
+        "shipping",
+        "address",
+        "anonymised_at",
+    )
+    inlines = (
+        OrderLineInline,
+        ShipmentInline,
+        StatusChangeInline,
+        RefundRequestInline,
+        SentEmailInline,
+    )
+    actions = ("mark_shipped", "mark_delivered", "cancel_and_refund", "partial_refund")
+
+    def has_add_permission(self, request):
+        return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Nothing on the page is edited in place, so it offers no Save buttons."""
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        """Orders are the shop's books: cancelled or refunded, never deleted."""
+        return False
+
+    def has_refund_permission(self, request) -> bool:
+        return request.user.has_perm("payments.add_refund")
+
+    @admin.display(description="customer")
+    def customer(self, order):
+        try:
+            url = reverse("admin:accounts_user_change", args=[order.user_id])
+        except NoReverseMatch:
+            return f"User {order.user_id}"
+        return format_html('<a href="{}">User {}</a>', url, order.user_id)
+
+    @admin.display(description="shipping method")
+    def shipping(self, order):
+        return shipping_method_name(order.shipping_method)
+
+    @admin.display(description="shipping address")
+    def address(self, order):
+        address = order.shipping_address or {}
+        lines = [(address[key],) for key in ADDRESS_LINES if address.get(key)]
+        return format_html_join(mark_safe("<br>"), "{}", lines) or "-"
+
+    # --- actions ----------------------------------------------------------------------
+
+    def _apply(self, request, queryset, change, done: str) -> None:
+        """Run ``change(number)`` for each order; one message for the successes, one per refusal."""
+        succeeded = 0
+        for number in queryset.order_by("placed_at").values_list("number", flat=True):
+            try:
+                change(number)
+            except ShopError as refused:
+                self.message_user(request, f"{number}: {refused.detail}", messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            noun = "order" if succeeded == 1 else "orders"
+            self.message_user(request, f"{succeeded} {noun} {done}.", messages.SUCCESS)
+
+    def _action_page(self, request, queryset, *, action, title, form, button, text=""):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "orders": queryset.order_by("placed_at"),
+            "form": form,
+            "action": action,
+            "button": button,
+            "text": text,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "orders/admin/action_form.html", context)
+
+    @admin.action(description="Mark shipped…", permissions=["change"])
+    def mark_shipped(self, request, queryset):
+        form = ShipForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            tracking_number = form.cleaned_data["tracking_number"]
+            if tracking_number and queryset.count() > 1:
+                form.add_error("tracking_number", "Select one order to give a tracking number.")
+            else:
+                self._apply(
+                    request,
+                    queryset,
+                    lambda number: services.mark_shipped(
+                        number, actor=staff(request.user.pk), tracking_number=tracking_number
+                    ),
+                    "marked shipped",
+                )
+                return None
+        return self._action_page(
+            request,
+            queryset,
+            action="mark_shipped",
+            title="Mark orders shipped",
+            form=form,
+            button="Mark shipped",
+            text="The customers get an email with the tracking link.",
+        )
+
+    @admin.action(description="Mark delivered", permissions=["change"])
+    def mark_delivered(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda number: services.mark_delivered(number, actor=staff(request.user.pk)),
+            "marked delivered",
+        )
+
+    @admin.action(description="Cancel and refund in full…", permissions=["change"])
+    def cancel_and_refund(self, request, queryset):
+        form = CancelForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._apply(
+                request,
+                queryset,
+                lambda number: services.cancel_order(
+                    number, actor=staff(request.user.pk), reason=reason
+                ),
+                "cancelled; their refunds are on the way",
+            )
+            return None
+        return self._action_page(
+            request,
+            queryset,
+            action="cancel_and_refund",
+            title="Cancel and refund these orders?",
+            form=form,
+            button="Yes, cancel and refund",
+            text=(
+                "Only orders that have not shipped can be cancelled. Their stock is put back, "
+                "the whole payment is refunded and the customers are emailed. This cannot be "
+                "undone."
+            ),
+        )
+
+    @admin.action(description="Refund part of the payment…", permissions=["refund"])
+    def partial_refund(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one order to refund.", messages.ERROR)
+            return None
+        order = queryset.get()
+        if "apply" in request.POST:
+            form = RefundForm(request.POST)
+        else:
+            form = RefundForm(initial={"key": uuid.uuid4().hex})
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.refund_order(
+                    order.number,
+                    data["amount"],
+                    actor=staff(request.user.pk),
+                    key=data["key"],
+                    reason=data["reason"],
+                )
+            except GatewayUnavailable:
+                self.message_user(
+                    request,
+                    f"{order.number}: the payment provider did not answer. The refund is "
+                    "pending and payments sends it again by itself: do not refund again.",
+                    messages.WARNING,
+                )
+                return None
+            except ShopError as refused:
+                form.add_error(None, refused.detail)
+            else:
+                self.message_user(
+                    request,
+                    f"{order.number}: refund of {data['amount']} {order.currency} requested.",
+                    messages.SUCCESS,
+                )
+                return None
+        left = order.total - order.refunded_amount
+        return self._action_page(
+            request,
+            queryset,
+            action="partial_refund",
+            title=f"Refund part of order {order.number}",
+            form=form,
+            button="Refund",
+            text=f"Paid {order.total} {order.currency}; refunded so far {order.refunded_amount} "
+            f"{order.currency}; at most {left} {order.currency} is left.",
+        )

@@ -1,0 +1,119 @@
+"""What the orders API shows and accepts. Reads serialize what ``selectors`` return."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from .. import selectors
+from ..models import MONEY, Order, OrderLine, Shipment
+
+
+def money(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(**MONEY, read_only=True, **kwargs)
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    unit_price = money()
+    line_total = money(help_text="unit_price times quantity.")
+
+    class Meta:
+        model = OrderLine
+        fields = ["sku", "product_name", "variant_name", "unit_price", "quantity", "line_total"]
+        read_only_fields = fields
+
+
+class ShipmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Shipment
+        fields = [
+            "carrier",
+            "tracking_number",
+            "tracking_url",
+            "shipped_at",
+            "delivered_at",
+            "cancelled_at",
+        ]
+        read_only_fields = fields
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(
+        choices=["status", "refund"],
+        help_text="status: the order moved to status; refund: money went back (see note).",
+    )
+    status = serializers.ChoiceField(
+        choices=Order.Status.choices, help_text="The order's status from then on."
+    )
+    by = serializers.ChoiceField(
+        choices=["you", "us", "automatic"],
+        help_text="Who changed it: you, the shop's staff, or the shop's automation.",
+    )
+    note = serializers.CharField()
+
+
+class OrderSummarySerializer(serializers.ModelSerializer):
+    """An order in the history list: figures, status, lines and tracking, not the address."""
+
+    url = serializers.SerializerMethodField()
+    subtotal = money()
+    shipping_cost = money()
+    total = money()
+    refunded_amount = money(help_text="What has been given back so far.")
+    lines = OrderLineSerializer(many=True, read_only=True)
+    shipment = ShipmentSerializer(read_only=True, allow_null=True)
+    can_cancel = serializers.SerializerMethodField(
+        help_text="Whether POST …/cancel/ would be accepted now (nothing has shipped yet)."
+    )
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "url",
+            "status",
+            "placed_at",
+            "currency",
+            "subtotal",
+            "shipping_cost",
+            "total",
+            "refunded_amount",
+            "shipping_method",
+            "lines",
+            "shipment",
+            "can_cancel",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, order) -> str:
+        return reverse(
+            "orders-api:order-detail", args=[order.number], request=self.context.get("request")
+        )
+
+    def get_can_cancel(self, order) -> bool:
+        return selectors.can_cancel(order)
+
+
+class OrderSerializer(OrderSummarySerializer):
+    """One order with its shipping address and the history the customer may see."""
+
+    shipping_address = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        help_text="The address as it was when the order was placed.",
+    )
+    history = serializers.SerializerMethodField()
+
+    class Meta(OrderSummarySerializer.Meta):
+        fields = [*OrderSummarySerializer.Meta.fields, "shipping_address", "history"]
+        read_only_fields = fields
+
+    @extend_schema_field(HistoryEntrySerializer(many=True))
+    def get_history(self, order):
+        return HistoryEntrySerializer(selectors.customer_history(order), many=True).data
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500, required=False, default="", allow_blank=True, help_text="Optional: why."
+    )

@@ -1,0 +1,119 @@
+"""
+The checkout pages: ``/checkout/`` (where to ship, how, and the total) and
+``/checkout/<id>/`` (pay, then wait for the order). Plain forms and a page
+that refreshes itself while the payment is confirmed; a small script polls
+instead when JavaScript runs.
+"""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from shop.accounts import public as accounts
+from shop.cart import public as cart
+from shop.catalog import public as catalog
+from shop.core.errors import ShopError
+from shop.core.money import quantize
+
+from . import checkout as checkouts
+from .checkout_forms import CheckoutForm
+
+
+def _cart_summary(user_id: int):
+    lines = cart.get_cart_lines(user_id=user_id)
+    variants = catalog.get_variants(line.sku for line in lines)
+    rows = []
+    for line in lines:
+        variant = variants.get(line.sku)
+        price = variant.price if variant else Decimal(0)
+        rows.append(
+            {
+                "sku": line.sku,
+                "name": variant.name if variant else line.sku,
+                "quantity": line.quantity,
+                "unit_price": price,
+                "line_total": quantize(price * line.quantity),
+            }
+        )
+    subtotal = quantize(sum((row["line_total"] for row in rows), Decimal(0)))
+    return rows, subtotal
+
+
+@login_required
+def start(request):
+    user_id = request.user.pk
+    if not accounts.get_user(user_id).email_verified:
+        verify = reverse("accounts:verify_email")
+        return redirect(f"{verify}?{urlencode({'next': reverse('orders:checkout')})}")
+    rows, subtotal = _cart_summary(user_id)
+    if not rows:
+        messages.info(request, "Your cart is empty: add something before checking out.")
+        return redirect("cart:cart")
+    options = checkouts.shipping_options(subtotal)
+    addresses = accounts.get_addresses(user_id)
+    form = CheckoutForm(request.POST or None, addresses=addresses, shipping_options=options)
+    if request.method == "POST" and form.is_valid():
+        address_id, address = form.chosen_address()
+        try:
+            checkout = checkouts.start_checkout(
+                user_id=user_id,
+                shipping_method=form.cleaned_data["shipping_method"],
+                address_id=address_id,
+                address=address,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                return_url=checkouts.status_page_url(request),
+            )
+        except catalog.OutOfStock as refusal:
+            names = ", ".join(s["sku"] for s in refusal.extra["shortages"])
+            messages.error(
+                request,
+                f"Some items are no longer in stock in the quantity you asked for ({names}). "
+                "Your cart shows what is available.",
+            )
+            return redirect("cart:cart")
+        except ShopError as refusal:
+            # Includes GatewayUnavailable: the bound form keeps its key, so
+            # sending it again resumes the same checkout and its held stock.
+            form.add_error(None, refusal.detail)
+        else:
+            if (
+                checkout.status == checkout.Status.AWAITING_PAYMENT
+                and checkout.payment_redirect_url
+            ):
+                return redirect(checkout.payment_redirect_url)
+            return redirect("orders:checkout-status", checkout.pk)
+    response = render(
+        request,
+        "orders/checkout.html",
+        {
+            "form": form,
+            "rows": rows,
+            "subtotal": subtotal,
+            "options": options,
+            "addresses": addresses,
+            "new_address_fields": [form[name] for name in CheckoutForm.ADDRESS_FIELDS],
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def status(request, checkout_id):
+    try:
+        checkout = checkouts.checkout_for(request.user.pk, checkout_id)
+    except checkouts.CheckoutNotFound:
+        raise Http404("No such checkout.") from None
+    order = getattr(checkout, "order", None) if checkout.status == "completed" else None
+    response = render(
+        request,
+        "orders/checkout_status.html",
+        {"checkout": checkout, "order": order, "lines": checkout.lines.all()},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

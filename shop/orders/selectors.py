@@ -1,0 +1,96 @@
+"""
+Read logic of orders. A customer only ever reads through ``customer_orders``
+and ``customer_order``, which filter by their user id: another customer's
+order is "not found", like one that does not exist.
+
+Lists prefetch their lines and join the shipment, so a page costs the same
+few queries whatever its size.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from . import public
+from .actors import SYSTEM, customer
+from .models import Order, OrderLine, OrderStatusChange
+
+CUSTOMER_CANCELLABLE = frozenset({Order.Status.PAID})
+
+
+def customer_orders(user_id: int) -> QuerySet[Order]:
+    """The customer's orders, newest first, each with its lines and shipment."""
+    return (
+        Order.objects.filter(user_id=user_id)
+        .select_related("shipment")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .order_by("-placed_at", "-id")
+    )
+
+
+def customer_order(user_id: int, number: str) -> Order:
+    """One of the customer's orders with its lines, shipment and history; else ``OrderNotFound``."""
+    order = (
+        customer_orders(user_id)
+        .prefetch_related(
+            Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("at", "id"))
+        )
+        .filter(number=number)
+        .first()
+    )
+    if order is None:
+        raise public.OrderNotFound(f"No order {number!r}.", number=number)
+    return order
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """``kind`` is "status" (the order moved to ``status``) or "refund" (money went back)."""
+
+    at: datetime
+    kind: str
+    status: str
+    label: str
+    by: str
+    note: str
+
+
+def customer_history(order: Order) -> list[HistoryEntry]:
+    """
+    What the customer sees of an order's history: every status change (by
+    "you", "us" or automatically) and the refunds payments reported, with the
+    notes they or the shop's automation wrote. Staff's notes and ``internal``
+    entries stay in the admin.
+    """
+    you = customer(order.user_id)
+    entries = []
+    for change in order.status_changes.all():
+        if change.internal:
+            continue
+        by = "you" if change.actor == you else "automatic" if change.actor == SYSTEM else "us"
+        kind = "status" if change.is_transition else "refund"
+        entries.append(
+            HistoryEntry(
+                at=change.at,
+                kind=kind,
+                status=change.to_status,
+                label=Order.Status(change.to_status).label if kind == "status" else "Refund",
+                by=by,
+                note=change.note if by != "us" else "",
+            )
+        )
+    return entries
+
+
+def can_cancel(order: Order) -> bool:
+    """A customer may cancel while nothing has left the warehouse."""
+    return order.status in CUSTOMER_CANCELLABLE
+
+
+def order_lines_placed_between(since: datetime, until: datetime | None) -> QuerySet[OrderLine]:
+    """Every line of the orders placed from ``since`` up to (not including) ``until``."""
+    lines = OrderLine.objects.filter(order__placed_at__gte=since)
+    if until is not None:
+        lines = lines.filter(order__placed_at__lt=until)
+    return lines.select_related("order").order_by("order__placed_at", "order_id", "id")

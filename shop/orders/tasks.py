@@ -1,0 +1,82 @@
+"""
+The orders service's Celery tasks: consumers of its own and other apps'
+events. Each runs once per event (the inbox) and copes with events arriving
+in any order.
+"""
+
+from shop.accounts.events import UserDeleted
+from shop.core.messaging import consumer
+from shop.payments.events import PaymentRefunded
+
+from . import checkout_tasks, notifications, services
+from .events import OrderCancelled, OrderPlaced, OrderRefunded, OrderShipped
+
+__all__ = ["checkout_tasks"]  # the checkout saga's consumers register on import
+
+# --- the order's life ---------------------------------------------------------------
+
+
+@consumer(OrderPlaced, name="orders.book_shipment")
+def book_shipment(event: OrderPlaced) -> None:
+    services.book_shipment(event.number)
+
+
+@consumer(OrderCancelled, name="orders.refund_cancelled_order")
+def refund_cancelled_order(event: OrderCancelled) -> None:
+    """A gateway outage raises, and the task is retried with backoff until it answers."""
+    services.request_cancellation_refund(event.number)
+
+
+@consumer(PaymentRefunded, name="orders.record_refund")
+def record_refund(event: PaymentRefunded) -> None:
+    services.record_refund(
+        reference=event.reference,
+        refund_id=event.refund_id,
+        amount=event.amount,
+        refunded_total=event.refunded_total,
+        fully_refunded=event.fully_refunded,
+    )
+
+
+@consumer(UserDeleted, name="orders.forget_customer")
+def forget_customer(event: UserDeleted) -> None:
+    services.forget_customer(event.user_id, event.deleted_at)
+
+
+# --- emails to the customer ---------------------------------------------------------
+
+
+@consumer(OrderPlaced, name="orders.email_order_placed")
+def email_order_placed(event: OrderPlaced) -> None:
+    notifications.send_order_email(event.number, notifications.PLACED, f"placed:{event.number}")
+
+
+@consumer(OrderShipped, name="orders.email_order_shipped")
+def email_order_shipped(event: OrderShipped) -> None:
+    notifications.send_order_email(
+        event.number,
+        notifications.SHIPPED,
+        f"shipped:{event.number}",
+        tracking_number=event.tracking_number,
+        tracking_url=event.tracking_url,
+        carrier=event.carrier,
+    )
+
+
+@consumer(OrderCancelled, name="orders.email_order_cancelled")
+def email_order_cancelled(event: OrderCancelled) -> None:
+    notifications.send_order_email(
+        event.number, notifications.CANCELLED, f"cancelled:{event.number}", reason=event.reason
+    )
+
+
+@consumer(OrderRefunded, name="orders.email_order_refunded")
+def email_order_refunded(event: OrderRefunded) -> None:
+    notifications.send_order_email(
+        event.number,
+        notifications.REFUNDED,
+        f"refunded:{event.number}:{event.refund_id}",
+        amount=event.amount,
+        refunded_total=event.refunded_total,
+        fully_refunded=event.fully_refunded,
+    )

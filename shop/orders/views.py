@@ -1,0 +1,113 @@
+"""
+The customer's order pages: /orders/ (history) and /orders/<number>/
+(lines, totals, address, tracking, history, and cancelling while nothing has
+shipped). They work without JavaScript: cancelling is a POST form with its
+CSRF token, behind a disclosure that asks for confirmation.
+
+Thin views: ``selectors`` read for the signed-in user only, so another
+customer's order is a 404 like a missing one; ``services`` write.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_countries import countries
+
+from . import selectors, services
+from .actors import customer
+from .public import InvalidTransition, OrderNotFound
+
+PAGE_SIZE = 10
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you cancelling? (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def _order_or_404(request, number: str):
+    try:
+        return selectors.customer_order(request.user.pk, number)
+    except OrderNotFound:
+        raise Http404("No such order.") from None
+
+
+def shipping_method_name(code: str) -> str:
+    method = settings.ORDERS_SHIPPING_METHODS.get(code)
+    return method["name"] if method else code
+
+
+def _detail_context(order, cancel_form=None) -> dict:
+    address = dict(order.shipping_address or {})
+    if address.get("country"):
+        address["country_name"] = countries.name(address["country"]) or address["country"]
+    return {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "address": address,
+        "shipping_method": shipping_method_name(order.shipping_method),
+        "shipment": getattr(order, "shipment", None),
+        "history": selectors.customer_history(order),
+        "can_cancel": selectors.can_cancel(order),
+        "cancel_form": cancel_form or CancelForm(),
+        "section": "orders",
+    }
+
+
+@login_required
+def order_list(request):
+    paginator = Paginator(selectors.customer_orders(request.user.pk), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orders/order_list.html",
+        {
+            "page": page,
+            "orders": page.object_list,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "ellipsis": paginator.ELLIPSIS,
+            "section": "orders",
+        },
+    )
+
+
+@login_required
+def order_detail(request, number):
+    order = _order_or_404(request, number)
+    return render(request, "orders/order_detail.html", _detail_context(order))
+
+
+@login_required
+@require_POST
+def cancel_order(request, number):
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        order = _order_or_404(request, number)
+        return render(request, "orders/order_detail.html", _detail_context(order, form), status=400)
+    try:
+        services.cancel_order(
+            number,
+            actor=customer(request.user.pk),
+            reason=form.cleaned_data["reason"],
+            owner_id=request.user.pk,
+        )
+    except OrderNotFound:
+        raise Http404("No such order.") from None
+    except InvalidTransition as refused:
+        messages.error(request, refused.detail)
+    else:
+        messages.success(
+            request,
+            f"Order {number} has been cancelled. The full amount goes back to the way you "
+            "paid; we will email you when the refund is on its way.",
+        )
+    return redirect("orders:detail", number=number)
