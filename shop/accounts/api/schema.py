@@ -1,45 +1,13 @@
 """OpenAPI documentation of the accounts API: error shapes, responses and examples."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse
+
+from shop.core.api import docs
+from shop.core.api.docs import CSRF, Error, error, error_example, example  # noqa: F401
 
 TAGS = ["accounts"]
 
-Error = inline_serializer(
-    "AccountsError",
-    {
-        "detail": serializers.CharField(),
-        "code": serializers.CharField(help_text="Stable, machine-readable."),
-    },
-)
-
-
-def example(name, value, **kwargs) -> OpenApiExample:
-    return OpenApiExample(name, value=value, **kwargs)
-
-
-def error_example(name, detail, code, **extra) -> OpenApiExample:
-    return OpenApiExample(name, value={"detail": detail, "code": code, **extra})
-
-
-def error(description, *examples) -> OpenApiResponse:
-    return OpenApiResponse(Error, description=description, examples=list(examples))
-
-
-NOT_SIGNED_IN = {
-    401: error(
-        "No valid access token and no signed-in browser session. The response's "
-        "WWW-Authenticate header names the Bearer scheme.",
-        error_example(
-            "No credentials", "Authentication credentials were not provided.", "not_authenticated"
-        ),
-        error_example("Expired or invalid token", "Invalid token.", "authentication_failed"),
-    ),
-    403: error(
-        "A browser session sent a change without its CSRF token.",
-        error_example("CSRF", "CSRF Failed: CSRF token missing.", "permission_denied"),
-    ),
-}
+NOT_SIGNED_IN = {**docs.NOT_SIGNED_IN, **docs.CSRF}
 INVALID_INPUT = OpenApiResponse(
     Error,
     description=(

@@ -7,16 +7,15 @@ line is simply not found (404).
 """
 
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    inline_serializer,
 )
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shop.core.api import docs
 from shop.core.errors import ShopError
 
 from .. import selectors, services
@@ -34,17 +33,10 @@ TOKEN_PARAMETER = OpenApiParameter(
         "call. A signed-in caller who sends one has that anonymous cart merged into theirs."
     ),
 )
-Error = inline_serializer(
-    "CartError", {"detail": serializers.CharField(), "code": serializers.CharField()}
-)
 
 
 def _error(description: str, *examples: tuple[str, dict]) -> OpenApiResponse:
-    return OpenApiResponse(
-        Error,
-        description=description,
-        examples=[OpenApiExample(name, value=value) for name, value in examples],
-    )
+    return docs.error(description, *(docs.example(name, value) for name, value in examples))
 
 
 CART_RESPONSE = OpenApiResponse(

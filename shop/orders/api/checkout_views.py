@@ -6,18 +6,17 @@ The checkout API: ``POST /api/v1/checkout/`` starts buying the caller's cart,
 
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
-    inline_serializer,
 )
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shop.core.api import docs
 from shop.core.errors import ShopError
 
 from .. import checkout as checkouts
@@ -93,14 +92,8 @@ class CheckoutSerializer(serializers.Serializer):
         return PaymentLinkSerializer(checkout, context=self.context).data
 
 
-Error = inline_serializer(
-    "CheckoutError", {"detail": serializers.CharField(), "code": serializers.CharField()}
-)
-
-
 def _error(description: str, code: str, detail: str, **extra) -> OpenApiResponse:
-    example = OpenApiExample(code, value={"detail": detail, "code": code, **extra})
-    return OpenApiResponse(Error, description=description, examples=[example])
+    return docs.error(description, docs.error_example(code, detail, code, **extra))
 
 
 def _body(checkout, request, status_code=status.HTTP_200_OK) -> Response:

@@ -1,45 +1,11 @@
 """OpenAPI documentation of the orders API: error shapes, responses and examples."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from shop.core.api import docs
+from shop.core.api.docs import CSRF, Error, error, error_example, example  # noqa: F401
 
 TAGS = ["orders"]
 
-Error = inline_serializer(
-    "OrdersError",
-    {
-        "detail": serializers.CharField(),
-        "code": serializers.CharField(help_text="Stable, machine-readable."),
-    },
-)
-
-
-def example(name, value, **kwargs) -> OpenApiExample:
-    return OpenApiExample(name, value=value, **kwargs)
-
-
-def error_example(name, detail, code, **extra) -> OpenApiExample:
-    return OpenApiExample(name, value={"detail": detail, "code": code, **extra})
-
-
-def error(description, *examples) -> OpenApiResponse:
-    return OpenApiResponse(Error, description=description, examples=list(examples))
-
-
-NOT_SIGNED_IN = {
-    401: error(
-        "No valid access token and no signed-in browser session.",
-        error_example(
-            "No credentials", "Authentication credentials were not provided.", "not_authenticated"
-        ),
-    ),
-}
-CSRF = {
-    403: error(
-        "A browser session sent the request without its CSRF token.",
-        error_example("CSRF", "CSRF Failed: CSRF token missing.", "permission_denied"),
-    ),
-}
+NOT_SIGNED_IN = docs.NOT_SIGNED_IN
 ORDER_NOT_FOUND = error(
     "No order has this number, or it is someone else's.",
     error_example("Unknown", "No order '7K3Q-XM2P'.", "order_not_found", number="7K3Q-XM2P"),

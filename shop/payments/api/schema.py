@@ -2,35 +2,12 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
-    inline_serializer,
 )
-from rest_framework import serializers
+
+from shop.core.api.docs import Error, error, error_example, example  # noqa: F401
 
 TAGS = ["payments"]
-
-Error = inline_serializer(
-    "PaymentsError",
-    {
-        "detail": serializers.CharField(),
-        "code": serializers.CharField(help_text="Stable, machine-readable."),
-    },
-)
-
-
-def example(name, value, **kwargs) -> OpenApiExample:
-    return OpenApiExample(name, value=value, **kwargs)
-
-
-def error_example(name, detail, code, **extra) -> OpenApiExample:
-    return OpenApiExample(name, value={"detail": detail, "code": code, **extra})
-
-
-def error(description, *examples) -> OpenApiResponse:
-    return OpenApiResponse(Error, description=description, examples=list(examples))
-
 
 STRIPE_SIGNATURE = OpenApiParameter(
     "Stripe-Signature",
