@@ -12,7 +12,7 @@ from django.db.models import Sum
 from shop.catalog import public as catalog
 from shop.core.money import quantize, store_currency
 
-from .models import Cart, CartLine
+from .models import CartLine
 from .services import Owner
 
 
@@ -77,10 +77,12 @@ class CartContents:
         return tuple(item for item in self.items if item.price_changed)
 
 
+def _lines_of(owner: Owner):
+    return CartLine.objects.filter(**{f"cart__{k}": v for k, v in owner.lookup().items()})
+
+
 def cart_lines(owner: Owner | None) -> list[CartLine]:
-    if owner is None:
-        return []
-    return list(CartLine.objects.filter(**{f"cart__{k}": v for k, v in owner.lookup().items()}))
+    return list(_lines_of(owner)) if owner is not None else []
 
 
 def cart_contents(owner: Owner | None) -> CartContents:
@@ -126,9 +128,4 @@ def item_count(owner: Owner | None) -> int:
     """Units in the cart, for the header: one small query."""
     if owner is None:
         return 0
-    lookup = {f"cart__{k}": v for k, v in owner.lookup().items()}
-    return CartLine.objects.filter(**lookup).aggregate(total=Sum("quantity"))["total"] or 0
-
-
-def cart_exists(owner: Owner) -> bool:
-    return Cart.objects.filter(**owner.lookup()).exists()
+    return _lines_of(owner).aggregate(total=Sum("quantity"))["total"] or 0
