@@ -1,18 +1,29 @@
 """
 The purchase saga with Stripe: the checkout opens a Checkout Session on the
-fake Stripe server, and Stripe's signed webhook (delivered five times, in the
-wrong order too) makes exactly one order.
+fake Stripe server, and Stripe's signed webhooks decide it: a completed
+session (delivered five times, in the wrong order too) makes exactly one
+order; a bank debit that fails or a session left to expire gives the stock
+back and lets the customer try again.
 """
 
 import pytest
 from rest_framework.test import APIClient
 
+from shop.cart import public as cart
 from shop.orders.models import Order
 from shop.payments import public as payments
 from tests.conftest import wait_for
 from tests.payments.conftest import fake_stripe, post_webhook, session_id  # noqa: F401
 
-from .test_checkout import ada, api, available, fill_cart, start, status_of, tee  # noqa: F401
+from .test_checkout import (  # noqa: F401
+    ada,
+    api,
+    available,
+    fill_cart,
+    start,
+    status_of,
+    tee,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -49,4 +60,69 @@ def test_a_bad_signature_changes_nothing(api, tee, fake_stripe):  # noqa: F811
 
     assert forged.status_code == 400
     assert status_of(api, checkout["id"])["status"] == "awaiting_payment"
+    assert not Order.objects.exists()
+
+
+def _stripe_session(checkout) -> str:
+    return session_id(payments.get_payment(checkout["payment"]["id"]))
+
+
+def test_a_bank_debit_that_fails_at_stripe_frees_the_stock_and_a_retry_succeeds(
+    api,  # noqa: F811
+    ada,  # noqa: F811
+    tee,  # noqa: F811
+    fake_stripe,  # noqa: F811
+):
+    fill_cart(api, tee, 2)
+    checkout = start(api, key="first").json()
+    session = _stripe_session(checkout)
+    webhook = APIClient()
+
+    pending = fake_stripe.pay(session, delayed=True)
+    assert (
+        post_webhook(webhook, fake_stripe.event("checkout.session.completed", pending)).status_code
+        == 200
+    )
+    assert status_of(api, checkout["id"])["status"] == "awaiting_payment"
+    assert available(tee) == 3
+
+    bounced = fake_stripe.decline(session)
+    assert (
+        post_webhook(
+            webhook, fake_stripe.event("checkout.session.async_payment_failed", bounced)
+        ).status_code
+        == 200
+    )
+
+    failed = wait_for(lambda: (s := status_of(api, checkout["id"]))["status"] == "failed" and s)
+    assert failed["failure_reason"] == "The payment was declined."
+    assert available(tee) == 5
+    assert [line.quantity for line in cart.get_cart_lines(user_id=ada.pk)] == [2]
+
+    retry = start(api, key="second").json()
+    paid = fake_stripe.pay(_stripe_session(retry))
+    assert (
+        post_webhook(webhook, fake_stripe.event("checkout.session.completed", paid)).status_code
+        == 200
+    )
+    assert wait_for(lambda: status_of(api, retry["id"])["status"] == "completed")
+    assert Order.objects.count() == 1
+    assert available(tee) == 3
+
+
+def test_a_stripe_session_left_to_expire_frees_the_stock_and_makes_no_order(
+    api,  # noqa: F811
+    tee,  # noqa: F811
+    fake_stripe,  # noqa: F811
+):
+    fill_cart(api, tee, 2)
+    checkout = start(api).json()
+
+    expired = fake_stripe.expire(_stripe_session(checkout))
+    answer = post_webhook(APIClient(), fake_stripe.event("checkout.session.expired", expired))
+
+    assert answer.status_code == 200
+    failed = wait_for(lambda: (s := status_of(api, checkout["id"]))["status"] == "failed" and s)
+    assert "expired" in failed["failure_reason"]
+    assert available(tee) == 5
     assert not Order.objects.exists()
