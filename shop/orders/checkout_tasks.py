@@ -6,6 +6,7 @@ from shop.core.messaging import consumer
 from shop.payments.events import PaymentFailed, PaymentSucceeded
 
 from . import saga
+from .events import CheckoutExpired
 
 
 @consumer(PaymentSucceeded, name="orders.place_order")
@@ -16,6 +17,11 @@ def place_order(event: PaymentSucceeded) -> None:
 @consumer(PaymentFailed, name="orders.fail_checkout")
 def fail_checkout(event: PaymentFailed) -> None:
     saga.payment_failed(event.reference, event.reason)
+
+
+@consumer(CheckoutExpired, name="orders.close_payment_page")
+def close_payment_page(event: CheckoutExpired) -> None:
+    saga.close_payment_page(event.checkout_id)
 
 
 @shared_task(name="orders.expire_checkouts")

@@ -36,6 +36,21 @@ class OrderPlaced(Event):
 
 
 @dataclass(frozen=True)
+class CheckoutExpired(Event):
+    """
+    Nobody paid checkout ``checkout_id`` in time: its stock is released and
+    its payment page is closed by a consumer. A payment that still arrives is
+    turned into an order or refunded.
+    """
+
+    name: ClassVar[str] = "orders.CheckoutExpired"
+    version: ClassVar[int] = 1
+
+    checkout_id: str
+    user_id: int
+
+
+@dataclass(frozen=True)
 class OrderShipped(Event):
     """The parcel left the warehouse; ``tracking_url`` may be empty."""
 

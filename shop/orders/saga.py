@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from shop.cart import public as cart
 from shop.catalog import public as catalog
+from shop.core.messaging import publish
 from shop.payments import public as payments
 
 from . import services
+from .events import CheckoutExpired
 from .models import Checkout
 
 logger = logging.getLogger(__name__)
@@ -123,12 +125,12 @@ def payment_failed(reference: str, reason: str) -> None:
 def expire_checkouts(*, limit: int = 200) -> int:
     """
     Give up checkouts nobody paid in time: stock released, status
-    ``expired``, the payment page closed. Returns how many expired. A payment
-    that still arrives afterwards is handled by ``payment_succeeded``.
+    ``expired``, ``orders.CheckoutExpired`` published (its consumer closes
+    the payment page, retrying while the gateway is away). Returns how many
+    expired. A payment that still arrives is handled by ``payment_succeeded``.
     """
-    expired = []
     with transaction.atomic():
-        due = (
+        due = list(
             Checkout.objects.select_for_update(skip_locked=True)
             .filter(status=Status.AWAITING_PAYMENT, expires_at__lte=timezone.now())
             .order_by("expires_at")[:limit]
@@ -138,13 +140,21 @@ def expire_checkouts(*, limit: int = 200) -> int:
             checkout.status = Status.EXPIRED
             checkout.failure_reason = "Nobody paid within the time the stock was held."
             checkout.save(update_fields=["status", "failure_reason", "updated_at"])
-            expired.append(checkout.pk)
-    for checkout_id in expired:
-        if not Checkout.objects.filter(pk=checkout_id).exclude(payment_id="").exists():
-            continue
-        try:
-            payments.cancel_payment(str(checkout_id))
-        except Exception:
-            # The gateway expires its page itself; a late payment is refunded.
-            logger.exception("Could not close the payment page of checkout %s", checkout_id)
-    return len(expired)
+            publish(CheckoutExpired(checkout_id=str(checkout.pk), user_id=checkout.user_id))
+    return len(due)
+
+
+def close_payment_page(checkout_id: str) -> None:
+    """
+    Expire the payment page of an expired checkout so the customer can no
+    longer pay there. Raises ``payments.GatewayUnavailable`` to be retried;
+    if it never succeeds the gateway expires the page itself and a late
+    payment is refunded.
+    """
+    checkout = Checkout.objects.filter(pk=checkout_id).exclude(payment_id="").first()
+    if checkout is None or checkout.status != Status.EXPIRED:
+        return
+    try:
+        payments.cancel_payment(checkout_id)
+    except payments.PaymentNotFound:
+        logger.warning("Expired checkout %s has no payment to close", checkout_id)

@@ -127,13 +127,14 @@ def test_a_payment_made_while_the_broker_is_down_becomes_an_order_when_it_is_bac
 
     with broker_unreachable():
         pay(api, checkout)
-        assert relay_pending(older_than=0) == (0, 1)  # the beat's relay while the broker is still away
+        # The beat's relay, while the broker is still away.
+        assert relay_pending(older_than=0) == (0, 1)
 
     assert status_of(api, checkout["id"])["status"] == "awaiting_payment"
     assert _unsent_events() == 1  # the payment, kept in payments' outbox
     assert not Order.objects.exists()
 
-    sent, failed = relay_pending(older_than=0)  # the beat's core.relay_outbox, once the broker answers
+    sent, failed = relay_pending(older_than=0)  # the beat's relay, once the broker answers
 
     assert (sent, failed) == (1, 0)
     done = _completed(api, checkout["id"])

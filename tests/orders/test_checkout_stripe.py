@@ -10,15 +10,18 @@ import pytest
 from rest_framework.test import APIClient
 
 from shop.cart import public as cart
+from shop.core.messaging import relay_pending
 from shop.orders.models import Order
 from shop.payments import public as payments
-from tests.conftest import wait_for
+from shop.payments.gateways.stripe_checkout import MAX_NETWORK_RETRIES
+from tests.conftest import broker_is_real, wait_for
 from tests.payments.conftest import fake_stripe, post_webhook, session_id  # noqa: F401
 
 from .test_checkout import (  # noqa: F401
     ada,
     api,
     available,
+    expire_checkout,
     fill_cart,
     start,
     status_of,
@@ -126,3 +129,31 @@ def test_a_stripe_session_left_to_expire_frees_the_stock_and_makes_no_order(
     assert "expired" in failed["failure_reason"]
     assert available(tee) == 5
     assert not Order.objects.exists()
+
+
+def test_an_expired_checkout_closes_its_stripe_page_once_stripe_answers_again(
+    api,  # noqa: F811
+    tee,  # noqa: F811
+    fake_stripe,  # noqa: F811
+):
+    fill_cart(api, tee, 2)
+    checkout = start(api).json()
+    payment_id = checkout["payment"]["id"]
+    expire_calls = r"/v1/checkout/sessions/[^/]+/expire"
+    fake_stripe.fail_next(count=1000)  # Stripe is down
+
+    assert expire_checkout(checkout["id"]) == 1
+
+    assert status_of(api, checkout["id"])["status"] == "expired"
+    assert available(tee) == 5
+    # One whole attempt, the Stripe library's own retries included, fails.
+    attempt = 1 + MAX_NETWORK_RETRIES
+    assert wait_for(lambda: len(fake_stripe.calls("POST", expire_calls)) >= attempt)
+    assert payments.get_payment(payment_id).status == "pending"
+
+    fake_stripe.fail_next(count=0)  # Stripe is back
+    if not broker_is_real():
+        relay_pending(older_than=0)  # in-process, the beat's relay is the retry
+
+    assert wait_for(lambda: payments.get_payment(payment_id).status == "canceled")
+    assert fake_stripe.sessions[_stripe_session(checkout)]["status"] == "expired"
