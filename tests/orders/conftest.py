@@ -1,6 +1,6 @@
 """
 Fixtures for the orders tests: customers, an in-process delivery of events
-to the orders consumers, and a stand-in for payments' refunds.
+to the orders consumers, and payments' test gateway that can go down.
 
 ``deliver()`` hands every outbox row not yet delivered to the orders app's
 consumers (not the checkout saga's) in this process, as the relay would,
@@ -10,19 +10,14 @@ It calls the tasks directly, so these tests behave the same on SQLite and on
 PostgreSQL with a real broker; the tests marked ``worker`` use the real path.
 """
 
-import itertools
-from dataclasses import dataclass, field
-from decimal import Decimal
-
 import pytest
 from celery import current_app
-from django.db import transaction
 from django.utils import timezone
 
-from shop.core.messaging import outbox_models, publish, subscribers
-from shop.orders.models import Order
-from shop.payments.events import PaymentRefunded
-from shop.payments.public import GatewayUnavailable, RefundInfo, RefundNotAllowed
+from shop.core.messaging import outbox_models, subscribers
+from shop.payments.gateways.builtin import TestGateway as BuiltinGateway
+from shop.payments.models import Refund
+from shop.payments.public import GatewayUnavailable
 
 PASSWORD = "quiet-harbour-1843"
 
@@ -77,59 +72,31 @@ def ada_client(client, ada):
     return client
 
 
-@dataclass
-class FakePayments:
+class PaymentsGateway:
     """
-    Stands in for ``shop.payments.public.refund_payment``: refunds what the
-    order's payment has left, once per key, and announces each refund with
-    ``payments.PaymentRefunded`` like payments does. ``down`` makes the
-    gateway unreachable.
+    Payments' built-in test gateway, which takes every order ``make_order``
+    makes, behind the real payments service. ``down`` makes it unreachable.
     """
 
-    down: bool = False
-    calls: list[dict] = field(default_factory=list)
-    refunds: dict[str, RefundInfo] = field(default_factory=dict)
-    refunded: dict[str, Decimal] = field(default_factory=dict)
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    def __init__(self):
+        self.down = False
 
-    def refund_payment(self, *, reference, key, amount=None, reason=""):
-        self.calls.append({"reference": reference, "key": key, "amount": amount})
-        if self.down:
-            raise GatewayUnavailable()
-        if key in self.refunds:
-            return self.refunds[key]
-        paid = Order.objects.get(payment_reference=reference).total
-        left = paid - self.refunded.get(reference, Decimal(0))
-        if left <= 0 or (amount is not None and amount > left):
-            raise RefundNotAllowed()
-        amount = left if amount is None else amount
-        total = self.refunded[reference] = self.refunded.get(reference, Decimal(0)) + amount
-        refund = RefundInfo(
-            id=f"re_{next(self._ids)}",
-            payment_id="pay_1",
-            key=key,
-            amount=amount,
-            status="succeeded",
-            created_at=timezone.now(),
-        )
-        self.refunds[key] = refund
-        with transaction.atomic():
-            publish(
-                PaymentRefunded(
-                    reference=reference,
-                    payment_id="pay_1",
-                    refund_id=refund.id,
-                    amount=amount,
-                    refunded_total=total,
-                    currency="EUR",
-                    fully_refunded=total >= paid,
-                )
-            )
-        return refund
+    def refunds(self) -> list[Refund]:
+        """Every refund payments has recorded, oldest first."""
+        return list(Refund.objects.order_by("created_at"))
 
 
 @pytest.fixture
-def fake_payments(monkeypatch):
-    fake = FakePayments()
-    monkeypatch.setattr("shop.orders.services.payments.refund_payment", fake.refund_payment)
-    return fake
+def gateway(settings, monkeypatch):
+    settings.STRIPE_SECRET_KEY = ""
+    settings.PAYMENTS_TEST_GATEWAY_ENABLED = True
+    test_gateway = PaymentsGateway()
+    real_refund = BuiltinGateway.refund
+
+    def refund(self, payment, refund):
+        if test_gateway.down:
+            raise GatewayUnavailable()
+        return real_refund(self, payment, refund)
+
+    monkeypatch.setattr(BuiltinGateway, "refund", refund)
+    return test_gateway

@@ -1,6 +1,8 @@
 """
 Builders for orders test data. A checkout is made directly (not through the
-checkout saga), so these tests need neither a cart nor a payment.
+checkout saga), so these tests need no cart; ``make_order`` pays for the
+order on payments' built-in test gateway, so refunds go through the real
+payments service.
 """
 
 import itertools
@@ -13,6 +15,10 @@ from django.utils import timezone
 
 from shop.orders import services
 from shop.orders.models import Checkout, CheckoutLine, Order
+from shop.payments import inbound
+from shop.payments import public as payments
+from shop.payments.gateways.builtin import TestGateway
+from shop.payments.models import GatewayEvent, Payment
 
 _numbers = itertools.count(1)
 
@@ -71,10 +77,30 @@ def make_checkout(
 
 
 def make_order(*, placed_at=None, **checkout_fields) -> Order:
-    """An order placed from a new checkout (see ``make_checkout``), status paid."""
+    """
+    An order placed from a new checkout (see ``make_checkout``), status paid,
+    and paid for on the test gateway.
+    """
     with transaction.atomic():
         order = services.place_order(make_checkout(**checkout_fields))
+        pay_on_test_gateway(order)
     if placed_at is not None:
         Order.objects.filter(pk=order.pk).update(placed_at=placed_at)
         order.refresh_from_db()
     return order
+
+
+def pay_on_test_gateway(order: Order) -> None:
+    """The customer's payment for ``order``, taken by the test gateway."""
+    info = payments.create_payment(
+        reference=order.payment_reference,
+        amount=order.total,
+        user_id=order.user_id,
+        description=f"Order {order.number}",
+        return_url="http://testserver/checkout/done/",
+        cancel_url="http://testserver/checkout/cancelled/",
+    )
+    payment = Payment.objects.get(pk=info.id)
+    inbound.settle_on_test_gateway(payment, "succeeded")
+    event_id = TestGateway.event_for(payment, "succeeded")["id"]
+    inbound.process(GatewayEvent.objects.get(event_id=event_id).pk)

@@ -140,7 +140,7 @@ def test_an_illegal_step_is_an_error_message_and_the_others_go_through(admin_cli
     )
 
 
-def test_cancel_and_refund_asks_for_confirmation_first(admin_client, ada, fake_payments, deliver):
+def test_cancel_and_refund_asks_for_confirmation_first(admin_client, ada, gateway, deliver):
     order = make_order(user_id=ada.pk)
 
     confirm = admin_client.post(
@@ -156,7 +156,7 @@ def test_cancel_and_refund_asks_for_confirmation_first(admin_client, ada, fake_p
     assert Order.objects.get(pk=order.pk).status_changes.filter(note="Out of stock").exists()
 
 
-def test_a_partial_refund_takes_an_amount(admin_client, ada, fake_payments, deliver):
+def test_a_partial_refund_takes_an_amount(admin_client, ada, gateway, deliver):
     order = make_order(user_id=ada.pk)
 
     form = admin_client.post(
@@ -171,13 +171,13 @@ def test_a_partial_refund_takes_an_amount(admin_client, ada, fake_payments, deli
     deliver()
 
     assert "refund of 7.50 EUR requested" in " ".join(messages_of(done))
-    assert len(fake_payments.refunds) == 1
+    assert len(gateway.refunds()) == 1
     order = Order.objects.get(pk=order.pk)
     assert (order.status, order.refunded_amount) == ("paid", Decimal("7.50"))
     assert RefundRequest.objects.get().reason == "Scratched"
 
 
-def test_a_refund_above_what_is_left_is_shown_on_the_form(admin_client, ada, fake_payments):
+def test_a_refund_above_what_is_left_is_shown_on_the_form(admin_client, ada, gateway):
     order = make_order(user_id=ada.pk)
 
     response = act(
@@ -185,7 +185,7 @@ def test_a_refund_above_what_is_left_is_shown_on_the_form(admin_client, ada, fak
     )
 
     assert "At most 44.70 EUR is left to refund." in response.content.decode()
-    assert fake_payments.calls == []
+    assert gateway.refunds() == []
 
 
 def test_a_partial_refund_is_for_one_order_at_a_time(admin_client, ada):
@@ -196,7 +196,7 @@ def test_a_partial_refund_is_for_one_order_at_a_time(admin_client, ada):
     assert "Select exactly one order to refund." in messages_of(response)
 
 
-def test_order_managers_can_ship_cancel_and_refund(order_manager, ada, fake_payments, deliver):
+def test_order_managers_can_ship_cancel_and_refund(order_manager, ada, gateway, deliver):
     to_ship, to_cancel, to_refund = (make_order(user_id=ada.pk) for _ in range(3))
 
     actions = order_manager.get(CHANGELIST).context["action_form"].fields["action"].choices

@@ -145,7 +145,7 @@ def test_a_too_long_reason_is_a_400_with_the_field_named(api, ada):
     assert Order.objects.get(pk=order.pk).status == "paid"
 
 
-def test_refunded_amount_shows_in_the_api(api, ada, fake_payments, deliver):
+def test_refunded_amount_shows_in_the_api(api, ada, gateway, deliver):
     order = make_order(user_id=ada.pk)
     services.refund_order(order.number, "4.70", actor="staff:1", key="goodwill")
     deliver()

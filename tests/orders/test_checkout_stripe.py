@@ -6,10 +6,13 @@ order; a bank debit that fails or a session left to expire gives the stock
 back and lets the customer try again.
 """
 
+from decimal import Decimal
+
 import pytest
 from rest_framework.test import APIClient
 
 from shop.cart import public as cart
+from shop.catalog.models import Variant
 from shop.core.messaging import relay_pending
 from shop.orders.models import Order
 from shop.payments import public as payments
@@ -157,3 +160,27 @@ def test_an_expired_checkout_closes_its_stripe_page_once_stripe_answers_again(
 
     assert wait_for(lambda: payments.get_payment(payment_id).status == "canceled")
     assert fake_stripe.sessions[_stripe_session(checkout)]["status"] == "expired"
+
+
+def test_paid_at_stripe_as_the_checkout_expired_with_the_stock_sold_is_refunded_and_told(
+    api,  # noqa: F811
+    tee,  # noqa: F811
+    fake_stripe,  # noqa: F811
+    mailoutbox,
+):
+    fill_cart(api, tee, 2)
+    checkout = start(api).json()
+    paid = fake_stripe.pay(_stripe_session(checkout))  # its webhook is still on the way
+    Variant.objects.filter(sku=tee).update(stock_on_hand=1)  # three went to another shop
+
+    expire_checkout(checkout["id"])  # closing the page finds it paid
+    post_webhook(APIClient(), fake_stripe.event("checkout.session.completed", paid))
+
+    payment_id = checkout["payment"]["id"]
+    assert wait_for(lambda: payments.get_payment(payment_id).status == "refunded")
+    assert payments.get_payment(payment_id).refunded_amount == Decimal(checkout["total"])
+    assert fake_stripe.calls("POST", r"/v1/refunds")
+    assert status_of(api, checkout["id"])["status"] == "expired"
+    assert not Order.objects.exists()
+    if not broker_is_real():  # a worker's mail does not reach this process's outbox
+        assert any("could not complete your order" in m.subject for m in mailoutbox)

@@ -75,9 +75,7 @@ def test_shipping_mails_the_tracking_link_once(ada, mailoutbox):
     assert f'href="{shipment.tracking_url}"' in html(mail)
 
 
-def test_cancelling_and_refunding_mail_the_customer_once_each(
-    ada, mailoutbox, fake_payments, deliver
-):
+def test_cancelling_and_refunding_mail_the_customer_once_each(ada, mailoutbox, gateway, deliver):
     order = make_order(user_id=ada.pk)
     deliver()
     mailoutbox.clear()
@@ -98,7 +96,7 @@ def test_cancelling_and_refunding_mail_the_customer_once_each(
     assert "€44.70" in refunded.body and "whole amount" in refunded.body
 
 
-def test_each_partial_refund_gets_its_own_email(ada, mailoutbox, fake_payments, deliver):
+def test_each_partial_refund_gets_its_own_email(ada, mailoutbox, gateway, deliver):
     order = make_order(user_id=ada.pk)
     deliver()
     mailoutbox.clear()

@@ -6,13 +6,10 @@ test gateway (no stand-in): the money goes back once and the order follows.
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
 from shop.orders import services
 from shop.orders.models import Order
-from shop.payments import inbound
-from shop.payments.models import Payment
-from shop.payments.public import create_payment, get_payment_for_reference
+from shop.payments.public import get_payment_for_reference
 
 from .factories import make_order
 
@@ -22,21 +19,8 @@ BOTH = ("orders", "payments")
 
 
 @pytest.fixture
-def paid_order(ada, deliver, settings):
-    settings.STRIPE_SECRET_KEY = ""
-    settings.PAYMENTS_TEST_GATEWAY_ENABLED = True
-    order = make_order(user_id=ada.pk)
-    payment = create_payment(
-        reference=order.payment_reference,
-        amount=order.total,
-        user_id=ada.pk,
-        description=f"Order {order.number}",
-        return_url="http://testserver/done/",
-        cancel_url="http://testserver/cancel/",
-    )
-    with transaction.atomic():
-        inbound.settle_on_test_gateway(Payment.objects.get(pk=payment.id), "succeeded")
-    deliver(apps=BOTH)
+def paid_order(ada, gateway):
+    order = make_order(user_id=ada.pk)  # paid on the test gateway
     assert get_payment_for_reference(order.payment_reference).status == "succeeded"
     return order
 
