@@ -11,7 +11,7 @@ SERVICES_ENV := \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/1 \
 	CACHE_URL=redis://127.0.0.1:6379/2
 
-.PHONY: install demo run test services-test lint lock worker beat clean
+.PHONY: install demo run test services-test e2e-test lint lock worker beat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ test: install
 
 services-test: install
 	$(SERVICES_ENV) $(BIN)/pytest -m "not e2e"
+
+# Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium, or
+# E2E_CHROMIUM) against the shop in a subprocess; failures leave screenshots
+# and HTML in test-artifacts/e2e/.
+e2e-test: install
+	$(BIN)/pytest -m e2e tests/e2e
 
 lint: install
 	$(BIN)/ruff check .

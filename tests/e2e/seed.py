@@ -1,0 +1,46 @@
+"""
+The store the browser tests shop in: a raincoat in three sizes (one dearer),
+two other products for search to leave out, and a staff member in the
+Order managers role. ``python -m tests.e2e.seed`` against the shop's database
+(``LiveShop.run``); the constants are what the tests look for.
+"""
+
+RAINCOAT = "Harbour Raincoat"
+RAINCOAT_SIZES = {"S": "89.00", "M": "89.00", "L": "95.00"}
+OTHER_PRODUCTS = ("Canvas Tote", "Wool Beanie")
+
+STAFF_EMAIL = "dispatch@example.com"
+STAFF_PASSWORD = "parcel-desk-5521"
+
+
+def seed() -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from shop.accounts.roles import ORDER_MANAGERS
+    from tests.catalog.factories import make_category, make_product
+
+    outerwear = make_category("Outerwear")
+    make_product(
+        RAINCOAT,
+        category=outerwear,
+        description="A light, fully taped raincoat for wet harbour days.",
+        variants=[
+            {"sku": f"RAIN-{size}", "options": {"size": size}, "price": price, "stock_on_hand": 20}
+            for size, price in RAINCOAT_SIZES.items()
+        ],
+    )
+    for name in OTHER_PRODUCTS:
+        make_product(name, price="19.00", stock=20, category=outerwear)
+
+    staff = get_user_model().objects.create_user(
+        email=STAFF_EMAIL, password=STAFF_PASSWORD, is_staff=True
+    )
+    staff.groups.add(Group.objects.get(name=ORDER_MANAGERS))
+
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    seed()
