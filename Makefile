@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-QUEUES := celery,core,catalog,accounts,cart,payments,orders
 
 # The real services that `make services-test` runs the suite against.
 SERVICES_ENV := \
@@ -11,7 +10,7 @@ SERVICES_ENV := \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/1 \
 	CACHE_URL=redis://127.0.0.1:6379/2
 
-.PHONY: install demo run test services-test e2e-test lint lock worker beat clean
+.PHONY: install demo run test services-test e2e-test lint lock worker beat stack clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,10 +58,18 @@ lock: install
 
 # Production-style processes (set CELERY_BROKER_URL first).
 worker: install
-	$(BIN)/celery -A config worker -Q $(QUEUES) --loglevel INFO
+	$(BIN)/celery -A config worker --loglevel INFO
 
 beat: install
 	$(BIN)/celery -A config beat --loglevel INFO
+
+# A production-like stack on this machine (README "Production on one machine"):
+# DEBUG=0, gunicorn, a Celery worker and beat from the Procfile under honcho,
+# against PostgreSQL and Redis. The first run writes .env.
+stack: install
+	test -f .env || $(BIN)/python deploy/write_env.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho run python deploy/prepare.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.cache import cache
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKER_QUEUES = "celery,core,catalog,accounts,cart,payments,orders"
 # Modules with test-only consumers the worker must know about.
 WORKER_TEST_MODULES = ["tests.core.messaging"]
 
@@ -88,7 +87,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     log.parent.mkdir(exist_ok=True)
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",
-        "--queues", WORKER_QUEUES, "--concurrency", "2", "--loglevel", "INFO",
+        "--concurrency", "2", "--loglevel", "INFO",
         "--without-gossip", "--without-mingle", "--purge", "--logfile", str(log),
         *[arg for module in WORKER_TEST_MODULES for arg in ("--include", module)],
     ]  # fmt: skip
@@ -143,6 +142,7 @@ def _worker_is_idle() -> bool:
     busy = [inspect.active() or {}, inspect.reserved() or {}, inspect.scheduled() or {}]
     with current_app.connection_for_write() as connection:
         queued = sum(
-            connection.default_channel.client.llen(queue) for queue in WORKER_QUEUES.split(",")
+            connection.default_channel.client.llen(queue.name)
+            for queue in settings.CELERY_TASK_QUEUES
         )
     return not queued and not any(tasks for state in busy for tasks in state.values())

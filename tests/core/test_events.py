@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from celery import current_app
 from django.core.exceptions import ImproperlyConfigured
 
 from shop.core.events import from_payload, is_plain_type, to_payload
-from shop.core.messaging import consumer, route_task, subscribers
+from shop.core.messaging import consumer, route_task, shop_app_labels, subscribers
 
 from .messaging import Line, Pinged
 
@@ -50,6 +51,16 @@ def test_each_app_task_goes_to_the_queue_named_after_its_app():
     assert route_task("orders.place_order", (), {}, {}) == {"queue": "orders"}
     assert route_task("core.relay_outbox", (), {}, {}) == {"queue": "core"}
     assert route_task("celery.backend_cleanup", (), {}, {}) is None
+
+
+def test_a_worker_without_queue_options_consumes_every_app_queue_and_each_task_lands_in_one():
+    queues = current_app.amqp.queues
+    assert set(queues) == {"celery", *shop_app_labels()}
+    # A routing key shared by two queues would hand each of them a copy of a task.
+    routing_keys = [queue.routing_key for queue in queues.values()]
+    assert sorted(routing_keys) == sorted(set(routing_keys))
+    route = current_app.amqp.router.route({}, "orders.place_order")
+    assert (route["queue"].name, route["queue"].routing_key) == ("orders", "orders")
 
 
 @dataclass(frozen=True)
