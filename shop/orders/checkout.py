@@ -232,7 +232,7 @@ def _create(user, lines, method, shipping_address, idempotency_key, fingerprint)
             checkout=checkout,
             sku=line.sku,
             product_name=variants[line.sku].product_name,
-            variant_name=variants[line.sku].name,
+            variant_name=" / ".join(value for _option, value in variants[line.sku].options),
             unit_price=variants[line.sku].price,
             quantity=line.quantity,
         )
@@ -284,3 +284,14 @@ def checkout_for(user_id: int, checkout_id) -> Checkout:
     if found is None:
         raise CheckoutNotFound()
     return found
+
+
+def unfinished_attempt(user_id: int) -> Checkout | None:
+    """
+    The user's latest checkout if it failed or expired: the checkout page
+    starts the retry from its address and delivery.
+    """
+    latest = Checkout.objects.filter(user_id=user_id).order_by("-created_at").first()
+    if latest is None or latest.status not in (Checkout.Status.FAILED, Checkout.Status.EXPIRED):
+        return None
+    return latest

@@ -38,7 +38,8 @@ class CheckoutForm(forms.Form):
         "phone",
     )
 
-    def __init__(self, *args, addresses=(), shipping_options=(), **kwargs):
+    def __init__(self, *args, addresses=(), shipping_options=(), previous=None, **kwargs):
+        """``previous``: the customer's last attempt that did not go through, to start from."""
         super().__init__(*args, **kwargs)
         self.fields["address"].choices = [
             *((str(address.id), address) for address in addresses),
@@ -47,11 +48,28 @@ class CheckoutForm(forms.Form):
         self.fields["shipping_method"].choices = [
             (option.code, option) for option in shipping_options
         ]
+        if not self.is_bound and previous is not None:
+            self._start_from(previous, addresses, shipping_options)
         if not self.is_bound:
             default = next((a for a in addresses if a.is_default), None)
             self.initial.setdefault("address", str(default.id) if default else NEW_ADDRESS)
             self.initial.setdefault("shipping_method", next(iter(settings.ORDERS_SHIPPING_METHODS)))
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+    def _start_from(self, previous, addresses, shipping_options) -> None:
+        """Offer the address and delivery of an attempt that failed, so a retry is one click."""
+        shipped_to = {
+            field: previous.shipping_address.get(field, "") for field in self.ADDRESS_FIELDS
+        }
+        saved = next(
+            (a for a in addresses if all(getattr(a, f) == v for f, v in shipped_to.items())), None
+        )
+        if saved is not None:
+            self.initial["address"] = str(saved.id)
+        else:
+            self.initial.update(shipped_to, address=NEW_ADDRESS)
+        if previous.shipping_method in {option.code for option in shipping_options}:
+            self.initial["shipping_method"] = previous.shipping_method
 
     def clean(self):
         cleaned = super().clean()

@@ -56,7 +56,12 @@ def start(request):
         return redirect("cart:cart")
     options = checkouts.shipping_options(subtotal)
     addresses = accounts.get_addresses(user_id)
-    form = CheckoutForm(request.POST or None, addresses=addresses, shipping_options=options)
+    form = CheckoutForm(
+        request.POST or None,
+        addresses=addresses,
+        shipping_options=options,
+        previous=checkouts.unfinished_attempt(user_id),
+    )
     if request.method == "POST" and form.is_valid():
         address_id, address = form.chosen_address()
         try:

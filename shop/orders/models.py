@@ -83,8 +83,13 @@ class Checkout(models.Model):
         return f"Checkout {self.id}"
 
 
-class CheckoutLine(models.Model):
-    checkout = models.ForeignKey(Checkout, on_delete=models.CASCADE, related_name="lines")
+class PurchasedLine(models.Model):
+    """
+    A SKU bought, as the customer saw it when the checkout was started:
+    ``variant_name`` holds the option values ("M / Blue"), empty for a
+    product without options.
+    """
+
     sku = models.CharField("SKU", max_length=64)
     product_name = models.CharField(max_length=200)
     variant_name = models.CharField(max_length=200, blank=True)
@@ -92,17 +97,31 @@ class CheckoutLine(models.Model):
     quantity = models.PositiveIntegerField()
 
     class Meta:
+        abstract = True
         ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["checkout", "sku"], name="orders_checkoutline_sku"),
-        ]
 
     def __str__(self):
-        return f"{self.quantity} x {self.sku}"
+        return f"{self.quantity} \N{MULTIPLICATION SIGN} {self.sku}"
+
+    @property
+    def name(self) -> str:
+        """ "Tee — M / Blue", or the product name alone."""
+        if not self.variant_name:
+            return self.product_name
+        return f"{self.product_name} \N{EM DASH} {self.variant_name}"
 
     @property
     def line_total(self):
         return self.unit_price * self.quantity
+
+
+class CheckoutLine(PurchasedLine):
+    checkout = models.ForeignKey(Checkout, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(PurchasedLine.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["checkout", "sku"], name="orders_checkoutline_sku"),
+        ]
 
 
 # --- Orders (below: Order, OrderLine, OrderStatusChange, Shipment, ...) ------
@@ -164,26 +183,14 @@ class Order(models.Model):
         return self.refunded_amount >= self.total
 
 
-class OrderLine(models.Model):
+class OrderLine(PurchasedLine):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     sku = models.CharField("SKU", max_length=64, db_index=True)
-    product_name = models.CharField(max_length=200)
-    variant_name = models.CharField(max_length=200, blank=True)
-    unit_price = models.DecimalField(**MONEY)
-    quantity = models.PositiveIntegerField()
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(PurchasedLine.Meta):
         constraints = [
             models.UniqueConstraint(fields=["order", "sku"], name="orders_orderline_sku"),
         ]
-
-    def __str__(self):
-        return f"{self.quantity} \N{MULTIPLICATION SIGN} {self.sku}"
-
-    @property
-    def line_total(self):
-        return self.unit_price * self.quantity
 
 
 class OrderStatusChange(models.Model):

@@ -133,6 +133,27 @@ def test_a_declined_payment_offers_to_try_again(client, tee):
     assert 'href="/checkout/"' in client.get(checkout_page).content.decode()
 
 
+def test_trying_again_after_a_decline_starts_from_the_typed_address_and_delivery(client, tee):
+    signed_in(client, address=False)
+    client.post("/cart/add/", {"sku": tee})
+    edinburgh = {"full_name": "Mary Somerville", "line1": "1 Jedburgh Road", "city": "Edinburgh",
+                 "postal_code": "EH1 1AA", "country": "GB"}  # fmt: skip
+    pay_page = client.post(
+        "/checkout/",
+        {"address": "new", "shipping_method": "express", "idempotency_key": form_key(
+            client.get("/checkout/")), **edinburgh},
+    )["Location"]  # fmt: skip
+    client.post(pay_page, {"outcome": "failed"})
+    assert wait_for(lambda: Checkout.objects.get().status == "failed")
+
+    retry = client.get("/checkout/").content.decode()
+
+    for value in edinburgh.values():
+        assert f'value="{value}"' in retry or f'<option value="{value}" selected>' in retry
+    assert re.search(r'value="express"[^>]*checked', retry)
+    assert re.search(r'value="new"[^>]*checked', retry)
+
+
 def test_another_customers_checkout_page_is_not_found(client, tee):
     signed_in(client)
     client.post("/cart/add/", {"sku": tee})

@@ -48,7 +48,7 @@ class StartCheckoutSerializer(serializers.Serializer):
 
 class CheckoutLineSerializer(serializers.Serializer):
     sku = serializers.CharField()
-    name = serializers.CharField(source="variant_name")
+    name = serializers.CharField(help_text='"Tee — M / Blue": the product and its options.')
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
     quantity = serializers.IntegerField()
 
@@ -135,6 +135,11 @@ class StartCheckoutView(APIView):
                 "email_unverified",
                 "Confirm your email address before checking out.",
             ),
+            404: _error(
+                "address_id names no address in your address book.",
+                "address_not_found",
+                "No such address in your address book.",
+            ),
             409: _error(
                 "Some lines are short; nothing was reserved.",
                 "out_of_stock",
@@ -146,6 +151,7 @@ class StartCheckoutView(APIView):
                 "payment_gateway_unavailable",
                 "The payment provider is not reachable right now.",
             ),
+            **docs.NOT_SIGNED_IN,
         },
     )
     def post(self, request):
@@ -189,6 +195,7 @@ class CheckoutStatusView(APIView):
             404: _error(
                 "Not yours or no such checkout.", "checkout_not_found", "No such checkout."
             ),
+            **docs.NOT_SIGNED_IN,
         },
     )
     def get(self, request, checkout_id):
