@@ -7,6 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from shop.core import health
 from shop.core.api.views import api_root, not_found
 
+admin.site.site_header = f"{settings.SHOP_NAME} administration"
+admin.site.site_title = f"{settings.SHOP_NAME} admin"
+admin.site.index_title = "Catalog, customers, payments and orders"
+
 # (name, URL name) of each app's API, listed at /api/v1/ as the apps land.
 API_RESOURCES = (
     ("catalog/categories", "catalog-api:categories"),

@@ -39,6 +39,7 @@ def test_sign_up_verify_sign_in_and_edit_profile(client):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["grace@example.com"]
+    assert mail.outbox[0].body.startswith("Hello from Shop!")  # the shop, not the host name
     confirm_url = link_in(mail.outbox[0])
     assert confirm_url.startswith("/accounts/confirm-email/")
 
