@@ -46,7 +46,7 @@ def test_a_new_customer_signs_up_buys_a_raincoat_in_size_l_and_gets_the_order_em
     expect(page.get_by_text("Your cart is empty.")).to_be_visible()
 
     placed = customer.mail_about(f"{PLACED} {number}")
-    assert f"1 × {RAINCOAT} (L)" in placed.text
+    assert f"1 \N{MULTIPLICATION SIGN} {RAINCOAT} (L)" in placed.text
     assert placed.link(f"/orders/{number}/")
 
 
