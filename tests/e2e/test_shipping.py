@@ -17,7 +17,8 @@ def sign_in_to_admin(page: Page) -> None:
     page.get_by_label("Email").fill(STAFF_EMAIL)
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    admin_index = page.get_by_role("heading", name="Catalog, customers, payments and orders")
+    expect(admin_index).to_be_visible()
 
 
 def mark_shipped_in_admin(page: Page, number: str, tracking_number: str) -> None:
