@@ -43,6 +43,7 @@ urlpatterns = [
     path("cart/", include("shop.cart.urls")),
     path("payments/", include("shop.payments.urls")),
     path("", include("shop.orders.urls")),
+    path("_allauth/", include("shop.accounts.headless_urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("", include("shop.catalog.urls")),
 ]

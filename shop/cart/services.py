@@ -76,7 +76,8 @@ def parse_quantity(value, *, allow_zero: bool) -> int:
 
 
 def _sellable_variant(sku) -> catalog.VariantInfo:
-    if not isinstance(sku, str) or not sku.strip() or len(sku) > 64:
+    # No SKU holds a NUL byte, and PostgreSQL refuses one in a query.
+    if not isinstance(sku, str) or not sku.strip() or len(sku) > 64 or "\x00" in sku:
         shown = sku if isinstance(sku, str) else None
         raise UnknownSku("Give the SKU of a product variant.", sku=shown)
     try:

@@ -10,6 +10,6 @@ urlpatterns = [
     path("checkout/", checkout_views.start, name="checkout"),
     path("checkout/<uuid:checkout_id>/", checkout_views.status, name="checkout-status"),
     path("orders/", views.order_list, name="list"),
-    path("orders/<str:number>/", views.order_detail, name="detail"),
-    path("orders/<str:number>/cancel/", views.cancel_order, name="cancel"),
+    path("orders/<key:number>/", views.order_detail, name="detail"),
+    path("orders/<key:number>/cancel/", views.cancel_order, name="cancel"),
 ]

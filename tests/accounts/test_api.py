@@ -197,3 +197,21 @@ def test_the_browsable_api_pages_open_for_a_signed_in_browser(client, path):
     page = client.get(f"/api/v1/accounts/{path.format(id=address.pk)}", HTTP_ACCEPT="text/html")
 
     assert page.status_code in (200, 405)
+
+
+def test_options_on_an_address_describes_how_to_replace_it(api, ada):
+    address = make_address(ada)
+
+    response = api.options(address_url(address.pk))
+
+    assert response.status_code == 200
+    assert "postal_code" in response.json()["actions"]["PUT"]
+
+
+def test_options_on_someone_elses_address_does_not_describe_it(api):
+    theirs = make_address(make_user("bob@example.com"))
+
+    response = api.options(address_url(theirs.pk))
+
+    assert response.status_code == 200
+    assert "actions" not in response.json()

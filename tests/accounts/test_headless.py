@@ -9,6 +9,8 @@ import time
 from unittest import mock
 
 import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -173,3 +175,45 @@ def test_a_browser_session_reads_the_profile_but_needs_the_csrf_token_to_change_
     assert honest.status_code == 200, honest.content
     ada.refresh_from_db()
     assert ada.first_name == "Ada"
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/_allauth/app/v1/account/phone"),
+        ("post", "/_allauth/app/v1/account/phone"),
+        ("post", "/_allauth/app/v1/auth/phone/verify"),
+        ("post", "/_allauth/app/v1/auth/phone/verify/resend"),
+    ],
+)
+def test_phone_number_endpoints_are_not_offered_to_a_signed_in_app(ada, method, url):
+    """allauth serves them, but this shop signs in by email: they were server errors."""
+    token = log_in()["access_token"]
+
+    response = getattr(Client(), method)(url, {}, content_type="application/json", **bearer(token))
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+RESET_PASSWORD = "/_allauth/app/v1/auth/password/reset"
+
+
+@pytest.mark.parametrize("key", ["-1x7-d1a11z1sa", " -abc", "1\x00-abc", -9.1e125])
+def test_a_password_reset_key_without_a_proper_user_part_is_refused_as_invalid(key):
+    """allauth failed on such a key with a server error."""
+    checked = Client().get(RESET_PASSWORD, HTTP_X_PASSWORD_RESET_KEY=key)
+    reset = post(RESET_PASSWORD, {"key": key, "password": "A-new-password-1843"})
+
+    for response in (checked, reset):
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["code"] == "invalid_password_reset"
+
+
+def test_an_app_resets_a_password_with_the_key_from_the_mail(ada):
+    key = f"{user_pk_to_url_str(ada)}-{default_token_generator.make_token(ada)}"
+
+    assert Client().get(RESET_PASSWORD, HTTP_X_PASSWORD_RESET_KEY=key).status_code == 200
+    post(RESET_PASSWORD, {"key": key, "password": "A-new-password-1843"})
+
+    assert log_in(password="A-new-password-1843")["access_token"]

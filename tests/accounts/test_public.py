@@ -8,6 +8,7 @@ from django.test import Client
 from shop.accounts import public
 from shop.accounts.models import Address
 from shop.core.errors import ShopError
+from tests.api.dataset import access_token as log_in_for_token
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +32,7 @@ def make_address(user, **fields) -> Address:
 
 
 def access_token(email: str) -> str:
-    response = Client().post(
-        "/_allauth/app/v1/auth/login",
-        {"email": email, "password": PASSWORD},
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.content
-    return response.json()["meta"]["access_token"]
+    return log_in_for_token(email, PASSWORD)
 
 
 def test_user_info_says_whether_the_primary_email_is_verified():

@@ -116,3 +116,8 @@ def test_spectacular_validates_the_schema_without_warnings(tmp_path):
     )
 
     assert "/_allauth/app/v1/auth/login:" in (tmp_path / "schema.yaml").read_text()
+
+
+def test_the_phone_number_endpoints_the_shop_does_not_offer_are_not_documented(schema):
+    assert not [path for path in schema["paths"] if "/phone" in path]
+    assert "/_allauth/app/v1/account/email" in schema["paths"]

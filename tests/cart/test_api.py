@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from shop.catalog.models import Variant
+from tests.api.contract import assert_documented
 from tests.catalog.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -331,3 +332,19 @@ def test_cart_responses_are_never_cached(tee):
     response = Caller().get()
 
     assert "no-store" in response["Cache-Control"]
+
+
+def test_removing_a_line_with_a_made_up_token_is_the_documented_400():
+    response = APIClient().delete(item_url(1), HTTP_X_CART_TOKEN="my-own-token")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cart_token"
+    assert_documented(response, "delete", "/api/v1/cart/items/{line_id}/")
+
+
+def test_a_sku_with_a_nul_byte_is_an_unknown_sku(tee):
+    """On PostgreSQL, which refuses NUL bytes in a query, this was a server error."""
+    response = Caller().add(sku_of(tee) + "\x00")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "unknown_sku"

@@ -14,6 +14,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from shop.catalog.models import ProductImage, Reservation, ReservationLine, StockMovement, Variant
+from tests.api.contract import assert_documented
 from tests.catalog.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db
@@ -652,3 +653,42 @@ def test_a_stock_count_and_an_adjustment_with_the_same_key_are_both_applied(staf
 
     variant.refresh_from_db()
     assert variant.stock_on_hand == 100
+
+
+# --- answers as documented in /api/schema/ (found by tests/api/test_schema_fuzz.py) ----
+
+
+@pytest.mark.parametrize(("method", "url", "payload"), WRITES)
+def test_an_anonymous_caller_of_the_staff_api_gets_the_documented_401(api, method, url, payload):
+    response = getattr(api, method)(url, payload)
+
+    assert response.status_code == 401
+    documented_path = url.replace("TEE", "{sku}")
+    assert_documented(response, method, documented_path)
+
+
+def test_an_empty_bulk_stock_count_is_refused_with_the_documented_400(staff_api):
+    response = staff_api.post("/api/v1/catalog/stock/", {"items": []}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "items" in response.json()
+    assert_documented(response, "post", "/api/v1/catalog/stock/")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "payload"),
+    [
+        ("get", "/api/v1/catalog/variants/TEE%00/", None),
+        ("patch", "/api/v1/catalog/variants/TEE%00/", {"price": "1.00"}),
+        ("post", "/api/v1/catalog/variants/%00/stock-adjustments/", {"delta": 1}),
+    ],
+)
+def test_a_sku_with_a_nul_byte_is_not_found(staff_api, method, url, payload):
+    """On PostgreSQL, which refuses NUL bytes in a query, these were server errors."""
+    make_product(variants=[{"sku": "TEE"}])
+
+    response = getattr(staff_api, method)(url, payload)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

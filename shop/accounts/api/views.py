@@ -124,6 +124,11 @@ class AddressListView(AccountView):
 
 class AddressDetailView(AccountView):
     serializer_class = AddressSerializer
+    lookup_url_kwarg = "address_id"
+
+    def get_queryset(self):
+        # DRF's OPTIONS answer looks the address up to describe PUT.
+        return selectors.addresses_for(self.request.user.pk)
 
     def respond(self, request, address_id: int) -> Response:
         return Response(AddressSerializer(selectors.address_for(request.user.pk, address_id)).data)

@@ -165,7 +165,11 @@ class CartItemView(CartAPIView):
         summary="Remove a line",
         parameters=[TOKEN_PARAMETER],
         request=None,
-        responses={204: OpenApiResponse(description="Removed."), 404: NOT_FOUND},
+        responses={
+            204: OpenApiResponse(description="Removed."),
+            400: _error("Bad X-Cart-Token.", BAD_TOKEN),
+            404: NOT_FOUND,
+        },
     )
     def delete(self, request, line_id: int):
         services.remove_line(self.owner, line_id)

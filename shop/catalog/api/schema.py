@@ -9,6 +9,8 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from shop.core.api import docs
+
 from ..services import KEY_MAX_LENGTH
 
 TAGS = ["catalog"]
@@ -24,7 +26,9 @@ BulkError = inline_serializer(
     "CatalogBulkError",
     {
         "detail": serializers.CharField(),
-        "code": serializers.CharField(help_text='"invalid_items"'),
+        "code": serializers.CharField(
+            help_text='"invalid_items", or "invalid" with per-field messages instead of errors.'
+        ),
         "errors": inline_serializer(
             "CatalogItemError",
             {
@@ -34,6 +38,8 @@ BulkError = inline_serializer(
                 "detail": serializers.CharField(),
             },
             many=True,
+            required=False,
+            help_text="With invalid_items: each refused item.",
         ),
     },
 )
@@ -67,16 +73,12 @@ INVALID_INPUT = OpenApiResponse(
     ],
 )
 STAFF_ONLY = {
+    **docs.NOT_SIGNED_IN,
     403: error(
-        "Not signed in, or not a member of staff.",
-        error_example(
-            "Not signed in",
-            "Authentication credentials were not provided.",
-            "not_authenticated",
-        ),
+        "Signed in, but not staff who manage the catalog.",
         error_example(
             "Not staff",
-            "You do not have permission to perform this action.",
+            "Only staff who manage the catalog may read or change stock and prices.",
             "permission_denied",
         ),
     ),

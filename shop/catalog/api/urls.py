@@ -18,9 +18,9 @@ urlpatterns = [
         page_cache(views.ProductDetailView.as_view()),
         name="product-detail",
     ),
-    path("variants/<str:sku>/", views.VariantView.as_view(), name="variant"),
+    path("variants/<key:sku>/", views.VariantView.as_view(), name="variant"),
     path(
-        "variants/<str:sku>/stock-adjustments/",
+        "variants/<key:sku>/stock-adjustments/",
         views.StockAdjustmentView.as_view(),
         name="stock-adjustments",
     ),

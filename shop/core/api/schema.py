@@ -12,6 +12,8 @@ operation a stable ``operationId`` and prefixes the components it needs.
 import copy
 import re
 
+from django.urls import Resolver404, resolve
+
 HEADLESS_PREFIX = "/_allauth/app/v1/"
 COMPONENT_PREFIX = "Allauth"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -154,11 +156,21 @@ def merge_headless_spec(result: dict, spec: dict) -> None:
             known.add(tag["name"])
 
 
+def served_by_allauth(path: str) -> bool:
+    """False for a path of allauth's spec that the URLconf routes elsewhere (not offered here)."""
+    try:
+        return resolve(path).func.__module__.startswith("allauth.")
+    except Resolver404:
+        return False
+
+
 def add_headless_endpoints(result, generator, request, public):
     """
     ``POSTPROCESSING_HOOKS`` entry: allauth's headless app endpoints in the
     schema, and the bearer scheme documented as allauth's JWT access token.
     """
     document_bearer_tokens(result)
-    merge_headless_spec(result, headless_spec())
+    spec = headless_spec()
+    spec["paths"] = {path: item for path, item in spec["paths"].items() if served_by_allauth(path)}
+    merge_headless_spec(result, spec)
     return result

@@ -14,6 +14,6 @@ urlpatterns = [
         name="checkout-detail",
     ),
     path("orders/", views.OrderListView.as_view(), name="order-list"),
-    path("orders/<str:number>/", views.OrderDetailView.as_view(), name="order-detail"),
-    path("orders/<str:number>/cancel/", views.CancelOrderView.as_view(), name="order-cancel"),
+    path("orders/<key:number>/", views.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<key:number>/cancel/", views.CancelOrderView.as_view(), name="order-cancel"),
 ]
