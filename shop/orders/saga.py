@@ -53,6 +53,11 @@ def payment_succeeded(reference: str) -> None:
     checkout = _locked_checkout(reference)
     if checkout is None or checkout.status == Status.COMPLETED:
         return
+    _fulfil(checkout)
+
+
+def _fulfil(checkout: Checkout) -> None:
+    """``payment_succeeded`` for a checkout the caller has locked."""
     try:
         catalog.commit_reservation(checkout.reservation_key)
     except catalog.OutOfStock:
@@ -128,7 +133,14 @@ def expire_checkouts(*, limit: int = 200) -> int:
     ``expired``, ``orders.CheckoutExpired`` published (its consumer closes
     the payment page, retrying while the gateway is away). Returns how many
     expired. A payment that still arrives is handled by ``payment_succeeded``.
+
+    A checkout whose payment has succeeded is not given up but completed:
+    its ``PaymentSucceeded`` was lost on the way (the outbox stops caring once
+    the broker accepts a message, and a Redis broker can still lose it: a
+    restart without persistence, a worker killed between taking a message
+    and recording it as unacknowledged).
     """
+    expired = 0
     with transaction.atomic():
         due = list(
             Checkout.objects.select_for_update(skip_locked=True)
@@ -136,12 +148,33 @@ def expire_checkouts(*, limit: int = 200) -> int:
             .order_by("expires_at")[:limit]
         )
         for checkout in due:
+            if _paid(checkout):
+                logger.warning(
+                    "Paid checkout %s missed its PaymentSucceeded: completing", checkout.pk
+                )
+                try:
+                    with transaction.atomic():
+                        _fulfil(checkout)
+                except Exception:
+                    # Left awaiting payment for the next run; the others go on.
+                    logger.exception("Could not complete paid checkout %s", checkout.pk)
+                continue
             catalog.release_reservation(checkout.reservation_key)
             checkout.status = Status.EXPIRED
             checkout.failure_reason = "Nobody paid within the time the stock was held."
             checkout.save(update_fields=["status", "failure_reason", "updated_at"])
             publish(CheckoutExpired(checkout_id=str(checkout.pk), user_id=checkout.user_id))
-    return len(due)
+            expired += 1
+    return expired
+
+
+def _paid(checkout: Checkout) -> bool:
+    if not checkout.payment_id:
+        return False
+    try:
+        return payments.get_payment(checkout.payment_id).status == "succeeded"
+    except payments.PaymentNotFound:
+        return False
 
 
 def close_payment_page(checkout_id: str) -> None:

@@ -1,0 +1,79 @@
+"""
+A broker can lose a message after accepting it (a Redis restart without
+persistence, a worker SIGKILLed between taking a message and recording it as
+unacknowledged: ``bench/faults.py`` shows both). The outbox then never sends
+``PaymentSucceeded`` again, so the paid checkout would wait for an event that
+never comes. The expiry task is the backstop: it completes such a checkout
+instead of giving its stock away.
+"""
+
+import pytest
+from celery import current_app
+
+from shop.catalog.models import Variant
+from shop.core import messaging
+from shop.orders.models import Order
+from shop.payments import public as payments
+from shop.payments.events import PaymentSucceeded
+
+from .test_checkout import (  # noqa: F401
+    ada,
+    api,
+    available,
+    expire_checkout,
+    fill_cart,
+    pay,
+    start,
+    status_of,
+    tee,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def broker_loses_payment_succeeded(monkeypatch):
+    """Tasks run in this process; every PaymentSucceeded is accepted and then lost."""
+    monkeypatch.setattr(current_app.conf, "task_always_eager", True)
+    send = messaging._send
+
+    def accept_and_lose(message):
+        if message.event_name != PaymentSucceeded.name:
+            send(message)
+
+    monkeypatch.setattr(messaging, "_send", accept_and_lose)
+
+
+def test_a_paid_checkout_whose_success_event_was_lost_becomes_an_order_at_expiry(
+    api,  # noqa: F811
+    tee,  # noqa: F811
+    broker_loses_payment_succeeded,
+):
+    fill_cart(api, tee, 2)
+    checkout = start(api).json()
+    pay(api, checkout)
+    assert payments.get_payment(checkout["payment"]["id"]).status == "succeeded"
+    assert status_of(api, checkout["id"])["status"] == "awaiting_payment"
+
+    assert expire_checkout(checkout["id"]) == 0
+
+    done = status_of(api, checkout["id"])
+    assert done["status"] == "completed"
+    assert str(Order.objects.get(number=done["order_number"]).checkout_id) == checkout["id"]
+    assert Variant.objects.get(sku=tee).stock_on_hand == 3
+    assert available(tee) == 3
+
+
+def test_an_unpaid_checkout_still_expires_and_gives_its_stock_back(
+    api,  # noqa: F811
+    tee,  # noqa: F811
+    broker_loses_payment_succeeded,
+):
+    fill_cart(api, tee, 2)
+    checkout = start(api).json()
+
+    assert expire_checkout(checkout["id"]) == 1
+
+    assert status_of(api, checkout["id"])["status"] == "expired"
+    assert available(tee) == 5
+    assert not Order.objects.exists()
