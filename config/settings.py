@@ -170,6 +170,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env("CACHE_URL", default=env("REDIS_URL", default="locmemcache://shop"))
 CACHES = {"default": env.cache_url_config(_cache_url)}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's, except that an unreachable Redis is a miss, not a 500.
+    CACHES["default"]["BACKEND"] = "shop.core.cache.ResilientRedisCache"
 
 SESSION_ENGINE = env(
     "SESSION_ENGINE",

@@ -5,7 +5,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from shop.core import health
-from shop.core.api.views import api_root, not_found
+from shop.core.api.views import api_root, not_found, server_error
 
 admin.site.site_header = f"{settings.SHOP_NAME} administration"
 admin.site.site_title = f"{settings.SHOP_NAME} admin"
@@ -49,6 +49,7 @@ urlpatterns = [
 ]
 
 handler404 = not_found
+handler500 = server_error
 
 if settings.SERVE_MEDIA:
     urlpatterns.append(

@@ -99,7 +99,7 @@ def test_readiness_is_503_naming_an_unreachable_broker(client, broker_unreachabl
 def test_readiness_is_503_naming_an_unreachable_cache(client):
     dead_cache = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shop.core.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }

@@ -66,7 +66,7 @@ def test_production_services_are_chosen_by_url_variables():
     shown = json.loads(result.stdout)
     assert shown["db"] == "django.db.backends.postgresql"
     assert shown["db_name"] == "shop"
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "shop.core.cache.ResilientRedisCache"
     assert shown["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert shown["eager"] is False
     assert shown["hosts"] == ["shop.example.com"]
