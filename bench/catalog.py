@@ -18,23 +18,24 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from shop.core.devkeys import development_jwt_key
+from bench.stack import (
+    create_database,
+    environment,
+    manage,
+    start_gunicorn,
+    stop,
+    wait_until_serving,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 BARE = "/healthz"
 # A visitor who has been given a CSRF cookie (seen a form): no session lookup.
 VISITOR_COOKIE = "Cookie: csrftoken=benchbenchbenchbenchbenchbenchbe"
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
 WRK_REPORT = """
 done = function(summary, latency, requests)
@@ -63,50 +64,6 @@ def parse_args():
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/shop_bench")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/3")
     return parser.parse_args()
-
-
-def environment(args, static_root: str) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "CACHE_URL": args.cache_url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "SERVE_MEDIA": "0",
-        "STATIC_ROOT": static_root,
-        "LOG_LEVEL": "WARNING",
-        "JWT_PRIVATE_KEY": development_jwt_key(Path(static_root) / "jwt.pem"),
-    }
-
-
-def manage(env, *command, capture=False):
-    result = subprocess.run(
-        [PYTHON, "manage.py", *command],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-    )
-    return result.stdout
-
-
-def create_database(database_url: str):
-    import psycopg
-
-    name = database_url.rsplit("/", 1)[1]
-    server = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def product_count(env) -> int:
@@ -140,17 +97,6 @@ def targets(env) -> dict[str, str]:
     }
 
 
-def wait_until_serving(base: str, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
-
-
 def run_wrk(args, url: str, header: str | None, duration: int, report: str) -> dict:
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s"]
     if header:
@@ -169,7 +115,9 @@ def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     with tempfile.TemporaryDirectory() as static_root:
-        env = environment(args, static_root)
+        env = environment(
+            database_url=args.database_url, cache_url=args.cache_url, static_root=static_root
+        )
         create_database(args.database_url)
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
@@ -178,12 +126,7 @@ def main():
         urls = targets(env)
 
         base = f"http://127.0.0.1:{args.port}"
-        bind = f"127.0.0.1:{args.port}"
-        server = subprocess.Popen(
-            [GUNICORN, "config.wsgi", "--bind", bind, "--workers", str(args.workers)],
-            cwd=ROOT,
-            env=env,
-        )
+        server = start_gunicorn(env, port=args.port, workers=args.workers)
         try:
             wait_until_serving(base)
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as report:
@@ -193,8 +136,7 @@ def main():
                 run_wrk(args, base + path, header, 2, report.name)  # warm caches, connections
                 results[name] = run_wrk(args, base + path, header, args.duration, report.name)
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            stop(server)
             Path(report.name).unlink(missing_ok=True)
 
     print_table(args, urls, results)

@@ -1,0 +1,157 @@
+"""
+Sustained purchases: C signed-in buyers each buy one unit after another
+(add to cart, checkout, pay on Stripe, Stripe's webhook, wait until the
+order is visible) for N seconds, with plenty of stock. Prints completed
+purchases per second and p50/p95/p99 of each step; exits 1 if any call
+failed or a paid checkout did not become an order.
+
+    python bench/purchases.py                      # 16 buyers, 60 s after a 10 s warm-up
+    python bench/purchases.py --quick              # 8 buyers, 20 s after 5 s (about a minute)
+    python bench/purchases.py --buyers 32 --duration 120 --worker-concurrency 4
+
+Same stack, database and Redis database as ``checkout_storm.py``
+(``shop_bench_purchase``, dropped and migrated again; Redis db 4).
+"""
+
+import argparse
+import asyncio
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import stack
+from bench.buyers import (
+    ADD_TO_CART,
+    END_TO_END,
+    ORDER_PLACED,
+    ORDER_VISIBLE,
+    POLL_INTERVAL,
+    START_CHECKOUT,
+    WEBHOOK_ANSWER,
+    Customers,
+    Purchase,
+    Recorder,
+    now,
+)
+from bench.purchase_stack import PurchaseStack, add_stack_arguments, stack_options
+
+PLENTY = 1_000_000
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--buyers", type=int, default=16, help="concurrent buyers")
+    parser.add_argument("--duration", type=float, default=60, help="measured seconds")
+    parser.add_argument("--warmup", type=float, default=10, help="seconds not measured first")
+    parser.add_argument("--skus", type=int, default=50, help="SKUs the buyers pick from")
+    parser.add_argument("--quick", action="store_true", help="8 buyers, 20 s after 5 s")
+    add_stack_arguments(parser)
+    args = parser.parse_args()
+    if args.quick:
+        args.buyers, args.duration, args.warmup = 8, 20, 5
+    return args
+
+
+async def load(shop: PurchaseStack, buyers: list[dict], skus: list[str], args) -> dict:
+    recorder = Recorder()
+    customers = Customers(
+        shop.base, shop.stripe.url, connections=2 * len(buyers), recorder=recorder
+    )
+    measured_from = now() + args.warmup
+    until = measured_from + args.duration
+
+    async def keep_buying(buyer) -> list[Purchase]:
+        pick = random.Random(buyer["id"]).choice
+        done = []
+        while now() < until:
+            done.append(await customers.purchase(buyer, pick(skus), order_timeout=30))
+        return done
+
+    try:
+        per_buyer = await asyncio.gather(*(keep_buying(buyer) for buyer in buyers))
+    finally:
+        await customers.close()
+    purchases = [purchase for done in per_buyer for purchase in done]
+    return {
+        "recorder": recorder,
+        "purchases": purchases,
+        "measured": [
+            purchase
+            for purchase in purchases
+            if purchase.order_number and measured_from <= purchase.finished <= until
+        ],
+        "window": (measured_from, until),
+    }
+
+
+def record_order_placing(database_url: str, recorder: Recorder, purchases: list[Purchase]):
+    """
+    How long after the webhook's event was stored each order was placed, from
+    the two rows' timestamps (one clock): the asynchronous part of the saga,
+    without the polling's resolution. Recorded as ending when the buyer saw it.
+    """
+    import psycopg
+
+    seen = {purchase.event_id: purchase.finished for purchase in purchases if purchase.finished}
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            """
+            SELECT e.event_id, EXTRACT(EPOCH FROM o.placed_at - e.received_at)
+            FROM payments_gatewayevent e
+            JOIN payments_payment p ON p.id = e.payment_id
+            JOIN orders_order o ON o.payment_reference = p.reference
+            WHERE e.event_id = ANY(%s)
+            """,
+            [list(seen)],
+        ).fetchall()
+    recorder.times[ORDER_PLACED] = [(seen[event_id], float(seconds)) for event_id, seconds in rows]
+
+
+def main():
+    args = parse_args()
+    run = time.strftime("%Y%m%d%H%M%S")
+    skus = [f"BUY-{run}-{number}" for number in range(args.skus)]
+    with PurchaseStack(stack_options(args)) as shop:
+        shop.stock(skus, on_hand=PLENTY)
+        buyers = shop.buyers(f"buyer-{run}", args.buyers)
+        before = stack.machine()
+        result = asyncio.run(load(shop, buyers, skus, args))
+        after = stack.machine()
+        record_order_placing(args.database_url, result["recorder"], result["purchases"])
+
+    recorder: Recorder = result["recorder"]
+    purchases: list[Purchase] = result["purchases"]
+    paid = [purchase for purchase in purchases if purchase.paid]
+    unfinished = [purchase for purchase in paid if not purchase.order_number]
+    rate = len(result["measured"]) / args.duration
+    print(
+        f"\n{args.buyers} buyers, {args.duration:.0f} s measured after {args.warmup:.0f} s; "
+        f"gunicorn {args.workers} sync workers, Celery worker concurrency "
+        f"{args.worker_concurrency}\nbefore: {before}\nafter:  {after}\n"
+    )
+    print(
+        f"completed purchases: {len(result['measured'])} in the window, "
+        f"{rate:.1f}/s ({len(purchases)} started in all, {len(paid)} paid, "
+        f"{len(paid) - len(unfinished)} orders seen)\n"
+    )
+    steps = (ADD_TO_CART, START_CHECKOUT, WEBHOOK_ANSWER, ORDER_PLACED, ORDER_VISIBLE, END_TO_END)
+    print(recorder.table(steps, since=result["window"][0], until=result["window"][1]))
+    print(f"\n(order visibility is polled every {POLL_INTERVAL * 1000:.0f} ms)")
+
+    failures = []
+    if recorder.errors:
+        failures.append(f"errors: {dict(recorder.errors)}")
+    if unfinished:
+        failures.append(f"{len(unfinished)} paid checkouts without a visible order after 30 s")
+    if len(paid) != len(purchases):
+        failures.append(f"{len(purchases) - len(paid)} purchases stopped before payment")
+    for failure in failures:
+        print(f"FAIL: {failure}")
+    if failures:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

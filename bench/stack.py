@@ -1,0 +1,191 @@
+"""
+The production-style stack the benchmarks run the shop in: gunicorn with
+``DEBUG=0``, PostgreSQL, Redis and, for the purchase path, a real Celery
+worker and beat. Each benchmark names its own database and Redis database so
+it never touches what the test suites use.
+
+Process output goes to ``test-artifacts/bench/<name>.log`` (git-ignored).
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+from shop.core.devkeys import development_jwt_key
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PYTHON = str(BIN / "python")
+GUNICORN = str(BIN / "gunicorn")
+CELERY = str(BIN / "celery")
+ARTIFACTS = ROOT / "test-artifacts" / "bench"
+
+
+def environment(
+    *, database_url: str, cache_url: str, static_root: str, broker_url: str = "", **extra: str
+) -> dict:
+    """
+    The shop's settings for a ``DEBUG=0`` deployment on 127.0.0.1 without TLS.
+    Without ``broker_url`` tasks run in-process (enough for read-only pages).
+    """
+    Path(static_root).mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CACHE_URL": cache_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "SERVE_MEDIA": "0",
+        "STATIC_ROOT": static_root,
+        "LOG_LEVEL": "WARNING",
+        "JWT_PRIVATE_KEY": development_jwt_key(Path(static_root) / "jwt.pem"),
+        **extra,
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    if broker_url:
+        env["CELERY_BROKER_URL"] = broker_url
+    return env
+
+
+def manage(env, *command, capture=False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *command],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout
+
+
+def _server_and_name(database_url: str) -> tuple[str, str]:
+    server, name = database_url.rsplit("/", 1)
+    return server + "/postgres", name
+
+
+def create_database(database_url: str, *, fresh: bool = False) -> None:
+    """Create the database if it is missing; ``fresh``: drop it first."""
+    import psycopg
+
+    server, name = _server_and_name(database_url)
+    with psycopg.connect(server, autocommit=True) as connection:
+        if fresh:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def flush_redis(url: str) -> None:
+    """Empty one Redis database (the benchmark's own): no cache or queue left from a last run."""
+    import redis
+
+    with redis.Redis.from_url(url) as client:
+        client.flushdb()
+
+
+def wait_until_serving(base: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def _log(name: str):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return open(ARTIFACTS / f"{name}.log", "ab")
+
+
+def _spawn(command: list[str], env: dict, log_name: str | None) -> subprocess.Popen:
+    """A child in its own process group, so it and its own children can be signalled at once."""
+    log = _log(log_name) if log_name else None
+    try:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT if log else None,
+            start_new_session=True,
+        )
+    finally:
+        if log:
+            log.close()
+
+
+def start_gunicorn(env, *, port: int, workers: int, log_name: str | None = None):
+    """
+    Sync workers, as in README's production command. No control socket: its
+    default path is per user, so two gunicorns on one machine would share it.
+    """
+    command = [
+        GUNICORN, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--no-control-socket",
+    ]  # fmt: skip
+    return _spawn(command, env, log_name)
+
+
+def start_worker(env, *, concurrency: int, log_name: str, loglevel: str = "INFO"):
+    """``celery worker`` as in the Procfile: settings declare every app's queue."""
+    command = [
+        CELERY, "-A", "config", "worker", "--concurrency", str(concurrency),
+        "--loglevel", loglevel, "--without-gossip", "--without-mingle",
+    ]  # fmt: skip
+    return _spawn(command, env, log_name)
+
+
+def start_beat(env, *, schedule: Path, log_name: str, loglevel: str = "INFO"):
+    """``celery beat``: the periodic outbox relay, reservation and checkout expiry."""
+    command = [CELERY, "-A", "config", "beat", "--schedule", str(schedule), "--loglevel", loglevel]
+    return _spawn(command, env, log_name)
+
+
+def stop(process: subprocess.Popen | None, timeout: float = 30) -> None:
+    """SIGTERM the process group (a warm shutdown), SIGKILL it if it does not go in time."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        kill(process)
+
+
+def kill(process: subprocess.Popen) -> None:
+    """SIGKILL the process group: no warm shutdown, no chance to hand tasks back."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def percentile(values, fraction: float) -> float:
+    """Nearest-rank percentile of ``values`` (``fraction`` 0.5 is the median); 0 when empty."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    rank = max(1, -(-len(ordered) * fraction // 1))
+    return ordered[int(rank) - 1]
+
+
+def machine() -> str:
+    """The conditions a figure was taken in: CPUs and the load average at the time."""
+    one, five, _ = os.getloadavg()
+    return f"{os.cpu_count()} CPUs, load average {one:.1f} (1 min) / {five:.1f} (5 min)"
