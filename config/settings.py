@@ -67,6 +67,9 @@ STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 # Only for tests and local fakes: where the stripe library sends API calls.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 PAYMENTS_TEST_GATEWAY_ENABLED = env.bool("PAYMENTS_TEST_GATEWAY_ENABLED", default=DEBUG)
+# Seconds after which a stored gateway event nobody processed is processed by
+# the periodic sweep (its task message was lost).
+PAYMENTS_EVENT_OVERDUE_AFTER = env.int("PAYMENTS_EVENT_OVERDUE_AFTER", default=120)
 
 # Orders: shipping methods (price in the store currency; standard shipping is
 # free from ORDERS_FREE_SHIPPING_THRESHOLD up), how long a checkout holds its
@@ -313,6 +316,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "delete-abandoned-carts": {"task": "cart.delete_abandoned_carts", "schedule": 60 * 60},
     "expire-checkouts": {"task": "orders.expire_checkouts", "schedule": 60.0},
+    "process-overdue-gateway-events": {
+        "task": "payments.process_overdue_gateway_events",
+        "schedule": 60.0,
+    },
 }
 # An outbox row not handed to the broker this many seconds after commit is
 # re-sent by the periodic relay (the on-commit relay failed or never ran).

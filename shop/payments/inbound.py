@@ -10,7 +10,9 @@ they take exactly the webhook's path.
 """
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -113,3 +115,33 @@ def process(gateway_event_id: int) -> None:
     stored.processed_at = timezone.now()
     stored.outcome = outcome[: GatewayEvent._meta.get_field("outcome").max_length]
     stored.save(update_fields=["payment", "processed_at", "outcome"])
+
+
+def process_overdue(*, limit: int = 200) -> int:
+    """
+    Process stored events still unprocessed ``PAYMENTS_EVENT_OVERDUE_AFTER``
+    seconds after they arrived: their ``GatewayEventReceived`` was lost after
+    the broker took it (a Redis restart without persistence). Stripe does
+    not send again an event it got a 200 for, so without this the payment
+    would wait for the checkout's expiry to ask the gateway. Each event is
+    processed in its own transaction; one that fails is left for the next run.
+    Returns how many were processed.
+    """
+    due = timezone.now() - timedelta(seconds=settings.PAYMENTS_EVENT_OVERDUE_AFTER)
+    overdue = list(
+        GatewayEvent.objects.filter(processed_at__isnull=True, received_at__lte=due)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    processed = 0
+    for pk in overdue:
+        try:
+            with transaction.atomic():
+                process(pk)
+        except Exception:
+            logger.exception("Overdue gateway event %s could not be processed", pk)
+        else:
+            processed += 1
+    if overdue:
+        logger.warning("Processed %s of %s overdue gateway events", processed, len(overdue))
+    return processed

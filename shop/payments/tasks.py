@@ -1,4 +1,6 @@
-"""The payments service's Celery tasks: consumers of its own private messages."""
+"""The payments service's Celery tasks: consumers of its own private messages, and a sweep."""
+
+from celery import shared_task
 
 from shop.core.messaging import consumer
 
@@ -20,3 +22,9 @@ def send_refund(event: RefundUnsent) -> None:
     and Celery retries with backoff; a refund settled meanwhile is left alone.
     """
     services.resend_refund(event.refund_id)
+
+
+@shared_task(name="payments.process_overdue_gateway_events")
+def process_overdue_gateway_events() -> int:
+    """Periodic: stored gateway events whose processing message was lost; returns how many."""
+    return inbound.process_overdue()
