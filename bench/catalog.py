@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.stack import (
+    clean_up_on_sigterm,
     create_database,
     environment,
     manage,
@@ -112,6 +113,7 @@ def run_wrk(args, url: str, header: str | None, duration: int, report: str) -> d
 
 def main():
     args = parse_args()
+    clean_up_on_sigterm()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     with tempfile.TemporaryDirectory() as static_root:

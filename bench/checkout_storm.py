@@ -119,6 +119,7 @@ def stock_left(database_url: str, sku: str) -> tuple[int, int, int]:
 
 def main():
     args = parse_args()
+    stack.clean_up_on_sigterm()
     run = time.strftime("%Y%m%d%H%M%S")
     sku = f"STORM-{run}"
     options = stack_options(args, fresh_database=not args.quick, beat=False)

@@ -486,6 +486,7 @@ def parse_args():
 
 def main():
     args = parse_args()
+    stack.clean_up_on_sigterm()
     run = time.strftime("%Y%m%d%H%M%S")
     with PrivatePostgres(args.postgres_port) as postgres, PrivateRedis(args.redis_port) as redis:
         database_url = postgres.url("shop_faults")

@@ -111,6 +111,7 @@ def record_order_placing(database_url: str, recorder: Recorder, purchases: list[
 
 def main():
     args = parse_args()
+    stack.clean_up_on_sigterm()
     run = time.strftime("%Y%m%d%H%M%S")
     skus = [f"BUY-{run}-{number}" for number in range(args.skus)]
     with PurchaseStack(stack_options(args)) as shop:

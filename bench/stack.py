@@ -176,6 +176,19 @@ def kill(process: subprocess.Popen) -> None:
     process.wait()
 
 
+def clean_up_on_sigterm() -> None:
+    """
+    ``kill <benchmark>`` stops it the way Ctrl-C does: its ``with`` blocks
+    stop gunicorn, the worker and the private services (they run in sessions
+    of their own, so a signal to the benchmark does not reach them).
+    """
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def percentile(values, fraction: float) -> float:
     """Nearest-rank percentile of ``values`` (``fraction`` 0.5 is the median); 0 when empty."""
     ordered = sorted(values)
