@@ -192,6 +192,7 @@ LOGIN_REDIRECT_URL = "/"
 
 # --- Accounts (django-allauth, browser pages and the headless app API) -------
 
+ACCOUNT_ADAPTER = "shop.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

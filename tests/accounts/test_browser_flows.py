@@ -72,6 +72,18 @@ def test_sign_up_with_mismatched_passwords_is_refused(client):
     assert not get_user_model().objects.filter(email="grace@example.com").exists()
 
 
+def test_sign_up_with_an_overlong_email_is_refused_not_cut_to_fit(client):
+    too_long = "a" * 250 + "@example.com"
+
+    response = client.post(
+        "/accounts/signup/", {"email": too_long, "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert not get_user_model().objects.exists()
+
+
 def test_sign_in_with_a_wrong_password_fails_with_a_message(client):
     make_user()
     response = sign_in(client, "ada@example.com", "not-my-password")

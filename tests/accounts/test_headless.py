@@ -217,3 +217,14 @@ def test_an_app_resets_a_password_with_the_key_from_the_mail(ada):
     post(RESET_PASSWORD, {"key": key, "password": "A-new-password-1843"})
 
     assert log_in(password="A-new-password-1843")["access_token"]
+
+
+def test_an_app_signing_up_with_an_overlong_email_gets_a_400_and_no_account():
+    response = post(
+        "/_allauth/app/v1/auth/signup",
+        {"email": "a" * 250 + "@example.com", "password": PASSWORD},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["param"] == "email"
+    assert not get_user_model().objects.exists()
