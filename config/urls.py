@@ -5,7 +5,8 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from shop.core import health
-from shop.core.api.views import api_root, not_found, server_error
+from shop.core.api.views import api_root
+from shop.core.views import favicon, not_found, server_error
 
 admin.site.site_header = f"{settings.SHOP_NAME} administration"
 admin.site.site_title = f"{settings.SHOP_NAME} admin"
@@ -34,6 +35,7 @@ api_v1 = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

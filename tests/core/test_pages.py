@@ -118,3 +118,11 @@ def test_an_api_url_that_matches_nothing_answers_in_the_api_error_shape(client, 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "code": "not_found"}
     assert "text/html" in client.get("/no-such-page/")["Content-Type"]
+
+
+def test_favicon_ico_leads_to_the_shop_icon_on_pages_without_a_link_to_it(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(".svg") and "favicon" in response["Location"]
+    assert finders.find("shop/favicon.svg")
