@@ -2,9 +2,10 @@
 
 from celery import shared_task
 
+from shop.accounts.events import UserDeleted
 from shop.core.messaging import consumer
 
-from . import inbound, services
+from . import inbound, privacy, services
 from .messages import GatewayEventReceived, RefundUnsent
 
 
@@ -22,6 +23,12 @@ def send_refund(event: RefundUnsent) -> None:
     and Celery retries with backoff; a refund settled meanwhile is left alone.
     """
     services.resend_refund(event.refund_id)
+
+
+@consumer(UserDeleted, name="payments.forget_customer")
+def forget_customer(event: UserDeleted) -> None:
+    """The customer's details in stored gateway notifications are scrubbed; the payments stay."""
+    privacy.forget_customer(event.user_id)
 
 
 @shared_task(name="payments.process_overdue_gateway_events")

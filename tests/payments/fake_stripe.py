@@ -352,8 +352,18 @@ class FakeStripe:
             status = "processing" if delayed else "succeeded"
             self._intent_for(session, amount=session["amount_total"], status=status)
             session.update(
-                status="complete", payment_status="unpaid" if delayed else "paid", url=None
-            )
+                status="complete",
+                payment_status="unpaid" if delayed else "paid",
+                url=None,
+                # What the customer typed on Stripe's page.
+                customer_details={
+                    "email": session["customer_email"] or "customer@example.com",
+                    "name": "Ada Lovelace",
+                    "phone": None,
+                    "address": {"line1": "12 St James's Square", "city": "London",
+                                "postal_code": "SW1Y 4JH", "country": "GB"},
+                },
+            )  # fmt: skip
             return dict(session)
 
     def clear(self, session_id: str) -> dict:
