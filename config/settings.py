@@ -192,6 +192,8 @@ LOGIN_REDIRECT_URL = "/"
 
 # --- Accounts (django-allauth, browser pages and the headless app API) -------
 
+# Most addresses one customer's address book holds.
+ACCOUNTS_MAX_ADDRESSES = env.int("ACCOUNTS_MAX_ADDRESSES", default=20)
 ACCOUNT_ADAPTER = "shop.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

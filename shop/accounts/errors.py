@@ -25,6 +25,14 @@ class InvalidAddress(ShopError):
     default_detail = "The address is incomplete or invalid."
 
 
+class AddressBookFull(ShopError):
+    """The book holds ``ACCOUNTS_MAX_ADDRESSES`` already; ``extra["limit"]`` says how many."""
+
+    status_code = 409
+    code = "address_book_full"
+    default_detail = "Your address book is full: delete an address you no longer use first."
+
+
 class InvalidProfile(ShopError):
     """``extra["errors"]`` maps each bad field to its messages."""
 

@@ -11,6 +11,7 @@ instead of tripping the constraint.
 """
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from django.utils import timezone
 from shop.core.messaging import publish
 
 from .errors import (
+    AddressBookFull,
     AddressNotFound,
     InvalidAddress,
     InvalidProfile,
@@ -125,10 +127,14 @@ def add_address(user_id: int, **fields) -> Address:
     """
     Add an address to the user's book. The first address becomes the default;
     ``is_default=True`` makes a later one the default instead of the old one.
+    A book holds at most ``ACCOUNTS_MAX_ADDRESSES`` (``AddressBookFull``), so
+    a script cannot grow one without end.
     """
     with transaction.atomic():
         _locked_user(user_id)
         addresses = _lock_addresses(user_id)
+        if len(addresses) >= settings.ACCOUNTS_MAX_ADDRESSES:
+            raise AddressBookFull(limit=settings.ACCOUNTS_MAX_ADDRESSES)
         address = Address(user_id=user_id)
         make_default = _apply_address_fields(address, dict(fields))
         address.is_default = bool(make_default) or not addresses

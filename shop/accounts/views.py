@@ -23,7 +23,13 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
-from .errors import AddressNotFound, InvalidAddress, InvalidProfile, StaffAccountNotDeletable
+from .errors import (
+    AddressBookFull,
+    AddressNotFound,
+    InvalidAddress,
+    InvalidProfile,
+    StaffAccountNotDeletable,
+)
 from .forms import AddressForm, DeleteAccountForm, ProfileForm
 
 
@@ -96,6 +102,8 @@ def address_add(request):
             services.add_address(request.user.pk, **form.cleaned_data)
         except InvalidAddress as exc:
             _add_field_errors(form, exc)
+        except AddressBookFull as exc:
+            form.add_error(None, exc.detail)
         else:
             messages.success(request, "The address has been added to your address book.")
             return redirect(_safe_next(request) or reverse("accounts:addresses"))

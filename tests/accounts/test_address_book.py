@@ -53,6 +53,17 @@ def test_first_address_added_on_the_page_becomes_the_default(ada_client, ada):
     assert default_of(ada).line1 == LONDON["line1"]
 
 
+def test_a_full_address_book_says_so_on_the_page_and_adds_nothing(ada_client, ada, settings):
+    settings.ACCOUNTS_MAX_ADDRESSES = 1
+    services.add_address(ada.pk, **LONDON)
+
+    response = ada_client.post("/accounts/addresses/add/", OCKHAM)
+
+    assert response.status_code == 200
+    assert "Your address book is full" in response.content.decode()
+    assert list(Address.objects.values_list("city", flat=True)) == ["London"]
+
+
 def test_adding_an_address_as_default_moves_the_default(ada_client, ada):
     ada_client.post("/accounts/addresses/add/", LONDON)
     ada_client.post("/accounts/addresses/add/", {**OCKHAM, "is_default": "on"})
@@ -165,7 +176,7 @@ def test_address_book_shows_only_my_addresses(ada_client, ada):
     assert "Ockham" not in page
 
 
-@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("rows", [1, 20])  # 20: a full book (ACCOUNTS_MAX_ADDRESSES)
 def test_address_book_page_runs_a_constant_number_of_queries(
     ada_client, ada, rows, django_assert_num_queries
 ):

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from shop.accounts import services
 from shop.accounts.models import Address
+from tests.api.contract import assert_documented
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,20 @@ def test_added_address_appears_in_the_address_book(api):
     listed = api.get(ADDRESSES).json()
     assert listed["count"] == 1
     assert listed["results"][0] == created.json()
+
+
+def test_a_full_address_book_refuses_another_address_and_keeps_the_others(api, settings):
+    settings.ACCOUNTS_MAX_ADDRESSES = 2
+    for _ in range(2):
+        assert api.post(ADDRESSES, LONDON).status_code == 201
+
+    refused = api.post(ADDRESSES, LONDON)
+
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "address_book_full"
+    assert refused.json()["limit"] == 2
+    assert_documented(refused, "post", "/api/v1/accounts/addresses/")
+    assert api.get(ADDRESSES).json()["count"] == 2
 
 
 def test_an_unknown_country_is_refused(api):

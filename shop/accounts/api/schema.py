@@ -28,6 +28,16 @@ ADDRESS_NOT_FOUND = error(
     error_example("Unknown", "No such address.", "address_not_found"),
 )
 
+ADDRESS_BOOK_FULL = error(
+    "The address book holds ACCOUNTS_MAX_ADDRESSES (20) addresses already.",
+    error_example(
+        "Full",
+        "Your address book is full: delete an address you no longer use first.",
+        "address_book_full",
+        limit=20,
+    ),
+)
+
 PROFILE = {
     "email": "ada@example.com",
     "first_name": "Ada",

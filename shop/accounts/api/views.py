@@ -113,6 +113,7 @@ class AddressListView(AccountView):
                 AddressSerializer, examples=[schema.example("Added", schema.ADDRESS)]
             ),
             400: schema.INVALID_INPUT,
+            409: schema.ADDRESS_BOOK_FULL,
             **schema.NOT_SIGNED_IN,
         },
     )
