@@ -58,6 +58,10 @@ def payment_succeeded(reference: str) -> None:
 
 def _fulfil(checkout: Checkout) -> None:
     """``payment_succeeded`` for a checkout the caller has locked."""
+    if services.is_forgotten(checkout.user_id):
+        catalog.release_reservation(checkout.reservation_key)
+        _refund(checkout, "Paid after the customer deleted their account.", tell_customer=False)
+        return
     try:
         catalog.commit_reservation(checkout.reservation_key)
     except catalog.OutOfStock:
@@ -83,6 +87,11 @@ def _refund_unfulfillable(checkout: Checkout) -> None:
         if late
         else "The stock held for this checkout is no longer there."
     )
+    _refund(checkout, reason, tell_customer=True)
+
+
+def _refund(checkout: Checkout, reason: str, *, tell_customer: bool) -> None:
+    """Give the whole payment back and close the checkout as ``expired`` with ``reason``."""
     try:
         payments.refund_payment(
             reference=str(checkout.pk), key=f"checkout:{checkout.pk}:unfulfillable", reason=reason
@@ -94,8 +103,9 @@ def _refund_unfulfillable(checkout: Checkout) -> None:
     checkout.status = Status.EXPIRED
     checkout.failure_reason = f"{reason} The payment was refunded."
     checkout.save(update_fields=["status", "failure_reason", "updated_at"])
-    context = {"checkout": checkout, "shop_name": settings.SHOP_NAME}
-    transaction.on_commit(lambda: _mail_refunded(checkout.email, context))
+    if tell_customer:
+        context = {"checkout": checkout, "shop_name": settings.SHOP_NAME}
+        transaction.on_commit(lambda: _mail_refunded(checkout.email, context))
 
 
 def _mail_refunded(email: str, context: dict) -> None:

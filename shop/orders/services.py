@@ -28,6 +28,7 @@ from . import public
 from .actors import SYSTEM, customer
 from .carriers import DeliveryRequest, get_carrier
 from .events import (
+    CheckoutExpired,
     OrderCancelled,
     OrderDelivered,
     OrderedLine,
@@ -539,5 +540,20 @@ def forget_customer(user_id: int, deleted_at) -> int:
         for checkout in checkouts:
             checkout.email = deleted_email(user_id)
             checkout.shipping_address = _anonymous_address(checkout.shipping_address)
-        Checkout.objects.bulk_update(checkouts, ["email", "shipping_address"])
+            checkout.updated_at = now
+            if checkout.status == Checkout.Status.AWAITING_PAYMENT:
+                # Nobody can receive this order now: its stock goes back and its
+                # payment page closes; a payment that still arrives is refunded.
+                catalog.release_reservation(checkout.reservation_key)
+                checkout.status = Checkout.Status.EXPIRED
+                checkout.failure_reason = "The customer deleted their account."
+                publish(CheckoutExpired(checkout_id=str(checkout.pk), user_id=user_id))
+        Checkout.objects.bulk_update(
+            checkouts, ["email", "shipping_address", "status", "failure_reason", "updated_at"]
+        )
     return count
+
+
+def is_forgotten(user_id: int) -> bool:
+    """The customer deleted their account (``accounts.UserDeleted`` was handled)."""
+    return ForgottenCustomer.objects.filter(user_id=user_id).exists()
