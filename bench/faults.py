@@ -26,10 +26,12 @@ cache-and-broker Redis is often run), and removes both at the end.
 Timers are production's: a killed worker's tasks come back after
 ``CELERY_VISIBILITY_TIMEOUT`` (300 s, checked every ~100 s), an outbox row the
 broker did not take is re-sent by beat (``OUTBOX_RELAY_INTERVAL`` 15 s, rows
-older than ``OUTBOX_RESEND_AFTER`` 30 s), and a checkout whose payment event
-the broker lost is completed by ``orders.expire_checkouts`` when its hold runs
-out (``ORDERS_CHECKOUT_TTL_MINUTES`` 15), so a full run can take 40 minutes.
-``--quick`` sets them to 20 s, 5 s, 5 s and 1 minute.
+older than ``OUTBOX_RESEND_AFTER`` 30 s), a stored webhook whose processing
+message the broker lost is processed by a sweep (``PAYMENTS_EVENT_OVERDUE_AFTER``
+120 s), and a checkout whose ``PaymentSucceeded`` the broker lost is completed
+by ``orders.expire_checkouts`` when its hold runs out
+(``ORDERS_CHECKOUT_TTL_MINUTES`` 15), so a full run can take 40 minutes.
+``--quick`` sets them to 20 s, 5 s, 5 s, 10 s and 1 minute.
 """
 
 import argparse
@@ -480,6 +482,7 @@ def parse_args():
             "CELERY_VISIBILITY_TIMEOUT": "20",
             "OUTBOX_RESEND_AFTER": "5",
             "OUTBOX_RELAY_INTERVAL": "5",
+            "PAYMENTS_EVENT_OVERDUE_AFTER": "10",
         }
     return args
 

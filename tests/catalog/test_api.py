@@ -692,3 +692,41 @@ def test_a_sku_with_a_nul_byte_is_not_found(staff_api, method, url, payload):
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.fixture
+def browser_api():
+    """A caller with a cookie, whom the shared page cache never serves."""
+    client = APIClient()
+    client.cookies["csrftoken"] = "c" * 32
+    return client
+
+
+def test_a_caller_with_a_cookie_gets_the_product_list_from_the_catalog_cache_until_it_changes(
+    browser_api, staff_api, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    make_product("Tee", variants=[{"sku": "TEE-1", "price": "10.00"}])
+    first = browser_api.get(PRODUCTS, {"page_size": 24})
+
+    with django_assert_num_queries(0):
+        again = browser_api.get(PRODUCTS, {"page_size": 24})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_api.patch("/api/v1/catalog/variants/TEE-1/", {"price": "12.00"}, format="json")
+    changed = browser_api.get(PRODUCTS, {"page_size": 24})
+
+    assert "X-Page-Cache" not in first and "X-Page-Cache" not in again
+    assert again.json() == first.json()
+    assert first.json()["results"][0]["price_from"] == "10.00"
+    assert changed.json()["results"][0]["price_from"] == "12.00"
+
+
+def test_a_product_list_with_a_made_up_parameter_is_not_kept(
+    browser_api, django_assert_num_queries
+):
+    make_product("Tee")
+    browser_api.get(PRODUCTS, {"utm_source": "newsletter"})
+
+    with django_assert_num_queries(3):
+        response = browser_api.get(PRODUCTS, {"utm_source": "newsletter"})
+
+    assert response.json()["count"] == 1

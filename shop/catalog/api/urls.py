@@ -1,17 +1,16 @@
 from django.urls import path
 
 from ..cache import page_cache
-from ..filters import ProductFilterSet
 from . import views
 
 app_name = "catalog-api"
 
-LIST_PARAMS = [*ProductFilterSet.base_filters, "page", "page_size"]
-
 urlpatterns = [
     path("categories/", page_cache(views.CategoryTreeView.as_view()), name="categories"),
     path(
-        "products/", page_cache(views.ProductListView.as_view(), LIST_PARAMS), name="product-list"
+        "products/",
+        page_cache(views.ProductListView.as_view(), views.LIST_PARAMS),
+        name="product-list",
     ),
     path(
         "products/<slug:slug>/",

@@ -7,6 +7,9 @@ Reads go through ``selectors``, writes through ``services``; refusals are
 ``{"detail", "code", ...}``.
 """
 
+import hashlib
+from urllib.parse import urlencode
+
 from django.db import transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -20,6 +23,7 @@ from rest_framework.views import APIView
 from shop.core.errors import NotFound, ShopError
 
 from .. import selectors, services
+from ..cache import cached
 from ..filters import ProductFilterSet
 from ..models import Variant
 from ..public import VariantNotFound
@@ -53,6 +57,10 @@ def idempotency_key(request) -> str:
     """The ``Idempotency-Key`` header, checked before anything changes (``invalid_key``)."""
     key = request.headers.get("Idempotency-Key", "")
     return services.check_key(key) if key else ""
+
+
+# The query parameters the product list reads (the rest are ignored).
+LIST_PARAMS = frozenset([*ProductFilterSet.base_filters, "page", "page_size"])
 
 
 class ProductFilterBackend(DjangoFilterBackend):
@@ -133,6 +141,26 @@ class ProductListView(generics.ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        """
+        The page, kept for the current catalog version, for every caller:
+        the list is the same for all of them, so a signed-in app or a browser
+        with a cookie (whom the shared page cache never serves) is not made
+        to wait for its three queries. A made-up parameter skips the cache.
+        """
+        queryset = self.filter_queryset(self.get_queryset())  # a bad filter is a 400 here
+        query = request.query_params
+        if any(name not in LIST_PARAMS or len(query.getlist(name)) != 1 for name in query):
+            return Response(self._page(queryset))
+        # Scheme and host too: the pagination links are absolute.
+        wanted = f"{request.scheme}://{request.get_host()}?{urlencode(sorted(query.items()))}"
+        digest = hashlib.sha256(wanted.encode()).hexdigest()[:32]
+        return Response(cached(f"api:products:{digest}", lambda: self._page(queryset)))
+
+    def _page(self, queryset) -> dict:
+        page = self.paginate_queryset(queryset)
+        return dict(self.get_paginated_response(self.get_serializer(page, many=True).data).data)
 
 
 class ProductDetailView(APIView):
