@@ -260,7 +260,9 @@ class ReservationLine(models.Model):
 class StockMovement(models.Model):
     """
     Every change to stock on hand, with why. ``key`` makes a repeated request
-    (a restock for the same refund, a sale for the same reservation) a no-op.
+    (a restock for the same refund, a sale for the same reservation) a no-op;
+    ``delta``, or ``counted`` for a count, tells a repeat from a different
+    request that reuses the key.
     """
 
     class Reason(models.TextChoices):
@@ -273,6 +275,9 @@ class StockMovement(models.Model):
     delta = models.IntegerField()
     reason = models.CharField(max_length=12, choices=Reason)
     key = models.CharField(max_length=120, blank=True)
+    counted = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a stock count: the units counted."
+    )
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -53,6 +53,13 @@ class InvalidKey(ShopError):
     default_detail = "A key must be a non-empty string of at most 100 characters."
 
 
+class IdempotencyKeyReused(Conflict):
+    """A stock change's key was used before for a different change (another delta or count)."""
+
+    code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was used for a different change; send a new key."
+
+
 class ReservationCommitted(Conflict):
     code = "reservation_committed"
     default_detail = "This reservation was already sold."

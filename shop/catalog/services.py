@@ -59,16 +59,39 @@ def _movement_key(prefix: str, key: str) -> str:
     return f"{prefix}:{check_key(key)}" if key else ""
 
 
-def _already_moved(variant: Variant, key: str) -> bool:
-    return bool(key) and StockMovement.objects.filter(variant=variant, key=key).exists()
+def _repeated(variant: Variant, key: str, **change) -> bool:
+    """
+    True if ``key`` already moved this variant's stock with the same
+    ``change`` (``delta=`` or ``counted=``): a retry, answered with no change.
+    The same key for a different change is refused rather than ignored, so a
+    client that reuses keys by mistake finds out instead of losing a change.
+    """
+    if not key:
+        return False
+    done = StockMovement.objects.filter(variant=variant, key=key).first()
+    if done is None:
+        return False
+    ((field, value),) = change.items()
+    recorded = getattr(done, field)
+    if recorded is not None and recorded != value:
+        raise public.IdempotencyKeyReused(sku=variant.sku)
+    return True
 
 
-def _move_stock(variant: Variant, delta: int, reason: str, *, key: str = "", note: str = ""):
+def _move_stock(
+    variant: Variant,
+    delta: int,
+    reason: str,
+    *,
+    key: str = "",
+    note: str = "",
+    counted: int | None = None,
+):
     """Change stock on hand by ``delta`` and record why (the row must be locked)."""
     variant.stock_on_hand += delta
     variant.save(update_fields=["stock_on_hand"])
     StockMovement.objects.create(
-        variant=variant, delta=delta, reason=reason, key=key, note=note[:200]
+        variant=variant, delta=delta, reason=reason, key=key, note=note[:200], counted=counted
     )
     catalog_changed()
 
@@ -80,31 +103,40 @@ def set_stock(sku: str, on_hand: int, *, note: str = "", key: str = "") -> Varia
     """
     Set the stock on hand of ``sku`` to ``on_hand`` (a stock count), recording
     the difference as an adjustment. A repeated ``key`` changes nothing, so a
-    retried request cannot overwrite a change made after it.
+    retried request cannot overwrite a change made after it; the key with a
+    different count is refused (``IdempotencyKeyReused``).
     """
     _check_quantity(on_hand)
     key = _movement_key("count", key)
     with transaction.atomic():
         variant = _locked_variant(sku)
-        if _already_moved(variant, key):
+        if _repeated(variant, key, counted=on_hand):
             return variant
         delta = on_hand - variant.stock_on_hand
         if delta or key:
-            _move_stock(variant, delta, StockMovement.Reason.ADJUSTMENT, key=key, note=note)
+            _move_stock(
+                variant,
+                delta,
+                StockMovement.Reason.ADJUSTMENT,
+                key=key,
+                note=note,
+                counted=on_hand,
+            )
         return variant
 
 
 def adjust_stock(sku: str, delta: int, *, note: str = "", key: str = "") -> Variant:
     """
     Add ``delta`` (negative to remove) to the stock on hand of ``sku``, e.g. a
-    warehouse receipt. Refuses to go below zero; a repeated ``key`` is a no-op.
+    warehouse receipt. Refuses to go below zero; a repeated ``key`` is a no-op,
+    and the key with a different ``delta`` is refused (``IdempotencyKeyReused``).
     """
     if isinstance(delta, bool) or not isinstance(delta, int):
         raise public.InvalidQuantity(f"The change must be a whole number, not {delta!r}.")
     key = _movement_key("adjustment", key)
     with transaction.atomic():
         variant = _locked_variant(sku)
-        if _already_moved(variant, key):
+        if _repeated(variant, key, delta=delta):
             return variant
         if variant.stock_on_hand + delta > MAX_STOCK:
             raise public.InvalidQuantity(f"{sku} cannot hold more than {MAX_STOCK} units.", sku=sku)

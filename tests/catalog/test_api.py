@@ -444,6 +444,19 @@ def test_stock_adjustment_adds_received_units_once_per_idempotency_key(staff_api
     assert stock("TEE") == 15
 
 
+def test_an_idempotency_key_reused_for_another_delta_is_refused_not_ignored(staff_api):
+    make_product(variants=[{"sku": "TEE", "stock_on_hand": 5}])
+    url = "/api/v1/catalog/variants/TEE/stock-adjustments/"
+    staff_api.post(url, {"delta": 10}, HTTP_IDEMPOTENCY_KEY="GR-1")
+
+    reused = staff_api.post(url, {"delta": 3}, HTTP_IDEMPOTENCY_KEY="GR-1")
+
+    assert reused.status_code == 409
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert_documented(reused, "post", "/api/v1/catalog/variants/{sku}/stock-adjustments/")
+    assert stock("TEE") == 15
+
+
 def test_removing_more_stock_than_on_hand_is_a_409_insufficient_stock(staff_api):
     make_product(variants=[{"sku": "TEE", "stock_on_hand": 2}])
 
@@ -554,6 +567,24 @@ def test_bulk_stock_retried_with_the_same_key_does_not_undo_later_sales(staff_ap
 
     assert retry.status_code == 200
     assert stock("A") == 8
+
+
+def test_a_stock_report_reusing_a_key_with_other_counts_changes_nothing_and_says_which(
+    staff_api,
+):
+    make_product(variants=[{"sku": "A", "stock_on_hand": 0}, {"sku": "B", "stock_on_hand": 0}])
+    first = {"items": [{"sku": "A", "on_hand": 10}]}
+    staff_api.post("/api/v1/catalog/stock/", first, HTTP_IDEMPOTENCY_KEY="report-7")
+    other = {"items": [{"sku": "B", "on_hand": 4}, {"sku": "A", "on_hand": 12}]}
+
+    response = staff_api.post("/api/v1/catalog/stock/", other, HTTP_IDEMPOTENCY_KEY="report-7")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_items"
+    assert [(e["sku"], e["code"]) for e in response.json()["errors"]] == [
+        ("A", "idempotency_key_reused")
+    ]
+    assert (stock("A"), stock("B")) == (10, 0)
 
 
 @pytest.mark.parametrize(

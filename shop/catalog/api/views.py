@@ -291,7 +291,9 @@ class StockAdjustmentView(StaffView):
         description=(
             "Changes stock on hand by delta, e.g. a goods receipt (+) or breakage (-), and "
             "records it in the stock ledger. Stock on hand cannot go below zero "
-            "(409 insufficient_stock). Send an Idempotency-Key to make retries safe."
+            "(409 insufficient_stock). Send an Idempotency-Key to make retries safe: the same "
+            "key and delta again changes nothing; the key with another delta is refused "
+            "(409 idempotency_key_reused)."
         ),
         parameters=[schema.IDEMPOTENCY_KEY],
         request=StockAdjustmentSerializer,
@@ -309,13 +311,20 @@ class StockAdjustmentView(StaffView):
             400: schema.INVALID_INPUT,
             404: schema.VARIANT_NOT_FOUND,
             409: schema.error(
-                "Stock on hand would go below zero.",
+                "Stock on hand would go below zero, or the Idempotency-Key was used for "
+                "another delta.",
                 schema.error_example(
                     "Not enough",
                     "TEE-M-BLUE has 2 on hand; cannot remove 5.",
                     "insufficient_stock",
                     sku="TEE-M-BLUE",
                     on_hand=2,
+                ),
+                schema.error_example(
+                    "Key reused",
+                    "This Idempotency-Key was used for a different change; send a new key.",
+                    "idempotency_key_reused",
+                    sku="TEE-M-BLUE",
                 ),
             ),
             **schema.STAFF_ONLY,
@@ -335,7 +344,9 @@ class BulkStockView(StaffView):
             "A warehouse's stock levels, up to 1000 SKUs at once. All or nothing: when any "
             "item is refused (unknown SKU...), nothing changes and each refused item is "
             "named in errors. Send an Idempotency-Key (e.g. the stock report's id) so that "
-            "a retried request cannot overwrite changes made since."
+            "a retried request cannot overwrite changes made since; an item whose count "
+            "differs from the one first sent with that key is refused "
+            "(idempotency_key_reused)."
         ),
         parameters=[schema.IDEMPOTENCY_KEY],
         request=BulkStockSerializer,
