@@ -72,7 +72,9 @@ def add_to_cart(request):
         return HttpResponseForbidden("This form can only be sent from this shop's pages.")
     owner = browser_owner(request, create=True)
     try:
-        added = services.add_item(owner, request.POST.get("sku"), request.POST.get("quantity", "1"))
+        # "variant": the option ticked in a product page's picker.
+        sku = request.POST.get("sku") or request.POST.get("variant")
+        added = services.add_item(owner, sku, request.POST.get("quantity", "1"))
     except ShopError as refusal:
         messages.error(request, refusal.detail)
         return _back(request, "cart:cart")

@@ -27,10 +27,11 @@ reservation expiring, goes unseen.
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
@@ -201,6 +202,11 @@ class ProductPage:
         """One variant without options: nothing to pick."""
         return len(self.variants) == 1 and not self.variants[0].label
 
+    @property
+    def available(self) -> bool:
+        """Some option can be bought now."""
+        return any(variant.available > 0 for variant in self.variants)
+
     def variant(self, sku: str) -> VariantChoice | None:
         return next((variant for variant in self.variants if variant.sku == sku), None)
 
@@ -307,6 +313,9 @@ def product(request, slug: str):
     if page is None:
         raise Http404("No such product.")
     requested = request.GET.get("variant", "")
+    if requested and len(request.GET) > 1:
+        # "Show this option" without JavaScript sends the whole purchase form.
+        return redirect(f"{request.path}?{urlencode({'variant': requested})}")
     selected = page.variant(requested) if requested else None
     tree = cached_category_tree()
     path = selectors.category_path(tree, page.category_slug) if page.category_slug else []

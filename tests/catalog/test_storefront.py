@@ -272,12 +272,41 @@ def test_variant_picker_selects_a_variant(client):
     small = client.get(f"/p/{product.slug}/?variant=SHIRT-S")
 
     html = default.content.decode()
-    form = re.search(r'<form class="variant-picker" method="get".*?</form>', html, re.S).group()
+    form = re.search(r'<form class="variant-picker" method="post".*?</form>', html, re.S).group()
     assert re.findall(r'name="variant" value="([^"]+)"', form) == ["SHIRT-S", "SHIRT-M", "SHIRT-L"]
     assert 'value="SHIRT-M" checked' in form  # the first one in stock
     assert "€24.00 was €30.00 On sale Only 3 left" in page_text(default)
     assert 'value="SHIRT-S" checked' in small.content.decode()
     assert "€19.00 Out of stock" in page_text(small).split("Choose an option")[0]
+
+
+def test_without_javascript_add_to_cart_takes_the_option_ticked_not_the_one_shown(client):
+    product = make_product(
+        "Shirt",
+        variants=[
+            {"sku": "SHIRT-M", "options": {"size": "M"}, "stock_on_hand": 3},
+            {"sku": "SHIRT-L", "options": {"size": "L"}, "stock_on_hand": 3},
+        ],
+    )
+    page = client.get(f"/p/{product.slug}/").content.decode()
+    form = re.search(r'<form class="variant-picker".*?</form>', page, re.S).group()
+    assert 'action="/cart/add/"' in form and 'name="quantity"' in form
+
+    client.post("/cart/add/", {"variant": "SHIRT-L", "quantity": 2, "next": f"/p/{product.slug}/"})
+
+    cart = page_text(client.get("/cart/"))
+    assert "Shirt — L" in cart and "Shirt — M" not in cart
+
+
+def test_show_this_option_without_javascript_lands_on_the_options_own_address(client):
+    product = make_product("Shirt", variants=[{"sku": "SHIRT-L", "options": {"size": "L"}}])
+
+    response = client.get(
+        f"/p/{product.slug}/", {"variant": "SHIRT-L", "quantity": 1, "next": "/x/"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/p/{product.slug}/?variant=SHIRT-L"
 
 
 def test_unknown_variant_shows_the_default_one_with_a_note(client):

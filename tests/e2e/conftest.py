@@ -86,13 +86,18 @@ def browser() -> Browser:
 
 @pytest.fixture
 def open_page(request, browser, live_shop):
-    """``open_page()``: a new page in a browser of its own (no shared cookies) on the shop."""
+    """
+    ``open_page()``: a new page in a browser of its own (no shared cookies) on
+    the shop; ``open_page(javascript=False)`` in one with JavaScript off.
+    """
     contexts = []
     pages = request.node.stash.setdefault(OPENED_PAGES, [])
 
-    def open_one() -> Page:
+    def open_one(*, javascript: bool = True) -> Page:
         context = browser.new_context(
-            base_url=live_shop.url, viewport={"width": 1280, "height": 900}
+            base_url=live_shop.url,
+            viewport={"width": 1280, "height": 900},
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)

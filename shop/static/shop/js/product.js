@@ -1,8 +1,8 @@
 // Progressive enhancement for the variant picker. Without JavaScript a
-// customer picks an option and presses "Show this option"; pressing "Add to
-// cart" first would add the option the page was showing, not the one ticked.
-// Here ticking an option shows it at once (price, stock, the SKU the cart
-// gets), and the focus returns to it after the page loads.
+// customer ticks an option and presses "Add to cart" (the picker and the
+// button are one form), or "Show this option" to see its price and stock at
+// the top of the page. Here ticking an option shows it at once, and the focus
+// returns to it after the page loads.
 (function () {
   var form = document.querySelector("form.variant-picker");
   if (!form) return;
@@ -16,15 +16,20 @@
   function remembered() {
     try { return sessionStorage.getItem(focusKey); } catch (storageOff) { return null; }
   }
-  form.addEventListener("change", function () {
+  var show = form.querySelector(".variant-picker__show");
+  form.addEventListener("change", function (event) {
+    if (event.target.name !== "variant") return;
     remember(true);
-    form.requestSubmit();
+    // Only ?variant=: the URL the page cache keeps (not the quantity typed).
+    var url = new URL(show ? show.formAction : window.location.href);
+    url.search = "";
+    url.searchParams.set("variant", event.target.value);
+    window.location.assign(url.toString());
   });
-  var button = form.querySelector("button[type=submit]");
-  if (button) button.classList.add("visually-hidden");
+  if (show) show.classList.add("visually-hidden");
   if (remembered()) {
     remember(false);
-    var checked = form.querySelector("input:checked");
+    var checked = form.querySelector("input[name=variant]:checked");
     if (checked) checked.focus();
   }
 })();
