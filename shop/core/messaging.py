@@ -29,6 +29,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, router, transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from .events import Event, from_payload, to_payload
 from .models import BaseInboxMessage, BaseOutboxMessage
@@ -128,6 +129,13 @@ def relay_pending(*, older_than: float | None = None, limit: int = 500) -> tuple
 
 
 def _deliver(model, messages) -> tuple[int, int]:
+    """
+    Hand ``messages`` to the broker, oldest first. The first one the broker
+    cannot take ends the run: the others would each wait out the publish
+    retries too (half a second apiece, minutes for a backlog) and fail the
+    same way; the next run tries again. A message that fails for a reason of
+    its own (a consumer failing in-process) does not hold the others back.
+    """
     sent = failed = 0
     for message in messages:
         try:
@@ -138,6 +146,8 @@ def _deliver(model, messages) -> tuple[int, int]:
             model.objects.filter(pk=message.pk).update(
                 attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
             )
+            if isinstance(exc, BrokerUnreachable):
+                break
         else:
             sent += 1
             model.objects.filter(pk=message.pk).update(

@@ -77,6 +77,22 @@ def test_event_committed_while_broker_is_down_is_delivered_once_it_is_back(
     assert CartOutbox.objects.get(pk=event_id).attempts == 3
 
 
+def test_a_relay_run_stops_at_the_first_event_the_broker_cannot_take(broker_unreachable, settings):
+    """Otherwise a backlog of N events would hold the relay for N publish timeouts."""
+    settings.OUTBOX_RESEND_AFTER = 0
+    with broker_unreachable():
+        ids = [publish_committed(f"backlog {number}") for number in range(3)]
+        attempts = dict(CartOutbox.objects.filter(pk__in=ids).values_list("pk", "attempts"))
+
+        assert relay_outbox() == {"sent": 0, "failed": 1}
+
+        tried = dict(CartOutbox.objects.filter(pk__in=ids).values_list("pk", "attempts"))
+        assert sum(tried[pk] - attempts[pk] for pk in ids) == 1
+
+    assert relay_outbox() == {"sent": 3, "failed": 0}
+    assert wait_for(lambda: all(answers(f"backlog {number}") == 1 for number in range(3)))
+
+
 def test_same_event_delivered_twice_is_acted_on_once():
     event_id = publish_committed("twice")
     assert wait_for(lambda: answers("twice") == 1)
