@@ -65,6 +65,43 @@ def broker_unreachable():
     return down
 
 
+class LossyBroker:
+    """
+    Tasks run in this process, and the broker accepts every message of the
+    event types given to ``loses`` and then loses it (what a Redis restarted
+    without persistence does): the outbox has marked it sent, nobody gets it.
+    ``deliver_lost()`` hands the lost ones over after all, as a late delivery.
+    """
+
+    def __init__(self, monkeypatch):
+        from shop.core import messaging
+
+        monkeypatch.setattr(current_app.conf, "task_always_eager", True)
+        self._send = messaging._send
+        self._lost_names: set[str] = set()
+        self.lost = []
+        monkeypatch.setattr(messaging, "_send", self._accept)
+
+    def loses(self, *event_types) -> "LossyBroker":
+        self._lost_names.update(event_type.name for event_type in event_types)
+        return self
+
+    def _accept(self, message) -> None:
+        if message.event_name in self._lost_names:
+            self.lost.append(message)
+        else:
+            self._send(message)
+
+    def deliver_lost(self) -> None:
+        while self.lost:
+            self._send(self.lost.pop(0))
+
+
+@pytest.fixture
+def lossy_broker(monkeypatch) -> LossyBroker:
+    return LossyBroker(monkeypatch)
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """

@@ -158,6 +158,15 @@ class GatewayEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="payments_event_once"),
         ]
+        indexes = [
+            # The overdue sweep reads the few unprocessed events every minute;
+            # without this it would walk every event ever received.
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(processed_at__isnull=True),
+                name="payments_event_unprocessed",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.provider} {self.type} {self.event_id}"

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 import pytest
 from celery import current_app
 
-from shop.core import messaging
 from shop.orders import services
 from shop.orders.models import Order
 from shop.payments import public as payments
@@ -28,24 +27,9 @@ def in_process(monkeypatch):
 
 
 @pytest.fixture
-def late_payment_events(in_process, monkeypatch):
+def late_payment_events(lossy_broker):
     """PaymentSucceeded waits in the broker until the test lets it through."""
-    send = messaging._send
-    held = []
-
-    def hold(message):
-        if message.event_name == PaymentSucceeded.name:
-            held.append(message)
-        else:
-            send(message)
-
-    monkeypatch.setattr(messaging, "_send", hold)
-
-    def deliver():
-        while held:
-            send(held.pop(0))
-
-    return deliver
+    return lossy_broker.loses(PaymentSucceeded).deliver_lost
 
 
 def test_deleting_the_account_gives_the_stock_back_and_closes_the_payment_page(

@@ -8,10 +8,8 @@ instead of giving its stock away.
 """
 
 import pytest
-from celery import current_app
 
 from shop.catalog.models import Variant
-from shop.core import messaging
 from shop.orders.models import Order
 from shop.payments import public as payments
 from shop.payments.events import PaymentSucceeded
@@ -32,16 +30,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def broker_loses_payment_succeeded(monkeypatch):
-    """Tasks run in this process; every PaymentSucceeded is accepted and then lost."""
-    monkeypatch.setattr(current_app.conf, "task_always_eager", True)
-    send = messaging._send
-
-    def accept_and_lose(message):
-        if message.event_name != PaymentSucceeded.name:
-            send(message)
-
-    monkeypatch.setattr(messaging, "_send", accept_and_lose)
+def broker_loses_payment_succeeded(lossy_broker):
+    return lossy_broker.loses(PaymentSucceeded)
 
 
 def test_a_paid_checkout_whose_success_event_was_lost_becomes_an_order_at_expiry(

@@ -7,10 +7,8 @@ it again, so the periodic sweep processes it.
 from datetime import timedelta
 
 import pytest
-from celery import current_app
 from django.utils import timezone
 
-from shop.core import messaging
 from shop.payments.events import PaymentSucceeded
 from shop.payments.messages import GatewayEventReceived
 from shop.payments.models import GatewayEvent, Payment
@@ -22,16 +20,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def broker_loses_gateway_events(monkeypatch):
-    """Tasks run in this process; every GatewayEventReceived is accepted and then lost."""
-    monkeypatch.setattr(current_app.conf, "task_always_eager", True)
-    send = messaging._send
-
-    def accept_and_lose(message):
-        if message.event_name != GatewayEventReceived.name:
-            send(message)
-
-    monkeypatch.setattr(messaging, "_send", accept_and_lose)
+def broker_loses_gateway_events(lossy_broker):
+    return lossy_broker.loses(GatewayEventReceived)
 
 
 @pytest.fixture
