@@ -103,7 +103,7 @@ SHOP_APPS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "shop.core.adminsite.ShopAdminConfig",  # django.contrib.admin, sections by service
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

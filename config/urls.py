@@ -8,10 +8,6 @@ from shop.core import health
 from shop.core.api.views import api_root
 from shop.core.views import favicon, not_found, server_error
 
-admin.site.site_header = f"{settings.SHOP_NAME} administration"
-admin.site.site_title = f"{settings.SHOP_NAME} admin"
-admin.site.index_title = "Catalog, customers, payments and orders"
-
 # (name, URL name) of each app's API, listed at /api/v1/ as the apps land.
 API_RESOURCES = (
     ("catalog/categories", "catalog-api:categories"),

@@ -5,6 +5,8 @@ class AccountsConfig(AppConfig):
     name = "shop.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+    # The libraries whose tables belong to this service (shop.core.registry).
+    owned_apps = ("auth", "contenttypes", "sessions", "admin", "account", "headless")
 
     def ready(self):
         # allauth 65.21's JWT strategy uses this module without importing it

@@ -32,3 +32,17 @@ class Conflict(ShopError):
     status_code = 409
     code = "conflict"
     default_detail = "The request conflicts with the current state."
+
+
+class InvalidIdempotencyKey(ShopError):
+    """An ``Idempotency-Key`` that is too long or holds control characters."""
+
+    code = "invalid_idempotency_key"
+    default_detail = "The Idempotency-Key must be 1 to 255 printable characters."
+
+
+class IdempotencyKeyReused(Conflict):
+    """The key was used before for a different request (another body, delta or count)."""
+
+    code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was used for a different request; send a new key."

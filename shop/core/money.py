@@ -1,9 +1,11 @@
 """
 Money is a ``Decimal`` quantized to the store currency's minor unit
 (``SHOP_CURRENCY``). Gateways such as Stripe count in minor units (cents).
+``format_money`` is how every page, email, note and admin message writes an
+amount (templates: ``{% load money %}{{ amount|money }}``).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 
@@ -13,6 +15,7 @@ _MINOR_UNIT_EXPONENTS = {
     "PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
     "BHD": 3, "JOD": 3, "KWD": 3, "OMR": 3, "TND": 3,
 }  # fmt: skip
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
 
 
 def store_currency() -> str:
@@ -37,3 +40,21 @@ def to_minor_units(amount: Decimal, currency: str | None = None) -> int:
 def from_minor_units(units: int, currency: str | None = None) -> Decimal:
     """1234 -> Decimal("12.34") for EUR."""
     return quantize(Decimal(units).scaleb(-minor_unit_exponent(currency)), currency)
+
+
+def format_money(amount, currency: str | None = None) -> str:
+    """
+    ``Decimal("1234.5")`` -> ``"€1,234.50"`` (``"1,234.50 CHF"`` for a currency
+    without a symbol here); ``""`` for no amount or something that is not one.
+    """
+    if amount is None or amount == "":
+        return ""
+    currency = (currency or store_currency()).upper()
+    try:
+        value = quantize(Decimal(str(amount)), currency)
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    number = f"{abs(value):,.{minor_unit_exponent(currency)}f}"
+    sign = "-" if value < 0 else ""
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"
