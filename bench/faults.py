@@ -59,8 +59,9 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PLENTY = 1_000_000
 # The consumer of payments.PaymentSucceeded that places the order (its task id is
 # uuid5(outbox message id, task name): shop.core.messaging._send).
-PLACE_ORDER = "orders.place_order"
-# What orders.expire_checkouts logs when it completes a paid checkout (shop/orders/saga.py).
+PLACE_ORDER = "orders.complete_checkout"
+# What orders.expire_checkouts logs when it completes a paid checkout
+# (shop/orders/checkout/expiry.py).
 BACKSTOP = "missed its PaymentSucceeded"
 
 

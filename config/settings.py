@@ -324,6 +324,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+# Which consumers receive each event (shop.core.eventcatalog).
+SHOP_EVENT_CATALOG = BASE_DIR / "config" / "events.toml"
 # An outbox row not handed to the broker this many seconds after commit is
 # re-sent by the periodic relay (the on-commit relay failed or never ran).
 OUTBOX_RESEND_AFTER = env.float("OUTBOX_RESEND_AFTER", default=30.0)

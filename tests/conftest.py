@@ -8,6 +8,8 @@ the same test database, so the tests wait for effects rather than assume them.
 """
 
 import contextlib
+import importlib
+import inspect
 import os
 import subprocess
 import sys
@@ -145,6 +147,39 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 def _fast_password_hashing(settings):
     """Hashing is deliberately slow in production; tests need sign-ins, not its strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def check_public_interfaces() -> int:
+    """
+    Wrap every function of every app's ``public.__all__`` so that what it
+    returns is checked against its annotation (``shop.core.interfaces``), and
+    put the wrapper wherever the function was already bound. Returns how many.
+    """
+    from shop.core.interfaces import checked
+    from shop.core.registry import service_labels
+
+    wrapped = {}
+    for label in service_labels():
+        public = importlib.import_module(f"shop.{label}.public")
+        for name in public.__all__:
+            function = getattr(public, name)
+            if inspect.isfunction(function) and not hasattr(function, "__interface_checked__"):
+                wrapped[function] = checked(function)
+    for module in list(sys.modules.values()):
+        try:
+            names = list(vars(module).items())
+        except TypeError:
+            continue
+        for name, value in names:
+            if inspect.isfunction(value) and value in wrapped:
+                setattr(module, name, wrapped[value])
+    return len(wrapped)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _public_interfaces_return_what_they_promise():
+    """The whole suite runs with every public function's results checked (boundary rule 2)."""
+    check_public_interfaces()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,9 @@
 """
 The staff side of accounts: users (email is the login; there is no username)
-with their address book inline, and addresses on their own.
+with their address book inline, and addresses on their own. The admin
+index's Accounts section also lists what accounts owns of its libraries:
+Django's groups (the staff roles, kept in step by ``roles.py``) and allauth's
+email addresses, with their admin pages as the libraries define them.
 
 Whether a user's email is verified lives in allauth's ``EmailAddress``; the
 user list annotates it in the list query, so a page runs the same number of
@@ -8,31 +11,21 @@ queries whatever its size. Only superusers see and grant staff status,
 groups and permissions, and only a superuser changes a member of staff (or
 their password): staff who may change customers cannot take over an admin.
 Accounts are never deleted outright: the delete action anonymises them and
-tells the other apps (``services.delete_account``).
+tells the other apps (``services.deletion.delete_account``).
 """
 
-from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import selectors
 from .errors import StaffAccountNotDeletable
 from .models import Address, User
+from .services import deletion
 
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
-
-
-def email_verified():
-    """True when the user's sign-in address has been confirmed (allauth)."""
-    return Exists(
-        EmailAddress.objects.filter(
-            user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
-        )
-    )
 
 
 class EmailVerifiedFilter(admin.SimpleListFilter):
@@ -122,7 +115,8 @@ class UserAdmin(DjangoUserAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(email_verified_flag=email_verified())
+        queryset = super().get_queryset(request)
+        return queryset.annotate(email_verified_flag=selectors.email_verified())
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -151,7 +145,7 @@ class UserAdmin(DjangoUserAdmin):
         deleted = refused = 0
         for user_id in queryset.values_list("pk", flat=True):
             try:
-                services.delete_account(user_id)
+                deletion.delete_account(user_id)
                 deleted += 1
             except StaffAccountNotDeletable:
                 refused += 1

@@ -13,4 +13,4 @@ class AccountsConfig(AppConfig):
         # (a lazy-import bug); importing it here makes token signing work.
         import cryptography.hazmat.primitives.serialization  # noqa: F401
 
-        from . import signals  # noqa: F401
+        from . import signals  # noqa: F401  (keeps the staff roles in step after migrate)

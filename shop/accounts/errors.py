@@ -1,9 +1,12 @@
 """
 The refusals of the accounts service, each with a stable ``code``.
-``shop.accounts.public`` re-exports them; other apps import them from there.
+``shop.accounts.public`` re-exports those other apps meet; the rest are
+answers of the account pages and the accounts API.
 """
 
-from shop.core.errors import NotFound, ShopError
+from django.core.exceptions import ValidationError
+
+from shop.core.errors import Conflict, NotFound, ShopError
 
 
 class UserNotFound(NotFound):
@@ -25,10 +28,9 @@ class InvalidAddress(ShopError):
     default_detail = "The address is incomplete or invalid."
 
 
-class AddressBookFull(ShopError):
+class AddressBookFull(Conflict):
     """The book holds ``ACCOUNTS_MAX_ADDRESSES`` already; ``extra["limit"]`` says how many."""
 
-    status_code = 409
     code = "address_book_full"
     default_detail = "Your address book is full: delete an address you no longer use first."
 
@@ -40,9 +42,21 @@ class InvalidProfile(ShopError):
     default_detail = "The profile details are invalid."
 
 
-class StaffAccountNotDeletable(ShopError):
+class StaffAccountNotDeletable(Conflict):
     """Staff accounts are closed by a superuser in the admin, not by their owner."""
 
-    status_code = 409
     code = "staff_account_not_deletable"
     default_detail = "A staff account cannot be deleted here; ask an administrator."
+
+
+class InvalidToken(ShopError):
+    """A malformed, forged or expired access token, or one whose session has ended."""
+
+    status_code = 401
+    code = "invalid_token"
+    default_detail = "The access token is invalid or has expired."
+
+
+def field_errors(error: ValidationError) -> dict[str, list[str]]:
+    """The ``errors`` of ``InvalidAddress`` and ``InvalidProfile``: Django's messages by field."""
+    return {field: [str(message) for message in messages] for field, messages in error}

@@ -10,6 +10,8 @@ from typing import ClassVar
 
 from shop.core.events import Event
 
+__all__ = ["UserDeleted"]
+
 
 @dataclass(frozen=True)
 class UserDeleted(Event):

@@ -3,13 +3,14 @@
 from django import forms
 
 from .models import Address, User
-from .services import ADDRESS_FIELDS
+from .postal import POSTAL_FIELDS
+from .services.profile import PROFILE_FIELDS
 
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ("first_name", "last_name", "phone")
+        fields = PROFILE_FIELDS
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -20,7 +21,7 @@ class ProfileForm(forms.ModelForm):
 class AddressForm(forms.ModelForm):
     class Meta:
         model = Address
-        fields = (*ADDRESS_FIELDS, "is_default")
+        fields = (*POSTAL_FIELDS, "is_default")
         labels = {"is_default": "Make this my default address"}
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),

@@ -1,77 +1,38 @@
 """
 The accounts service's interface for other apps: functions that take and
-return plain data (ids, str, int, Decimal, datetimes, frozen dataclasses) and
-the exceptions they raise. Everything else in shop.accounts is private.
+return plain data (``data.py``) and the exceptions they raise. Everything
+else in shop.accounts is private.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
-from allauth.account.models import EmailAddress as _EmailAddress
-from allauth.headless.tokens.strategies.jwt.internal import (
-    validate_access_token as _validate_access_token,
-)
-from django.db.models import Exists, OuterRef
-
-from shop.core.errors import ShopError
-
-from . import selectors
-from .errors import AddressNotFound, InvalidAddress, InvalidProfile, UserNotFound
-from .models import User as _User
+from . import postal as _postal
+from . import selectors as _selectors
+from .data import AddressField, AddressInfo, PostalAddress, UserInfo
+from .errors import AddressNotFound, InvalidAddress, InvalidProfile, InvalidToken, UserNotFound
+from .services import deletion as _deletion
 
 __all__ = [
+    "AddressField",
     "AddressInfo",
     "AddressNotFound",
     "InvalidAddress",
     "InvalidProfile",
     "InvalidToken",
+    "PostalAddress",
     "UserInfo",
     "UserNotFound",
+    "address_fields",
     "authenticate_token",
+    "deleted_user_email",
     "get_address",
     "get_addresses",
     "get_default_address",
     "get_user",
     "get_users",
+    "is_deleted_user_email",
+    "validate_address",
 ]
-
-
-class InvalidToken(ShopError):
-    status_code = 401
-    code = "invalid_token"
-    default_detail = "The access token is invalid or has expired."
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    id: int
-    email: str
-    full_name: str
-    is_active: bool
-    is_staff: bool
-    email_verified: bool
-
-
-@dataclass(frozen=True)
-class AddressInfo:
-    id: int
-    full_name: str
-    line1: str
-    line2: str
-    city: str
-    postal_code: str
-    region: str
-    country: str
-    phone: str
-    is_default: bool
-
-
-def _users():
-    """Users with ``email_verified``: the address they sign in with is confirmed."""
-    verified = _EmailAddress.objects.filter(
-        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
-    )
-    return _User.objects.annotate(email_verified=Exists(verified))
 
 
 def _user_info(user) -> UserInfo:
@@ -86,44 +47,36 @@ def _user_info(user) -> UserInfo:
 
 
 def _address_info(address) -> AddressInfo:
-    return AddressInfo(
-        id=address.pk,
-        full_name=address.full_name,
-        line1=address.line1,
-        line2=address.line2,
-        city=address.city,
-        postal_code=address.postal_code,
-        region=address.region,
-        country=address.country.code,
-        phone=address.phone,
-        is_default=address.is_default,
-    )
+    return AddressInfo(id=address.pk, is_default=address.is_default, **_postal.values(address))
 
 
 def get_user(user_id: int) -> UserInfo:
     """The user with ``user_id``; raises ``UserNotFound``."""
-    user = _users().filter(pk=user_id).first()
+    user = _selectors.user_with_email_verified(user_id)
     if user is None:
         raise UserNotFound()
     return _user_info(user)
 
 
 def get_users(user_ids: Iterable[int]) -> dict[int, UserInfo]:
-    """The users among ``user_ids`` that exist, by id, in one query; unknown ids are left out."""
+    """
+    The users among ``user_ids`` that exist, by id, in one query; unknown ids
+    are left out. Raises nothing.
+    """
     ids = set(user_ids)
     if not ids:
         return {}
-    return {user.pk: _user_info(user) for user in _users().filter(pk__in=ids)}
+    return {user.pk: _user_info(user) for user in _selectors.users_with_email_verified(ids)}
 
 
 def get_addresses(user_id: int) -> tuple[AddressInfo, ...]:
-    """The user's address book, the default first."""
-    return tuple(_address_info(address) for address in selectors.addresses_for(user_id))
+    """The user's address book, the default first (empty for an unknown user). Raises nothing."""
+    return tuple(_address_info(address) for address in _selectors.addresses_for(user_id))
 
 
 def get_default_address(user_id: int) -> AddressInfo | None:
-    """The user's default shipping address, or ``None`` if they have none."""
-    address = selectors.default_address_for(user_id)
+    """The user's default shipping address, or ``None`` if they have none. Raises nothing."""
+    address = _selectors.default_address_for(user_id)
     return _address_info(address) if address else None
 
 
@@ -132,7 +85,42 @@ def get_address(user_id: int, address_id: int) -> AddressInfo:
     The address ``address_id`` from the user's address book; raises
     ``AddressNotFound`` when it is not theirs (whoever else it belongs to).
     """
-    return _address_info(selectors.address_for(user_id, address_id))
+    return _address_info(_selectors.address_for(user_id, address_id))
+
+
+def address_fields() -> tuple[AddressField, ...]:
+    """
+    The postal fields of an address in display order, as the address book
+    stores them (name, label, maximum length, required, kind), for a form or
+    serializer that asks for an address. Raises nothing.
+    """
+    return _postal.describe()
+
+
+def validate_address(values: Mapping[str, str]) -> PostalAddress:
+    """
+    A typed-in address (postal field name -> value), checked and normalised
+    as the address book does: strings stripped, the maximum lengths and
+    required fields of ``address_fields``, ``country`` an ISO 3166-1 alpha-2
+    code (returned upper case); a missing field counts as empty. Raises
+    ``InvalidAddress`` with ``extra["errors"]`` mapping each bad field (an
+    unknown one included) to its messages.
+    """
+    return _postal.validate(values)
+
+
+def deleted_user_email(user_id: int) -> str:
+    """
+    The email a deleted account has instead of its owner's (``deleted-<id>@invalid``:
+    unique, and undeliverable by RFC 2606); what an app holding a deleted
+    customer's email puts in its place. Raises nothing.
+    """
+    return _deletion.deleted_email(user_id)
+
+
+def is_deleted_user_email(email: str) -> bool:
+    """Whether ``email`` is a deleted account's (``deleted_user_email``). Raises nothing."""
+    return _deletion.is_deleted_email(email)
 
 
 def authenticate_token(access_token: str) -> UserInfo:
@@ -142,13 +130,12 @@ def authenticate_token(access_token: str) -> UserInfo:
     make on each call. Raises ``InvalidToken`` for a malformed, forged or
     expired token, or one whose session has ended (logout, deactivated user).
     """
-    result = _validate_access_token(access_token) if isinstance(access_token, str) else None
-    if result is None:
+    user = _selectors.user_for_access_token(access_token) if isinstance(access_token, str) else None
+    if user is None:
         raise InvalidToken()
-    user, _payload = result
     try:
         info = get_user(user.pk)
-    except (UserNotFound, _User.DoesNotExist):
+    except UserNotFound:
         raise InvalidToken() from None
     if not info.is_active:
         raise InvalidToken()

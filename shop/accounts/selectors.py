@@ -1,14 +1,53 @@
-"""Read logic of the accounts service."""
+"""
+Read logic of the accounts service.
+
+Whether a user's email is verified lives in allauth's ``EmailAddress``: the
+address they sign in with, confirmed. ``email_verified()`` says it per user
+row in the query itself, so a list of users costs one query whatever its
+size (the public interface and the admin's user list use it).
+"""
 
 from allauth.account.models import EmailAddress
-from django.db.models import QuerySet
+from allauth.headless.tokens.strategies.jwt.internal import validate_access_token
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .errors import AddressNotFound
 from .models import Address, User
 
 
+def email_verified() -> Exists:
+    """For a query of users: True when the user's sign-in address has been confirmed."""
+    return Exists(
+        EmailAddress.objects.filter(
+            user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+        )
+    )
+
+
 def user_by_id(user_id: int) -> User | None:
     return User.objects.filter(pk=user_id).first()
+
+
+def users_with_email_verified(user_ids) -> list[User]:
+    """The users among ``user_ids``, each with ``email_verified``, in one query."""
+    return list(User.objects.annotate(email_verified=email_verified()).filter(pk__in=user_ids))
+
+
+def user_with_email_verified(user_id: int) -> User | None:
+    """The user with ``email_verified``, or ``None``."""
+    return User.objects.annotate(email_verified=email_verified()).filter(pk=user_id).first()
+
+
+def user_for_access_token(access_token: str) -> User | None:
+    """
+    The user an API access token (allauth's JWT) was issued to, or ``None`` for
+    a malformed, forged or expired token or one whose session has ended.
+    """
+    result = validate_access_token(access_token)
+    if result is None:
+        return None
+    user, _payload = result
+    return user
 
 
 def addresses_for(user_id: int) -> QuerySet[Address]:

@@ -11,7 +11,6 @@ user's address answers 404, like an address that does not exist.
 from allauth.account.internal.flows.email_verification import (
     send_verification_email_to_address,
 )
-from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -22,7 +21,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from . import selectors
 from .errors import (
     AddressBookFull,
     AddressNotFound,
@@ -31,6 +30,9 @@ from .errors import (
     StaffAccountNotDeletable,
 )
 from .forms import AddressForm, DeleteAccountForm, ProfileForm
+from .services import addresses as address_book
+from .services import deletion, verification
+from .services import profile as profiles
 
 
 def _address_or_404(request, address_id):
@@ -76,7 +78,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_profile(request.user.pk, **form.cleaned_data)
+            profiles.update_profile(request.user.pk, **form.cleaned_data)
         except InvalidProfile as exc:
             _add_field_errors(form, exc)
         else:
@@ -99,7 +101,7 @@ def address_add(request):
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_address(request.user.pk, **form.cleaned_data)
+            address_book.add_address(request.user.pk, **form.cleaned_data)
         except InvalidAddress as exc:
             _add_field_errors(form, exc)
         except AddressBookFull as exc:
@@ -121,7 +123,7 @@ def address_edit(request, address_id):
     form = AddressForm(request.POST or None, instance=address)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_address(request.user.pk, address.pk, **form.cleaned_data)
+            address_book.update_address(request.user.pk, address.pk, **form.cleaned_data)
         except AddressNotFound:
             raise Http404("No such address.") from None
         except InvalidAddress as exc:
@@ -143,7 +145,7 @@ def address_delete(request, address_id):
     address = _address_or_404(request, address_id)
     if request.method == "POST":
         try:
-            services.delete_address(request.user.pk, address.pk)
+            address_book.delete_address(request.user.pk, address.pk)
         except AddressNotFound:
             raise Http404("No such address.") from None
         messages.success(request, "The address has been removed from your address book.")
@@ -157,21 +159,11 @@ def address_delete(request, address_id):
 @require_POST
 def address_make_default(request, address_id):
     try:
-        address = services.set_default_address(request.user.pk, address_id)
+        address = address_book.set_default_address(request.user.pk, address_id)
     except AddressNotFound:
         raise Http404("No such address.") from None
     messages.success(request, f"{address.full_name}, {address.city} is now your default address.")
     return redirect("accounts:addresses")
-
-
-def _sign_in_address(user) -> EmailAddress:
-    """allauth's record of the sign-in address (made here for a user created without one)."""
-    address = selectors.primary_email_address(user)
-    if address is None:
-        address, _ = EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"primary": True, "verified": False}
-        )
-    return address
 
 
 @login_required
@@ -185,7 +177,7 @@ def verify_email(request):
     """
     next_url = _safe_next(request)
     if request.method == "POST":
-        address = _sign_in_address(request.user)
+        address = verification.sign_in_address(request.user)
         if not address.verified and not send_verification_email_to_address(request, address):
             messages.info(
                 request,
@@ -226,7 +218,7 @@ def delete_account(request):
         )
     if request.method == "POST" and form.is_valid():
         try:
-            services.delete_account(request.user.pk)
+            deletion.delete_account(request.user.pk)
         except StaffAccountNotDeletable as exc:
             messages.error(request, exc.detail)
         else:

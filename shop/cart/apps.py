@@ -6,4 +6,7 @@ class CartConfig(AppConfig):
     label = "cart"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the login merge)
+        from . import (
+            signals,  # noqa: F401  (connects the login merge)
+            tasks,  # noqa: F401  (registers the consumers)
+        )

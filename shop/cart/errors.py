@@ -1,9 +1,17 @@
 """
 The refusals of the cart service, each with a stable ``code``.
-``shop.cart.public`` re-exports them; other apps import them from there.
+``shop.cart.public`` re-exports the one other apps may meet
+(``InvalidCartToken``); the rest are answers of the cart's pages and API.
 """
 
 from shop.core.errors import Conflict, NotFound, ShopError
+
+
+class InvalidBody(ShopError):
+    """An API request whose body is not a JSON object."""
+
+    code = "invalid"
+    default_detail = "Send a JSON object."
 
 
 class InvalidQuantity(ShopError):

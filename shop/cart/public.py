@@ -1,62 +1,47 @@
 """
 The cart service's interface for other apps: functions that take and return
-plain data (ids, str, int, Decimal, datetimes, frozen dataclasses) and the
-exceptions they raise. Everything else in shop.cart is private.
+plain data (``data.py``) and the exceptions they raise. Everything else in
+shop.cart is private.
 
 A cart is named by its owner: ``user_id`` for a signed-in customer, or
 ``cart_token`` (the ``X-Cart-Token`` value an anonymous API client holds).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from . import selectors, services
-from .errors import (
-    CartFull,
-    CartLineNotFound,
-    InvalidCartToken,
-    InvalidQuantity,
-    NotEnoughStock,
-    SkuUnavailable,
-    UnknownSku,
-)
-from .tokens import token_key
+from . import selectors as _selectors
+from . import services as _services
+from .data import CartLineInfo
+from .errors import InvalidCartToken
+from .tokens import token_key as _token_key
 
 __all__ = [
-    "CartFull",
     "CartLineInfo",
-    "CartLineNotFound",
     "InvalidCartToken",
-    "InvalidQuantity",
-    "NotEnoughStock",
-    "SkuUnavailable",
-    "UnknownSku",
     "clear_cart",
     "get_cart_lines",
 ]
 
 
-@dataclass(frozen=True)
-class CartLineInfo:
-    sku: str
-    quantity: int
-
-
-def _owner(user_id: int | None, cart_token: str | None) -> services.Owner:
+def _owner(user_id: int | None, cart_token: str | None) -> _services.Owner:
     if user_id is not None:
-        return services.Owner(user_id=user_id)
+        return _services.Owner(user_id=user_id)
     if cart_token is None:
         raise TypeError("Name the cart by user_id or cart_token.")
-    return services.Owner(token_key=token_key(cart_token))
+    return _services.Owner(token_key=_token_key(cart_token))
 
 
 def get_cart_lines(
     *, user_id: int | None = None, cart_token: str | None = None
 ) -> tuple[CartLineInfo, ...]:
-    """The cart's lines in the order they were added; empty if there is no cart."""
+    """
+    The cart's lines in the order they were added; empty if there is no cart.
+
+    Raises ``InvalidCartToken`` for a ``cart_token`` the shop did not issue.
+    """
     return tuple(
         CartLineInfo(sku=line.sku, quantity=line.quantity)
-        for line in selectors.cart_lines(_owner(user_id, cart_token))
+        for line in _selectors.cart_lines(_owner(user_id, cart_token))
     )
 
 
@@ -72,7 +57,9 @@ def clear_cart(
     ``lines`` (quantities subtracted, so what the customer added meanwhile
     stays). ``key`` names the purchase (the checkout id): a second call with
     the same key changes nothing and returns False.
+
+    Raises ``InvalidCartToken`` for a ``cart_token`` the shop did not issue.
     """
     owner = _owner(user_id, cart_token)
     bought = None if lines is None else [(line.sku, line.quantity) for line in lines]
-    return services.clear_cart(owner, key=key, lines=bought)
+    return _services.clear_cart(owner, key=key, lines=bought)

@@ -14,7 +14,7 @@ def delete_abandoned_carts() -> int:
     return services.delete_abandoned_carts()
 
 
-@consumer(UserDeleted, name="cart.forget_deleted_user")
-def forget_deleted_user(event: UserDeleted) -> None:
+@consumer(UserDeleted, name="cart.forget_customer")
+def forget_customer(event: UserDeleted) -> None:
     """What a deleted customer meant to buy is personal data too."""
     services.delete_user_cart(event.user_id)

@@ -66,7 +66,7 @@ def add_to_cart(request):
     product pages are cached whole for visitors without cookies, and a token
     would make every one of them uncacheable; the same-origin check above
     and the session cookie's SameSite=Lax keep other sites from posting it
-    (docs/decisions/0007-cart-form-without-csrf-token.md).
+    (docs/decisions/0007-add-to-cart-without-csrf-token.md).
     """
     if not _from_this_site(request):
         return HttpResponseForbidden("This form can only be sent from this shop's pages.")

@@ -20,7 +20,10 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
-from . import selectors, services
+from shop.core.admin import ReadOnlyInline, ReadOnlyMixin
+from shop.core.money import format_money
+
+from . import selectors
 from .models import (
     Category,
     Product,
@@ -30,7 +33,7 @@ from .models import (
     StockMovement,
     Variant,
 )
-from .templatetags.catalog import money
+from .services import stock
 
 NARROW_JSON = {models.JSONField: {"widget": forms.TextInput(attrs={"size": 28})}}
 
@@ -129,7 +132,7 @@ def _save_variant(request, variant: Variant, changed: list[str], *, created: boo
     """
     Save what the form changed, and only that: a price edit must not write back
     a stock figure that a sale has lowered since the form was loaded. A stock
-    change goes through ``services.set_stock`` (row lock, ledger entry).
+    change goes through ``services.stock.set_stock`` (row lock, ledger entry).
     """
     who = f"Admin: {request.user}"
     if created:
@@ -148,7 +151,7 @@ def _save_variant(request, variant: Variant, changed: list[str], *, created: boo
         if fields:
             variant.save(update_fields=fields)
         if "stock_on_hand" in changed:
-            services.set_stock(variant.sku, variant.stock_on_hand, note=who)
+            stock.set_stock(variant.sku, variant.stock_on_hand, note=who)
 
 
 # --- products -------------------------------------------------------------------------
@@ -238,8 +241,8 @@ class ProductAdmin(admin.ModelAdmin):
         if low is None:
             return None
         if low == high:
-            return money(low)
-        return f"{money(low)} \N{EN DASH} {money(high)}"
+            return format_money(low)
+        return f"{format_money(low)} \N{EN DASH} {format_money(high)}"
 
     @admin.display(description="stock on hand", ordering="stock_total")
     def stock_on_hand(self, product):
@@ -347,7 +350,7 @@ class VariantAdmin(StockFormMixin, admin.ModelAdmin):
 
     @admin.display(description="compare at", ordering="compare_at_price")
     def compare_at(self, variant):
-        return money(variant.compare_at_price) or None
+        return format_money(variant.compare_at_price) or None
 
     @admin.display(description="available", ordering="available")
     def available(self, variant):
@@ -360,22 +363,9 @@ class VariantAdmin(StockFormMixin, admin.ModelAdmin):
 # --- read-only: reservations and the stock ledger -------------------------------------
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReservationLineInline(ReadOnlyMixin, admin.TabularInline):
+class ReservationLineInline(ReadOnlyInline):
     model = ReservationLine
     fields = ("variant", "quantity")
-    extra = 0
-    can_delete = False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("variant")
@@ -390,9 +380,6 @@ class ReservationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("key", "lines__variant__sku")
     inlines = (ReservationLineInline,)
     date_hierarchy = "created_at"
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(units_held=Sum("lines__quantity"))
@@ -424,6 +411,9 @@ class StockMovementAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("variant__sku", "key", "note")
     date_hierarchy = "created_at"
     actions = None
+
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
 
     @admin.display(description="change", ordering="delta")
     def signed_delta(self, movement):

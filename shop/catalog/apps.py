@@ -6,4 +6,7 @@ class CatalogConfig(AppConfig):
     label = "catalog"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import (
+            signals,  # noqa: F401  (connects the receivers)
+            tasks,  # noqa: F401  (registers the periodic task)
+        )

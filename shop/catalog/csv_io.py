@@ -30,6 +30,9 @@ Columns (the header on line 1 names them, in any order):
 An optional column left out of the file leaves that value as it is (and new
 rows get the defaults). The rows of one product must agree on its columns.
 
+Files are UTF-8. The export ends lines with ``\r\n``, as RFC 4180 has it; an
+import reads ``\r\n`` and ``\n`` alike.
+
 Every row is checked before anything is written; errors name the line and
 the column. A file with a bad row changes nothing unless bad rows are to be
 skipped. The writes run in one transaction through each model's ``save()``,
@@ -40,8 +43,7 @@ so bulk updates plus hand-published events would save little and duplicate
 the signals' rules.)
 """
 
-import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import IO
@@ -61,7 +63,7 @@ from .csv_rows import (
 )
 from .models import Category, Product, StockMovement, Variant
 
-__all__ = ["COLUMNS", "ImportFileError", "ImportReport", "export_catalog", "import_catalog"]
+__all__ = ["COLUMNS", "ImportFileError", "ImportReport", "export_rows", "import_catalog"]
 
 CHUNK = 1000
 Progress = Callable[..., Iterable]
@@ -78,35 +80,26 @@ def count_variants() -> int:
     return Variant.objects.count()
 
 
-def export_catalog(out: IO[str], *, progress: Callable[[int], object] | None = None) -> int:
-    """Write every variant to ``out``, by product slug then position; return how many."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+def export_rows() -> Iterator[list]:
+    """Every variant as a row of ``COLUMNS``, by product slug then position, streamed."""
     variants = Variant.objects.select_related("product__category").order_by(
         "product__slug", "position", "pk"
     )
-    count = 0
     for variant in variants.iterator(chunk_size=2000):
         product = variant.product
-        writer.writerow(
-            [
-                variant.sku,
-                product.slug,
-                product.name,
-                product.category.slug if product.category else "",
-                product.description,
-                format_options(variant.options),
-                variant.price,
-                "" if variant.compare_at_price is None else variant.compare_at_price,
-                variant.stock_on_hand,
-                "yes" if variant.is_active else "no",
-                "yes" if product.is_active else "no",
-            ]
-        )
-        count += 1
-        if progress:
-            progress(1)
-    return count
+        yield [
+            variant.sku,
+            product.slug,
+            product.name,
+            product.category.slug if product.category else "",
+            product.description,
+            format_options(variant.options),
+            variant.price,
+            "" if variant.compare_at_price is None else variant.compare_at_price,
+            variant.stock_on_hand,
+            "yes" if variant.is_active else "no",
+            "yes" if product.is_active else "no",
+        ]
 
 
 # --- import -----------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from typing import ClassVar
 
 from shop.core.events import Event
 
+__all__ = ["ProductAvailabilityChanged", "ReservationExpired", "VariantPriceChanged"]
+
 
 @dataclass(frozen=True)
 class VariantPriceChanged(Event):

@@ -262,7 +262,9 @@ class StockMovement(models.Model):
     Every change to stock on hand, with why. ``key`` makes a repeated request
     (a restock for the same refund, a sale for the same reservation) a no-op;
     ``delta``, or ``counted`` for a count, tells a repeat from a different
-    request that reuses the key.
+    request that reuses the key. It is ``<kind>:<key>`` (``count:``,
+    ``adjustment:``, ``sale:``, ``restock:``), long enough for the longest kind
+    and a 255-character ``Idempotency-Key``.
     """
 
     class Reason(models.TextChoices):
@@ -274,7 +276,7 @@ class StockMovement(models.Model):
     variant = models.ForeignKey(Variant, related_name="movements", on_delete=models.CASCADE)
     delta = models.IntegerField()
     reason = models.CharField(max_length=12, choices=Reason)
-    key = models.CharField(max_length=120, blank=True)
+    key = models.CharField(max_length=300, blank=True)
     counted = models.PositiveIntegerField(
         null=True, blank=True, help_text="For a stock count: the units counted."
     )

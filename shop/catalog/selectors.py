@@ -1,5 +1,6 @@
 """
-Read logic of the catalog, shared by the storefront, the API and ``public``.
+Read logic of the catalog, shared by the storefront, the API, the admin and
+``public``.
 
 Availability is computed, never stored: stock on hand minus the quantities of
 active reservations that have not expired. Expired ones stop counting at once,
@@ -32,6 +33,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from .data import VariantInfo
+from .errors import VariantNotFound
 from .models import Category, Product, ProductImage, Reservation, ReservationLine, Variant
 
 ORDERINGS = {
@@ -81,6 +84,60 @@ def variants_by_sku(skus: Iterable[str]) -> QuerySet:
     return with_availability(
         Variant.objects.filter(sku__in=list(skus)).select_related("product")
     ).order_by("sku")
+
+
+def variant_with_availability(sku: str) -> Variant:
+    """The variant ``sku`` with ``reserved`` and ``available``; raises ``VariantNotFound``."""
+    variant = variants_by_sku([sku]).first()
+    if variant is None:
+        raise VariantNotFound(f"No product variant has the SKU {sku!r}.", sku=sku)
+    return variant
+
+
+def variants_in_order(skus: list[str]) -> list[Variant]:
+    """The variants with ``reserved`` and ``available``, in the order of ``skus`` (all known)."""
+    by_sku = {variant.sku: variant for variant in variants_by_sku(skus)}
+    return [by_sku[sku] for sku in skus]
+
+
+# --- other apps' view of a SKU ----------------------------------------------------
+
+
+def variants_with_first_image(skus: Iterable[str]) -> QuerySet:
+    """
+    ``variants_by_sku`` with ``image_name``, the file of the product's first
+    image (by position), annotated in the same query.
+    """
+    first_image = ProductImage.objects.filter(product=OuterRef("product")).order_by(
+        "position", "pk"
+    )
+    return variants_by_sku(skus).annotate(image_name=Subquery(first_image.values("image")[:1]))
+
+
+def variant_info(variant: Variant) -> VariantInfo:
+    """A variant from ``variants_with_first_image`` as other apps see it (no query)."""
+    product = variant.product
+    is_active = variant.is_active and product.is_active
+    image_url = None
+    if variant.image_name:
+        image_url = ProductImage(image=variant.image_name).list_thumbnail.url
+    return VariantInfo(
+        sku=variant.sku,
+        name=f"{product.name} — {variant.label}" if variant.label else product.name,
+        product_name=product.name,
+        product_slug=product.slug,
+        options=tuple((str(name), str(value)) for name, value in variant.options.items()),
+        price=variant.price,
+        compare_at_price=variant.compare_at_price,
+        available=variant.available if is_active else 0,
+        is_active=is_active,
+        image_url=image_url,
+    )
+
+
+def variant_infos(skus: Iterable[str]) -> dict[str, VariantInfo]:
+    """``VariantInfo`` by SKU for the known ones of ``skus``, active or not, in one query."""
+    return {variant.sku: variant_info(variant) for variant in variants_with_first_image(skus)}
 
 
 # --- categories ---------------------------------------------------------------

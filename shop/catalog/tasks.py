@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from . import services
+from .services import reservations
 
 
 @shared_task(name="catalog.release_expired_reservations")
 def release_expired_reservations() -> int:
     """Periodic: close reservations past their expiry; returns how many."""
-    return services.release_expired_reservations()
+    return reservations.release_expired_reservations()

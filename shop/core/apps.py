@@ -9,15 +9,21 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.core import checks
         from django.urls import register_converter
-        from django.utils.module_loading import autodiscover_modules
 
-        from .checks import check_cross_app_relations, check_shared_cache
+        from . import tasks  # noqa: F401  (the relay and the clean-up)
+        from .checks import (
+            check_cross_app_relations,
+            check_event_catalog,
+            check_service_ownership,
+            check_shared_cache,
+            check_source_boundaries,
+        )
         from .converters import KeyConverter
 
         register_converter(KeyConverter, "key")
 
         checks.register(check_cross_app_relations, checks.Tags.models)
+        checks.register(check_service_ownership, checks.Tags.models)
+        checks.register(check_event_catalog)
+        checks.register(check_source_boundaries)
         checks.register(check_shared_cache, checks.Tags.caches, deploy=True)
-        # Consumers register their subscriptions when their tasks module is
-        # imported; the relay in this (web) process must know all of them.
-        autodiscover_modules("tasks")

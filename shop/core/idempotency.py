@@ -49,5 +49,5 @@ def request_fingerprint(**request) -> str:
     A digest of what a keyed request asked for, stored with the key: a
     repeat with another body has another fingerprint and is refused.
     """
-    canonical = json.dumps(request, sort_keys=True, default=str, separators=(",", ":"))
+    canonical = json.dumps(request, sort_keys=True, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()

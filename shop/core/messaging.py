@@ -8,18 +8,27 @@ the row sent. If the broker is unreachable the row stays unsent and the
 periodic ``core.relay_outbox`` task sends it later; a rolled-back transaction
 leaves no row, so nothing is ever announced that did not happen.
 
-Consuming: ``@consumer(SomeEvent, name="orders.place_order")`` makes a Celery
-task that subscribes to ``SomeEvent.name``. Delivery is at-least-once, so the
-task records ``(event id, task name)`` in the consuming app's ``InboxMessage``
-table in the same transaction as the handler's work: a second delivery of the
-same event finds the row and does nothing.
+Who receives an event is declared in the event catalog (``eventcatalog``,
+``config/events.toml``), not discovered: the relay sends one task message per
+declared consumer, by task name, without importing the consumer's code. An
+event missing from the catalog cannot be published (``UndeclaredEvent``), so a
+forgotten subscription fails loudly instead of being marked sent.
+
+Consuming: ``@consumer(SomeEvent, name="orders.complete_checkout")`` makes a
+Celery task that handles ``SomeEvent``; the catalog must list it among the
+event's consumers (``manage.py check`` says so otherwise). Delivery is
+at-least-once, so the task records ``(event id, task name)`` in the consuming
+app's ``InboxMessage`` table in the same transaction as the handler's work: a
+second delivery of the same event finds the row and does nothing. A consumer
+refuses an event version it does not know (``UnknownEventVersion``): it logs
+why, records nothing, and the delivery is retried, so the event waits for a
+consumer that understands it instead of being lost or misread.
 
 Events are not ordered: a consumer must cope with seeing them in any order.
 """
 
 import logging
 import uuid
-from collections import defaultdict
 from datetime import timedelta
 
 from celery import current_app, shared_task
@@ -31,8 +40,10 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
+from . import eventcatalog
 from .events import Event, from_payload, to_payload
 from .models import BaseInboxMessage, BaseOutboxMessage
+from .registry import shop_app_labels
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +56,9 @@ PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 
-_subscriptions: dict[str, list[str]] = defaultdict(list)
 
-
-def shop_app_labels() -> list[str]:
-    return [config.label for config in apps.get_app_configs() if config.name.startswith("shop.")]
+class UnknownEventVersion(Exception):
+    """A consumer got a version of its event it was not written for."""
 
 
 def _app_model(app_label: str, model_name: str, base):
@@ -73,8 +82,8 @@ def outbox_models() -> list:
 
 
 def subscribers(event_name: str) -> tuple[str, ...]:
-    """The task names that receive events called ``event_name``."""
-    return tuple(_subscriptions.get(event_name, ()))
+    """The task names that receive events called ``event_name`` (the event catalog's)."""
+    return eventcatalog.subscribers(event_name)
 
 
 # --- Publishing -------------------------------------------------------------
@@ -87,6 +96,7 @@ def publish(event: Event) -> uuid.UUID:
     """
     if not isinstance(event, Event):
         raise TypeError(f"publish() takes an Event, not {type(event).__name__}.")
+    eventcatalog.entry(event.name)
     model = _app_model(event.app_label(), "OutboxMessage", BaseOutboxMessage)
     using = router.db_for_write(model)
     if not transaction.get_connection(using).in_atomic_block:
@@ -198,17 +208,22 @@ def prune_messages(*, outbox_days: int = 7, inbox_days: int = 30) -> int:
 # --- Consuming --------------------------------------------------------------
 
 
-def consumer(event_type: type[Event], *, name: str, **task_options):
+def consumer(
+    event_type: type[Event], *, name: str, versions: tuple[int, ...] | None = None, **task_options
+):
     """
     Turn ``handler(event)`` into a Celery task named ``name`` ("<app>.<verb>")
     that runs once per event, however often the event is delivered.
 
-    The handler runs in a transaction with the inbox mark; if it raises, both
-    roll back and Celery retries with backoff.
+    ``versions`` are the versions of the event the handler understands (by
+    default the event class's own); any other is refused, unmarked, and
+    retried. The handler runs in a transaction with the inbox mark; if it
+    raises, both roll back and Celery retries with backoff.
     """
     app_label, _, verb = name.partition(".")
     if not verb:
         raise ImproperlyConfigured(f"Consumer task name {name!r} must be '<app>.<verb>'.")
+    known_versions = tuple(versions or (event_type.version,))
 
     def decorator(handler):
         options = {
@@ -220,8 +235,24 @@ def consumer(event_type: type[Event], *, name: str, **task_options):
             **task_options,
         }
 
-        @shared_task(name=name, **options)
+        @shared_task(
+            name=name, event_name=event_type.name, event_versions=known_versions, **options
+        )
         def task(envelope: dict):
+            version = envelope.get("version", 1)
+            if version not in known_versions:
+                logger.error(
+                    "%s refuses event %s: %s version %s, it knows version(s) %s; left unmarked "
+                    "to be retried once a consumer that knows it runs",
+                    name,
+                    envelope.get("id"),
+                    envelope.get("name"),
+                    version,
+                    ", ".join(map(str, known_versions)),
+                )
+                raise UnknownEventVersion(
+                    f"{name} does not know version {version} of {envelope.get('name')}."
+                )
             inbox = _app_model(app_label, "InboxMessage", BaseInboxMessage)
             event = from_payload(event_type, envelope["payload"])
             with transaction.atomic(using=router.db_for_write(inbox)):
@@ -236,8 +267,6 @@ def consumer(event_type: type[Event], *, name: str, **task_options):
                 handler(event)
 
         task.handler = handler
-        if name not in _subscriptions[event_type.name]:
-            _subscriptions[event_type.name].append(name)
         return task
 
     return decorator

@@ -24,11 +24,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from shop.accounts import public as accounts
+from shop.core import admin as core_admin
 from shop.core.errors import ShopError
-from shop.payments.public import GatewayUnavailable
+from shop.core.money import format_money
+from shop.payments import public as payments
 
-from . import services
 from .actors import staff
+from .checkout.shipping import method_name
 from .models import (
     MONEY,
     Order,
@@ -38,30 +41,16 @@ from .models import (
     SentEmail,
     Shipment,
 )
-from .views import shipping_method_name
-
-ADDRESS_LINES = ("full_name", "line1", "line2", "postal_code", "city", "region", "country", "phone")
-
+from .services import lifecycle, refunds
 
 # --- read-only inlines ----------------------------------------------------------------
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    max_num = 0
-    can_delete = False
+class ReadOnlyInline(core_admin.ReadOnlyInline):
+    """Shown to whoever may view orders (the inlines' own models have no view permission)."""
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("orders.view_order")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -239,12 +228,14 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="shipping method")
     def shipping(self, order):
-        return shipping_method_name(order.shipping_method)
+        return method_name(order.shipping_method)
 
     @admin.display(description="shipping address")
     def address(self, order):
         address = order.shipping_address or {}
-        lines = [(address[key],) for key in ADDRESS_LINES if address.get(key)]
+        lines = [
+            (address[field.name],) for field in accounts.address_fields() if address.get(field.name)
+        ]
         return format_html_join(mark_safe("<br>"), "{}", lines) or "-"
 
     # --- actions ----------------------------------------------------------------------
@@ -288,7 +279,7 @@ class OrderAdmin(admin.ModelAdmin):
                 self._apply(
                     request,
                     queryset,
-                    lambda number: services.mark_shipped(
+                    lambda number: lifecycle.mark_shipped(
                         number, actor=staff(request.user.pk), tracking_number=tracking_number
                     ),
                     "marked shipped",
@@ -309,7 +300,7 @@ class OrderAdmin(admin.ModelAdmin):
         self._apply(
             request,
             queryset,
-            lambda number: services.mark_delivered(number, actor=staff(request.user.pk)),
+            lambda number: lifecycle.mark_delivered(number, actor=staff(request.user.pk)),
             "marked delivered",
         )
 
@@ -321,7 +312,7 @@ class OrderAdmin(admin.ModelAdmin):
             self._apply(
                 request,
                 queryset,
-                lambda number: services.cancel_order(
+                lambda number: lifecycle.cancel_order(
                     number, actor=staff(request.user.pk), reason=reason
                 ),
                 "cancelled; their refunds are on the way",
@@ -354,14 +345,14 @@ class OrderAdmin(admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
             try:
-                services.refund_order(
+                refunds.refund_order(
                     order.number,
                     data["amount"],
                     actor=staff(request.user.pk),
                     key=data["key"],
                     reason=data["reason"],
                 )
-            except GatewayUnavailable:
+            except payments.GatewayUnavailable:
                 self.message_user(
                     request,
                     f"{order.number}: the payment provider did not answer. The refund is "
@@ -374,7 +365,8 @@ class OrderAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"{order.number}: refund of {data['amount']} {order.currency} requested.",
+                    f"{order.number}: refund of {format_money(data['amount'], order.currency)} "
+                    "requested.",
                     messages.SUCCESS,
                 )
                 return None
@@ -386,6 +378,9 @@ class OrderAdmin(admin.ModelAdmin):
             title=f"Refund part of order {order.number}",
             form=form,
             button="Refund",
-            text=f"Paid {order.total} {order.currency}; refunded so far {order.refunded_amount} "
-            f"{order.currency}; at most {left} {order.currency} is left.",
+            text=(
+                f"Paid {format_money(order.total, order.currency)}; refunded so far "
+                f"{format_money(order.refunded_amount, order.currency)}; at most "
+                f"{format_money(left, order.currency)} is left."
+            ),
         )

@@ -1,7 +1,9 @@
 """
 Integration events the orders service publishes (frozen dataclasses deriving
 from ``shop.core.events.Event``, named "orders.<EventName>"). Other apps may
-import this module.
+import this module; who hears each is declared in ``config/events.toml``.
+The checkout's own message (``CheckoutExpired``) is private:
+``checkout/messages.py``.
 """
 
 from dataclasses import dataclass
@@ -9,6 +11,15 @@ from decimal import Decimal
 from typing import ClassVar
 
 from shop.core.events import Event
+
+__all__ = [
+    "OrderCancelled",
+    "OrderDelivered",
+    "OrderPlaced",
+    "OrderRefunded",
+    "OrderShipped",
+    "OrderedLine",
+]
 
 
 @dataclass(frozen=True)
@@ -36,21 +47,6 @@ class OrderPlaced(Event):
 
 
 @dataclass(frozen=True)
-class CheckoutExpired(Event):
-    """
-    Nobody paid checkout ``checkout_id`` in time: its stock is released and
-    its payment page is closed by a consumer. A payment that still arrives is
-    turned into an order or refunded.
-    """
-
-    name: ClassVar[str] = "orders.CheckoutExpired"
-    version: ClassVar[int] = 1
-
-    checkout_id: str
-    user_id: int
-
-
-@dataclass(frozen=True)
 class OrderShipped(Event):
     """The parcel left the warehouse; ``tracking_url`` may be empty."""
 
@@ -66,6 +62,8 @@ class OrderShipped(Event):
 
 @dataclass(frozen=True)
 class OrderDelivered(Event):
+    """The parcel reached the customer (staff marked the order delivered)."""
+
     name: ClassVar[str] = "orders.OrderDelivered"
     version: ClassVar[int] = 1
 

@@ -272,11 +272,18 @@ class RefundRequest(models.Model):
 class SentEmail(models.Model):
     """
     Each customer email is claimed here under a key ("placed:<number>",
-    "refunded:<number>:<refund id>") in the transaction that sends it, so a
-    redelivered or repeated event never mails the customer twice.
+    "refunded:<number>:<refund id>", "checkout-refunded:<checkout id>") in the
+    transaction that sends it, so a redelivered or repeated event never mails
+    the customer twice. It belongs to the order it is about, or to the
+    checkout when no order came of it (a late payment refunded).
     """
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="emails", null=True, blank=True
+    )
+    checkout = models.ForeignKey(
+        Checkout, on_delete=models.CASCADE, related_name="emails", null=True, blank=True
+    )
     key = models.CharField(max_length=150, unique=True)
     kind = models.CharField(max_length=20)
     sent_at = models.DateTimeField(default=timezone.now)
@@ -284,6 +291,12 @@ class SentEmail(models.Model):
     class Meta:
         ordering = ["sent_at", "id"]
         verbose_name = "sent email"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(order__isnull=False) | Q(checkout__isnull=False),
+                name="orders_sentemail_about_something",
+            ),
+        ]
 
     def __str__(self):
         return self.key

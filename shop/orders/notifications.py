@@ -1,6 +1,7 @@
 """
-The customer's order emails: placed, shipped, cancelled and refunded, each
-an HTML and a plain-text part rendered from ``templates/orders/emails/``.
+The customer's emails: an order placed, shipped, cancelled and refunded, and
+a paid checkout that could not become an order (refunded). Each is an HTML
+and a plain-text part rendered from ``templates/orders/emails/``.
 
 Each email is claimed in ``SentEmail`` under a key in the same transaction as
 the consumer's inbox mark, and sent last: a second delivery of the event, or
@@ -9,7 +10,8 @@ send that fails rolls the claim back and the task retries. (Only a crash
 between the mail server accepting the mail and the commit could repeat it,
 the window ``docs/decisions/0001-outbox-per-app.md`` mentions.)
 
-Orders of a deleted customer carry an undeliverable address and get no mail.
+A deleted customer's orders and checkouts carry an undeliverable address and
+get no mail.
 """
 
 from django.conf import settings
@@ -18,19 +20,35 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import Order, SentEmail
+from shop.accounts import public as accounts
+
+from .models import Checkout, Order, SentEmail
 
 PLACED, SHIPPED, CANCELLED, REFUNDED = "placed", "shipped", "cancelled", "refunded"
+CHECKOUT_REFUNDED = "checkout_refunded"
 SUBJECTS = {
     PLACED: "Thank you for your order {number}",
     SHIPPED: "Your order {number} is on its way",
     CANCELLED: "Your order {number} has been cancelled",
     REFUNDED: "A refund for your order {number}",
+    CHECKOUT_REFUNDED: "We could not complete your order",
 }
 
 
 def order_url(order: Order) -> str:
     return settings.SHOP_URL.rstrip("/") + reverse("orders:detail", args=[order.number])
+
+
+def _message(kind: str, to: str, context: dict, **subject) -> EmailMultiAlternatives:
+    context = {"shop_name": settings.SHOP_NAME, **context}
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.SHOP_NAME}] " + SUBJECTS[kind].format(**subject),
+        body=render_to_string(f"orders/emails/{kind}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+    message.attach_alternative(render_to_string(f"orders/emails/{kind}.html", context), "text/html")
+    return message
 
 
 def build_message(order: Order, kind: str, **context) -> EmailMultiAlternatives:
@@ -39,17 +57,23 @@ def build_message(order: Order, kind: str, **context) -> EmailMultiAlternatives:
         "lines": list(order.lines.all()),
         "shipment": getattr(order, "shipment", None),
         "order_url": order_url(order),
-        "shop_name": settings.SHOP_NAME,
         **context,
     }
-    message = EmailMultiAlternatives(
-        subject=f"[{settings.SHOP_NAME}] " + SUBJECTS[kind].format(number=order.number),
-        body=render_to_string(f"orders/emails/{kind}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[order.email],
-    )
-    message.attach_alternative(render_to_string(f"orders/emails/{kind}.html", context), "text/html")
-    return message
+    return _message(kind, order.email, context, number=order.number)
+
+
+def _claim(key: str, kind: str, **about) -> bool:
+    """Record the email under ``key``; false when it was claimed (sent) before."""
+    try:
+        with transaction.atomic():
+            SentEmail.objects.create(key=key, kind=kind, **about)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _undeliverable(email: str) -> bool:
+    return accounts.is_deleted_user_email(email)
 
 
 def send_order_email(number: str, kind: str, key: str, **context) -> bool:
@@ -58,12 +82,22 @@ def send_order_email(number: str, kind: str, key: str, **context) -> bool:
     returns whether it was sent now. Call it inside the consumer's transaction.
     """
     order = Order.objects.select_related("shipment").filter(number=number).first()
-    if order is None or order.anonymised_at is not None or order.email.endswith("@invalid"):
+    if order is None or order.anonymised_at is not None or _undeliverable(order.email):
         return False
-    try:
-        with transaction.atomic():
-            SentEmail.objects.create(order=order, key=key, kind=kind)
-    except IntegrityError:
+    if not _claim(key, kind, order=order):
         return False
     build_message(order, kind, **context).send()
+    return True
+
+
+def send_checkout_refunded_email(checkout: Checkout) -> bool:
+    """
+    Tell the customer their payment was refunded because no order could come of
+    it (the stock was gone); once per checkout, inside the caller's transaction.
+    """
+    if _undeliverable(checkout.email):
+        return False
+    if not _claim(f"checkout-refunded:{checkout.pk}", CHECKOUT_REFUNDED, checkout=checkout):
+        return False
+    _message(CHECKOUT_REFUNDED, checkout.email, {"checkout": checkout}).send()
     return True

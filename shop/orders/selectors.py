@@ -12,8 +12,8 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
-from . import public
 from .actors import SYSTEM, customer
+from .errors import OrderNotFound
 from .models import Order, OrderLine, OrderStatusChange
 
 CUSTOMER_CANCELLABLE = frozenset({Order.Status.PAID})
@@ -40,7 +40,7 @@ def customer_order(user_id: int, number: str) -> Order:
         .first()
     )
     if order is None:
-        raise public.OrderNotFound(f"No order {number!r}.", number=number)
+        raise OrderNotFound(f"No order {number!r}.", number=number)
     return order
 
 

@@ -1,35 +1,35 @@
 """
-The orders service's Celery tasks: consumers of its own and other apps'
-events. Each runs once per event (the inbox) and copes with events arriving
-in any order.
+The orders service's tasks for an order's life: consumers of its own and
+other apps' events, each named for what it does. Each runs once per event
+(the inbox) and copes with events arriving in any order. The checkout's
+tasks are in ``checkout/tasks.py``.
 """
 
 from shop.accounts.events import UserDeleted
 from shop.core.messaging import consumer
 from shop.payments.events import PaymentRefunded
 
-from . import checkout_tasks, notifications, services
+from . import notifications
 from .events import OrderCancelled, OrderPlaced, OrderRefunded, OrderShipped
-
-__all__ = ["checkout_tasks"]  # the checkout saga's consumers register on import
+from .services import forgetting, refunds, shipping
 
 # --- the order's life ---------------------------------------------------------------
 
 
 @consumer(OrderPlaced, name="orders.book_shipment")
 def book_shipment(event: OrderPlaced) -> None:
-    services.book_shipment(event.number)
+    shipping.book_shipment(event.number)
 
 
 @consumer(OrderCancelled, name="orders.refund_cancelled_order")
 def refund_cancelled_order(event: OrderCancelled) -> None:
     """A gateway outage raises, and the task is retried with backoff until it answers."""
-    services.request_cancellation_refund(event.number)
+    refunds.refund_cancelled_order(event.number)
 
 
 @consumer(PaymentRefunded, name="orders.record_refund")
 def record_refund(event: PaymentRefunded) -> None:
-    services.record_refund(
+    refunds.record_refund(
         reference=event.reference,
         refund_id=event.refund_id,
         amount=event.amount,
@@ -40,7 +40,7 @@ def record_refund(event: PaymentRefunded) -> None:
 
 @consumer(UserDeleted, name="orders.forget_customer")
 def forget_customer(event: UserDeleted) -> None:
-    services.forget_customer(event.user_id, event.deleted_at)
+    forgetting.forget_customer(event.user_id, event.deleted_at)
 
 
 # --- emails to the customer ---------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import checkout_views, views
+from . import views
+from .checkout import views as checkout_views
 
 app_name = "orders"
 

@@ -9,7 +9,6 @@ customer's order is a 404 like a missing one; ``services`` write.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,9 +17,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from . import selectors, services
+from . import selectors
 from .actors import customer
-from .public import InvalidTransition, OrderNotFound
+from .checkout.shipping import method_name
+from .errors import InvalidTransition, OrderNotFound
+from .services import lifecycle
 
 PAGE_SIZE = 10
 
@@ -41,11 +42,6 @@ def _order_or_404(request, number: str):
         raise Http404("No such order.") from None
 
 
-def shipping_method_name(code: str) -> str:
-    method = settings.ORDERS_SHIPPING_METHODS.get(code)
-    return method["name"] if method else code
-
-
 def _detail_context(order, cancel_form=None) -> dict:
     address = dict(order.shipping_address or {})
     if address.get("country"):
@@ -54,7 +50,7 @@ def _detail_context(order, cancel_form=None) -> dict:
         "order": order,
         "lines": list(order.lines.all()),
         "address": address,
-        "shipping_method": shipping_method_name(order.shipping_method),
+        "shipping_method": method_name(order.shipping_method),
         "shipment": getattr(order, "shipment", None),
         "history": selectors.customer_history(order),
         "can_cancel": selectors.can_cancel(order),
@@ -73,6 +69,7 @@ def order_list(request):
         {
             "page": page,
             "orders": page.object_list,
+            "params": request.GET,
             "page_range": paginator.get_elided_page_range(page.number),
             "ellipsis": paginator.ELLIPSIS,
             "section": "orders",
@@ -94,7 +91,7 @@ def cancel_order(request, number):
         order = _order_or_404(request, number)
         return render(request, "orders/order_detail.html", _detail_context(order, form), status=400)
     try:
-        services.cancel_order(
+        lifecycle.cancel_order(
             number,
             actor=customer(request.user.pk),
             reason=form.cleaned_data["reason"],

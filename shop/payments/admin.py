@@ -3,7 +3,8 @@ The staff side of payments: every payment with its refunds, the gateway's
 notifications and the payment's log, all read-only (the gateway is the
 source of truth, and a status is only moved by what it reports), plus one
 action: a refund, full or partial, confirmed on its own page and made
-through ``services.refund_payment`` like any other refund.
+through ``services.refunds.refund_payment`` like any other refund.
+Amounts are written with ``shop.core.money.format_money``.
 
 Refunding needs ``payments.add_refund`` (the "Order managers" role).
 """
@@ -19,35 +20,24 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from shop.core.admin import ReadOnlyInline, ReadOnlyMixin
 from shop.core.errors import ShopError
+from shop.core.money import format_money
 
-from . import services
 from .models import GatewayEvent, Payment, PaymentLogEntry, Refund
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
+from .services import refunds
 
 
 class RefundInline(ReadOnlyInline):
     model = Refund
-    fields = ("created_at", "amount", "status", "reason", "gateway_refund_id", "key")
+    fields = ("created_at", "refund_amount", "status", "reason", "gateway_refund_id", "key")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("payment")
+
+    @admin.display(description="amount")
+    def refund_amount(self, refund):
+        return format_money(refund.amount, refund.payment.currency)
 
 
 class LogInline(ReadOnlyInline):
@@ -84,9 +74,8 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
         "reference",
         "created_at",
-        "amount",
-        "refunded_amount",
-        "currency",
+        "paid",
+        "refunded",
         "status",
         "provider",
         "flagged",
@@ -103,7 +92,7 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("id", "reference", "description", "user_id", "status")}),
-        ("Money", {"fields": ("amount", "refunded_amount", "currency")}),
+        ("Money", {"fields": ("paid", "refunded", "currency")}),
         ("Needs attention", {"fields": ("flagged", "flag_reason", "failure_reason")}),
         (
             "Gateway",
@@ -125,6 +114,14 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+
+    @admin.display(description="amount", ordering="amount")
+    def paid(self, payment):
+        return format_money(payment.amount, payment.currency)
+
+    @admin.display(description="refunded", ordering="refunded_amount")
+    def refunded(self, payment):
+        return format_money(payment.refunded_amount, payment.currency)
 
     def has_refund_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("payments.add_refund")
@@ -167,7 +164,7 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                refund = services.refund_payment(
+                refund = refunds.refund_payment(
                     reference=payment.reference,
                     key=f"admin:{form.cleaned_data['key']}",
                     amount=form.cleaned_data["amount"],
@@ -191,7 +188,7 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/payments/payment/refund.html", context)
 
     def _report(self, request, payment, refund) -> None:
-        amount = f"{refund.amount} {payment.currency}"
+        amount = format_money(refund.amount, payment.currency)
         if refund.status == Refund.Status.SUCCEEDED:
             self.message_user(request, f"Refunded {amount}.", messages.SUCCESS)
         elif refund.status == Refund.Status.FAILED:
@@ -208,12 +205,23 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("created_at", "payment", "amount", "status", "reason", "gateway_refund_id")
+    list_display = (
+        "created_at",
+        "payment",
+        "refund_amount",
+        "status",
+        "reason",
+        "gateway_refund_id",
+    )
     list_filter = ("status",)
     list_select_related = ("payment",)
     search_fields = ("payment__reference", "=gateway_refund_id", "key")
     date_hierarchy = "created_at"
     actions = None
+
+    @admin.display(description="amount", ordering="amount")
+    def refund_amount(self, refund):
+        return format_money(refund.amount, refund.payment.currency)
 
 
 @admin.register(GatewayEvent)

@@ -1,7 +1,8 @@
 """
 Integration events the payments service publishes (frozen dataclasses deriving
 from ``shop.core.events.Event``, named "payments.<EventName>"). Other apps may
-import this module.
+import this module; what payments sends itself is in the private
+``messages`` module.
 
 ``reference`` is the caller's identifier given to ``create_payment`` (orders
 uses its checkout id); consumers key their work by it.
@@ -12,6 +13,8 @@ from decimal import Decimal
 from typing import ClassVar
 
 from shop.core.events import Event
+
+__all__ = ["PaymentFailed", "PaymentRefunded", "PaymentSucceeded"]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from shop.core.messaging import publish
 
-from . import selectors, services
+from . import selectors
 from .errors import (
     GatewayDisabled,
     InvalidPaymentRequest,
@@ -30,6 +30,7 @@ from .gateways import gateway_for, is_test_gateway_enabled
 from .gateways.builtin import OUTCOMES, TestGateway
 from .messages import GatewayEventReceived
 from .models import GatewayEvent, Payment, Provider
+from .services import status
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def process(gateway_event_id: int) -> None:
         logger.warning("%s event %s matches no payment", stored.provider, stored.event_id)
     else:
         source = f"{stored.get_provider_display()}: {stored.type}"
-        payment = services.apply_update(payment.pk, notification.update, source=source)
+        payment = status.apply_update(payment.pk, notification.update, source=source)
         outcome = f"payment {payment.status}" + (" (flagged)" if payment.flagged else "")
     stored.payment = payment
     stored.processed_at = timezone.now()

@@ -26,8 +26,9 @@ class Payment(models.Model):
     """
     One payment for one ``reference``. Its status only moves forward:
     ``pending`` → ``succeeded`` | ``failed`` | ``canceled``, and a succeeded
-    payment → ``partially_refunded`` → ``refunded``. ``services.apply_update``
-    is the one place that moves it, under a row lock.
+    payment → ``partially_refunded`` → ``refunded``.
+    ``services.status.apply_update`` is the one place that moves it, under a
+    row lock.
     """
 
     class Status(models.TextChoices):

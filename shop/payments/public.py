@@ -1,20 +1,17 @@
 """
 The payments service's interface for other apps: functions that take and return
-plain data (ids, str, int, Decimal, datetimes, frozen dataclasses) and the
-exceptions they raise. Everything else in shop.payments is private.
+plain data (``data.py``) and the exceptions they raise. Everything else in
+shop.payments is private.
 
 Which gateway takes the money (Stripe or the built-in test gateway) is
 invisible here: a caller gets a URL to send the customer to, and hears the
 outcome through ``shop.payments.events``.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
-from typing import Literal
 
 from . import selectors as _selectors
-from . import services as _services
+from .data import PaymentInfo, PaymentStatus, RefundInfo
 from .errors import (
     GatewayUnavailable,
     InvalidAmount,
@@ -23,6 +20,11 @@ from .errors import (
     PaymentNotFound,
     RefundNotAllowed,
 )
+from .models import Payment as _Payment
+from .models import Refund as _Refund
+from .services import cancelling as _cancelling
+from .services import creating as _creating
+from .services import refunds as _refunds
 
 __all__ = [
     "GatewayUnavailable",
@@ -41,36 +43,8 @@ __all__ = [
     "refund_payment",
 ]
 
-PaymentStatus = Literal[
-    "pending", "succeeded", "failed", "canceled", "partially_refunded", "refunded"
-]
 
-
-@dataclass(frozen=True)
-class PaymentInfo:
-    id: str
-    reference: str
-    provider: Literal["stripe", "test"]
-    status: PaymentStatus
-    amount: Decimal
-    refunded_amount: Decimal
-    currency: str
-    # Where the customer goes to pay; "" once the payment is settled.
-    redirect_url: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class RefundInfo:
-    id: str
-    payment_id: str
-    key: str
-    amount: Decimal
-    status: Literal["pending", "succeeded", "failed"]
-    created_at: datetime
-
-
-def _payment_info(payment) -> PaymentInfo:
+def _payment_info(payment: _Payment) -> PaymentInfo:
     return PaymentInfo(
         id=str(payment.pk),
         reference=payment.reference,
@@ -84,7 +58,7 @@ def _payment_info(payment) -> PaymentInfo:
     )
 
 
-def _refund_info(refund) -> RefundInfo:
+def _refund_info(refund: _Refund) -> RefundInfo:
     return RefundInfo(
         id=str(refund.pk),
         payment_id=str(refund.payment_id),
@@ -106,16 +80,18 @@ def create_payment(
 ) -> PaymentInfo:
     """
     The payment for ``reference`` (created on the first call, the same one on
-    every later call with the same figures; different figures raise
-    PaymentConflict). ``return_url`` and ``cancel_url`` are absolute URLs the
-    customer comes back to after paying or giving up.
+    every later call with the same figures). ``return_url`` and
+    ``cancel_url`` are absolute URLs the customer comes back to after paying
+    or giving up.
 
-    Raises ``GatewayUnavailable`` when the gateway cannot be reached: the
-    payment exists, and calling again opens its payment page.
-    ``InvalidAmount`` for an amount that is not positive or has more decimals
-    than the store currency.
+    Raises ``PaymentConflict`` when ``reference`` was used with other figures;
+    ``GatewayUnavailable`` when the gateway cannot be reached (the payment
+    exists, and calling again opens its payment page); ``InvalidAmount`` for
+    an amount that is not positive or has more decimals than the store
+    currency; ``InvalidPaymentRequest`` for an empty or too long reference,
+    description or URL.
     """
-    payment = _services.create_payment(
+    payment = _creating.create_payment(
         reference=reference,
         amount=amount,
         user_id=user_id,
@@ -141,8 +117,11 @@ def cancel_payment(reference: str) -> PaymentInfo:
     Stop a pending payment from completing (its checkout expired): the
     gateway session is expired. A payment that already succeeded is returned
     unchanged; the caller then refunds it if it cannot deliver.
+
+    Raises ``PaymentNotFound``, and ``GatewayUnavailable`` when the gateway
+    cannot be reached (the payment stays pending; call again).
     """
-    return _payment_info(_services.cancel_payment(reference))
+    return _payment_info(_cancelling.cancel_payment(reference))
 
 
 def refund_payment(
@@ -153,11 +132,13 @@ def refund_payment(
     ``reference``. ``key`` names this refund request: calling again with the
     same key returns the same refund and never refunds twice.
 
-    Raises ``RefundNotAllowed`` (nothing or less than ``amount`` left, or the
-    payment was never taken), ``PaymentConflict`` (the key was used for
-    another refund) and ``GatewayUnavailable`` (the refund stays pending;
-    call again with the same key). A refund the gateway refuses comes back
-    with status "failed".
+    Raises ``PaymentNotFound``, ``RefundNotAllowed`` (nothing or less than
+    ``amount`` left, or the payment was never taken), ``PaymentConflict``
+    (the key was used for another refund), ``InvalidAmount``,
+    ``InvalidPaymentRequest`` (an empty or too long key or reason) and
+    ``GatewayUnavailable`` (the refund stays pending and is sent again by
+    itself; calling again with the same key is safe). A refund the gateway
+    refuses comes back with status "failed".
     """
-    refund = _services.refund_payment(reference=reference, key=key, amount=amount, reason=reason)
+    refund = _refunds.refund_payment(reference=reference, key=key, amount=amount, reason=reason)
     return _refund_info(refund)

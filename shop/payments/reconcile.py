@@ -1,7 +1,7 @@
 """
 Reconciling: compare payments with what their gateway knows, for the day a
 webhook was lost (an outage, a misconfigured endpoint). A fix goes through
-``services.apply_update``, the webhook's own path, so it publishes each
+``services.status.apply_update``, the webhook's own path, so it publishes each
 event once and never moves a payment backwards; refunds left in progress
 (the gateway did not answer) are sent again with their original key.
 """
@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from shop.core.money import from_minor_units
+from shop.core.money import format_money, from_minor_units
 
-from . import selectors, services
+from . import selectors
 from .errors import GatewayUnavailable
 from .gateways import PaymentUpdate, gateway_for
 from .gateways.base import GatewayRefused
 from .models import Payment, Refund
+from .services import refunds, status
 
 
 @dataclass
@@ -50,7 +51,8 @@ def disagreements(payment: Payment, update: PaymentUpdate | None) -> list[str]:
     problems = []
     pending_refunds = payment.refunds.filter(status=Refund.Status.PENDING)
     for refund in pending_refunds:
-        problems.append(f"refund {refund.amount} {payment.currency} ({refund.key}) still pending")
+        amount = format_money(refund.amount, payment.currency)
+        problems.append(f"refund {amount} ({refund.key}) still pending")
     if update is None:
         return problems
     here, there = payment.status, update.status
@@ -70,8 +72,8 @@ def disagreements(payment: Payment, update: PaymentUpdate | None) -> list[str]:
         refunded = from_minor_units(update.refunded_total, payment.currency)
         if refunded > payment.refunded_amount and not pending_refunds:
             problems.append(
-                f"{payment.refunded_amount} {payment.currency} refunded here, "
-                f"{refunded} at the gateway"
+                f"{format_money(payment.refunded_amount, payment.currency)} refunded here, "
+                f"{format_money(refunded, payment.currency)} at the gateway"
             )
     return problems
 
@@ -103,9 +105,9 @@ def _fix(finding: Finding, update: PaymentUpdate | None) -> None:
     payment = finding.payment
     try:
         for refund in payment.refunds.filter(status=Refund.Status.PENDING):
-            services.send_refund(refund.pk, source="reconcile")
+            refunds.send_refund(refund.pk, source="reconcile")
         if update is not None:
-            services.apply_update(payment.pk, update, source="reconcile")
+            status.apply_update(payment.pk, update, source="reconcile")
     except (GatewayUnavailable, GatewayRefused) as exc:
         finding.error = f"not fixed, the gateway could not be asked: {exc}"
         return

@@ -1,9 +1,14 @@
-"""Read logic of payments: finding a payment by what a caller or a gateway knows of it."""
+"""
+Read logic of payments: finding a payment by what a caller or a gateway
+knows of it, the money it has in refunds still in progress, and the payments
+a reconcile looks at.
+"""
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from .errors import PaymentNotFound
 from .gateways import Notification
@@ -58,6 +63,12 @@ def payment_for_notification(provider: str, notification: Notification) -> Payme
             if found:
                 return found
     return None
+
+
+def refunds_in_progress(payment: Payment) -> Decimal:
+    """What the payment's refunds still pending at the gateway add up to."""
+    pending = payment.refunds.filter(status=Refund.Status.PENDING).aggregate(total=Sum("amount"))
+    return pending["total"] or Decimal(0)
 
 
 def reconcile_candidates(since: datetime) -> QuerySet[Payment]:

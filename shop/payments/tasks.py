@@ -5,8 +5,9 @@ from celery import shared_task
 from shop.accounts.events import UserDeleted
 from shop.core.messaging import consumer
 
-from . import inbound, privacy, services
+from . import inbound, privacy
 from .messages import GatewayEventReceived, RefundUnsent
+from .services import refunds
 
 
 @consumer(GatewayEventReceived, name="payments.process_gateway_event")
@@ -22,7 +23,7 @@ def send_refund(event: RefundUnsent) -> None:
     key. While the gateway is still down this raises ``GatewayUnavailable``
     and Celery retries with backoff; a refund settled meanwhile is left alone.
     """
-    services.resend_refund(event.refund_id)
+    refunds.resend_refund(event.refund_id)
 
 
 @consumer(UserDeleted, name="payments.forget_customer")

@@ -11,10 +11,10 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
-from shop.accounts import services
 from shop.accounts.errors import StaffAccountNotDeletable
 from shop.accounts.events import UserDeleted
 from shop.accounts.models import Address, OutboxMessage, User
+from shop.accounts.services import addresses, deletion
 from shop.core.events import from_payload
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def ada():
         phone="+44 20 7946 0000",
     )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    services.add_address(user.pk, **LONDON)
+    addresses.add_address(user.pk, **LONDON)
     return user
 
 
@@ -114,8 +114,8 @@ def test_the_freed_email_address_can_sign_up_again(ada_client, ada, client):
 
 
 def test_deleting_twice_publishes_once(ada):
-    services.delete_account(ada.pk)
-    services.delete_account(ada.pk)
+    deletion.delete_account(ada.pk)
+    deletion.delete_account(ada.pk)
     assert len(deletion_events()) == 1
 
 
@@ -129,7 +129,7 @@ def test_a_staff_account_cannot_be_deleted_from_the_account_page(client):
     staff.refresh_from_db()
     assert staff.is_active and staff.email == "staff@example.com"
     with pytest.raises(StaffAccountNotDeletable):
-        services.delete_account(staff.pk)
+        deletion.delete_account(staff.pk)
     assert deletion_events() == []
 
 
@@ -156,6 +156,6 @@ def test_the_admin_history_no_longer_names_a_deleted_customer():
         change_message="Changed email.",
     )
 
-    services.delete_account(shopper.pk)
+    deletion.delete_account(shopper.pk)
 
     assert not LogEntry.objects.filter(object_repr__contains="pii@").exists()

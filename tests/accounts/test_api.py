@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from shop.accounts import services
 from shop.accounts.models import Address
+from shop.accounts.services import addresses as address_book
 from tests.api.contract import assert_documented
 
 pytestmark = pytest.mark.django_db
@@ -199,7 +199,7 @@ def test_address_book_lists_in_a_constant_number_of_queries(
 @pytest.mark.parametrize("path", ["addresses/", "addresses/{id}/default/"])
 def test_the_browsable_api_pages_open_for_a_signed_in_browser(client, path):
     user = get_user_model().objects.create_user(email="ada@example.com", password="x")
-    address = services.add_address(
+    address = address_book.add_address(
         user.pk,
         full_name="Ada",
         line1="1 Road",

@@ -1,5 +1,8 @@
 """What other apps (and, later, other services) learn about users through shop.accounts.public."""
 
+import dataclasses
+from dataclasses import asdict
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -7,6 +10,8 @@ from django.test import Client
 
 from shop.accounts import public
 from shop.accounts.models import Address
+from shop.accounts.services import addresses as address_book
+from shop.accounts.services import deletion
 from shop.core.errors import ShopError
 from tests.api.dataset import access_token as log_in_for_token
 
@@ -149,3 +154,127 @@ def test_authenticate_token_rejects_a_refresh_token():
 
     with pytest.raises(public.InvalidToken):
         public.authenticate_token(refresh_token)
+
+
+def test_an_address_book_entry_is_a_postal_address_with_its_id():
+    ada = make_user("ada@example.com")
+    home = make_address(ada, is_default=True)
+
+    address = public.get_address(ada.pk, home.pk)
+
+    assert isinstance(address, public.PostalAddress)
+    assert (address.id, address.is_default, address.full_name) == (home.pk, True, "Ada Lovelace")
+    assert asdict(address) == {
+        "full_name": "Ada Lovelace",
+        "line1": "12 St James's Square",
+        "line2": "",
+        "city": "London",
+        "postal_code": "SW1Y 4JH",
+        "region": "",
+        "country": "GB",
+        "phone": "",
+        "id": home.pk,
+        "is_default": True,
+    }
+
+
+def test_address_fields_describe_what_the_address_book_stores_in_display_order():
+    fields = public.address_fields()
+
+    assert [field.name for field in fields] == [
+        field.name for field in dataclasses.fields(public.PostalAddress)
+    ]
+    by_name = {field.name: field for field in fields}
+    assert by_name["full_name"] == public.AddressField(
+        name="full_name", label="Full name", max_length=150, required=True, kind="text"
+    )
+    assert by_name["line2"] == public.AddressField(
+        name="line2", label="Address line 2", max_length=200, required=False, kind="text"
+    )
+    assert by_name["country"].kind == "country"
+    assert by_name["country"].required
+    assert {field.name for field in fields if field.required} == {
+        "full_name",
+        "line1",
+        "city",
+        "postal_code",
+        "country",
+    }
+    assert [(field.name, field.max_length) for field in fields] == [
+        (field.name, Address._meta.get_field(field.name).max_length) for field in fields
+    ]
+
+
+def test_validate_address_normalises_a_typed_in_address():
+    address = public.validate_address(
+        {
+            "full_name": "  Ada Lovelace ",
+            "line1": "12 St James's Square",
+            "city": "London",
+            "postal_code": " SW1Y 4JH",
+            "country": "gb",
+        }
+    )
+
+    assert address == public.PostalAddress(
+        full_name="Ada Lovelace",
+        line1="12 St James's Square",
+        line2="",
+        city="London",
+        postal_code="SW1Y 4JH",
+        region="",
+        country="GB",
+        phone="",
+    )
+
+
+def test_validate_address_refuses_what_the_address_book_refuses_with_the_same_messages():
+    ada = make_user("ada@example.com")
+    typed = {
+        "full_name": "",
+        "line1": "x" * 201,
+        "city": "London",
+        "postal_code": "SW1Y 4JH",
+        "country": "XX",
+        "colour": "blue",
+    }
+
+    with pytest.raises(public.InvalidAddress) as refused:
+        public.validate_address(typed)
+    with pytest.raises(public.InvalidAddress) as refused_by_the_book:
+        address_book.add_address(ada.pk, **typed)
+
+    errors = refused.value.extra["errors"]
+    assert (refused.value.status_code, refused.value.code) == (400, "invalid_address")
+    assert errors == {"colour": ["Unknown field."]}
+    assert refused_by_the_book.value.extra["errors"] == errors
+
+    del typed["colour"]
+    with pytest.raises(public.InvalidAddress) as refused:
+        public.validate_address(typed)
+    with pytest.raises(public.InvalidAddress) as refused_by_the_book:
+        address_book.add_address(ada.pk, **typed)
+
+    assert set(refused.value.extra["errors"]) == {"full_name", "line1", "country"}
+    assert refused.value.extra["errors"] == refused_by_the_book.value.extra["errors"]
+    assert not Address.objects.exists()
+
+
+def test_validate_address_counts_a_missing_field_as_empty():
+    with pytest.raises(public.InvalidAddress) as refused:
+        public.validate_address({"full_name": "Ada Lovelace", "country": "GB"})
+
+    assert set(refused.value.extra["errors"]) == {"line1", "city", "postal_code"}
+
+
+def test_a_deleted_account_has_the_deleted_user_email_and_only_it_counts_as_deleted():
+    ada = make_user("ada@example.com")
+
+    deletion.delete_account(ada.pk)
+
+    ada.refresh_from_db()
+    assert ada.email == public.deleted_user_email(ada.pk) == f"deleted-{ada.pk}@invalid"
+    assert public.is_deleted_user_email(ada.email)
+    assert not public.is_deleted_user_email("ada@example.com")
+    assert not public.is_deleted_user_email("deleted-ada@invalid")
+    assert not public.is_deleted_user_email(f"deleted-{ada.pk}@invalid.example.com")

@@ -15,11 +15,11 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from rest_framework.test import APIClient
 
-from shop.accounts import services as accounts
 from shop.accounts.roles import CATALOG_MANAGERS, sync_roles
+from shop.accounts.services import addresses as accounts
 from shop.cart import services as cart
 from shop.cart.tokens import issue_token, token_key
-from shop.orders import checkout as checkouts
+from shop.orders.checkout.starting import start_checkout
 from shop.orders.models import Order
 from tests.catalog.factories import make_category, make_product
 
@@ -46,12 +46,12 @@ def _confirmed_user(email: str, **fields):
 def _checkout(customer, sku: str, address_id: int):
     """A checkout of one ``sku`` by ``customer``, awaiting payment on the test gateway."""
     cart.add_item(cart.Owner(user_id=customer.pk), sku, 1)
-    return checkouts.start_checkout(
+    return start_checkout(
         user_id=customer.pk,
         shipping_method="standard",
         address_id=address_id,
         return_url="http://localhost/checkout/",
-    )
+    ).checkout
 
 
 def _paid_order(customer, sku: str, address_id: int) -> Order:

@@ -1,4 +1,6 @@
 # ruff: noqa: DJ008
+from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -9,7 +11,7 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from shop.catalog.models import OutboxMessage as CatalogOutboxMessage
-from shop.core.checks import find_cross_app_relations
+from shop.core.checks import check_service_ownership, find_cross_app_relations
 
 
 def error_ids(model) -> list[str]:
@@ -96,14 +98,53 @@ def test_a_dangling_lazy_reference_is_left_to_djangos_own_check_instead_of_crash
 
 
 @isolate_apps("shop.orders")
-def test_foreign_key_to_a_django_model_outside_the_shop_passes_the_check():
+def test_foreign_key_to_a_library_model_another_service_owns_fails_the_check():
     class Team(models.Model):
         group = models.ForeignKey(Group, on_delete=models.CASCADE)
+        address = models.ForeignKey(EmailAddress, on_delete=models.CASCADE)
 
         class Meta:
             app_label = "orders"
 
-    assert error_ids(Team) == []
+    errors = find_cross_app_relations([Team])
+
+    assert [error.id for error in errors] == ["shop.E001", "shop.E001"]
+    assert "auth.Group (owned by accounts)" in errors[0].msg
+    assert "account.EmailAddress (owned by accounts)" in errors[1].msg
+
+
+@isolate_apps("shop.accounts")
+def test_the_service_that_owns_a_library_may_point_at_its_models():
+    class StaffNote(models.Model):
+        group = models.ForeignKey(Group, on_delete=models.CASCADE)
+        address = models.ForeignKey(EmailAddress, on_delete=models.CASCADE)
+
+        class Meta:
+            app_label = "accounts"
+
+    assert error_ids(StaffNote) == []
+
+
+def test_an_app_with_tables_that_no_service_owns_fails_the_check(monkeypatch):
+    accounts = django_apps.get_app_config("accounts")
+    monkeypatch.setattr(
+        accounts, "owned_apps", tuple(set(accounts.owned_apps) - {"sessions"}), raising=False
+    )
+
+    errors = check_service_ownership()
+
+    assert [error.id for error in errors] == ["shop.E003"]
+    assert "'sessions' has tables but no service owns it" in errors[0].msg
+
+
+def test_an_app_claimed_by_two_services_fails_the_check(monkeypatch):
+    orders = django_apps.get_app_config("orders")
+    monkeypatch.setattr(orders, "owned_apps", ("account",), raising=False)
+
+    errors = check_service_ownership()
+
+    assert [error.id for error in errors] == ["shop.E003"]
+    assert "claimed by accounts, orders" in errors[0].msg
 
 
 def test_manage_py_check_runs_the_cross_app_relation_check():

@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from shop.accounts import services as accounts
+from shop.accounts.services import deletion as accounts
 from shop.cart import public
 from tests.cart.test_api import Caller
 from tests.catalog.factories import make_product

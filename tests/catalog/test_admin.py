@@ -10,8 +10,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from shop.catalog import services
-from shop.catalog.models import OutboxMessage, Product, ProductImage, StockMovement, Variant
+from shop.catalog.models import (
+    OutboxMessage,
+    Product,
+    ProductImage,
+    Reservation,
+    StockMovement,
+    Variant,
+)
+from shop.catalog.services import reservations, stock
 
 from .factories import make_category, make_product
 
@@ -25,7 +32,7 @@ def listed(response) -> list[str]:
 
 
 def hold(sku: str, quantity: int, key: str = "checkout-1") -> None:
-    services.reserve_stock(key, [(sku, quantity)], timedelta(minutes=15))
+    reservations.reserve_stock(key, [(sku, quantity)], timedelta(minutes=15))
 
 
 def test_searching_products_by_a_variant_sku_finds_the_product(admin_client):
@@ -154,7 +161,7 @@ def test_price_edit_in_the_admin_does_not_undo_a_sale_made_meanwhile(admin_clien
     shown = {name: form[name].value() for name in form.fields}
     assert 'name="initial-stock_on_hand" value="5"' in form.as_p()
     hold("MUG", 2)
-    services.commit_reservation("checkout-1")  # 3 left, while the form shows 5
+    reservations.commit_reservation("checkout-1")  # 3 left, while the form shows 5
 
     response = admin_client.post(
         url,
@@ -201,7 +208,7 @@ def test_reservations_can_be_looked_at_but_not_added_changed_or_deleted(admin_cl
     make_product("Mug", variants=[{"sku": "MUG"}])
     hold("MUG", 2, key="checkout-42")
     reservation_url = "/admin/catalog/reservation/"
-    pk = services.Reservation.objects.get(key="checkout-42").pk
+    pk = Reservation.objects.get(key="checkout-42").pk
 
     listing = admin_client.get(reservation_url, {"status__exact": "active"})
     detail = admin_client.get(f"{reservation_url}{pk}/change/")
@@ -217,13 +224,27 @@ def test_reservations_can_be_looked_at_but_not_added_changed_or_deleted(admin_cl
 
 def test_stock_ledger_is_read_only(admin_client):
     make_product("Mug", variants=[{"sku": "MUG", "stock_on_hand": 1}])
-    services.set_stock("MUG", 4, note="count")
+    stock.set_stock("MUG", 4, note="count")
     movement = StockMovement.objects.get()
 
     assert admin_client.get("/admin/catalog/stockmovement/").status_code == 200
     assert admin_client.get("/admin/catalog/stockmovement/add/").status_code == 403
     page = admin_client.get(f"/admin/catalog/stockmovement/{movement.pk}/change/")
     assert 'name="_save"' not in page.content.decode()
+
+
+def test_a_variant_with_stock_history_can_still_be_deleted_and_takes_its_history_along(
+    admin_client,
+):
+    make_product("Mug", variants=[{"sku": "MUG", "stock_on_hand": 1}, {"sku": "MUG-2"}])
+    stock.set_stock("MUG", 4, note="count")
+    variant = Variant.objects.get(sku="MUG")
+
+    response = admin_client.post(f"/admin/catalog/variant/{variant.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Variant.objects.filter(sku="MUG").exists()
+    assert not StockMovement.objects.exists()
 
 
 def test_product_added_with_variants_in_the_admin_records_their_opening_stock(admin_client):

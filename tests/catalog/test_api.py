@@ -467,18 +467,43 @@ def test_removing_more_stock_than_on_hand_is_a_409_insufficient_stock(staff_api)
     assert stock("TEE") == 2
 
 
-def test_overlong_idempotency_key_is_refused_before_anything_changes(staff_api):
+def test_a_255_character_idempotency_key_is_accepted_and_honoured(staff_api):
+    make_product(variants=[{"sku": "TEE", "stock_on_hand": 2}])
+    url = "/api/v1/catalog/variants/TEE/stock-adjustments/"
+    key = "k" * 255
+
+    first = staff_api.post(url, {"delta": 1}, HTTP_IDEMPOTENCY_KEY=key)
+    retry = staff_api.post(url, {"delta": 1}, HTTP_IDEMPOTENCY_KEY=key)
+
+    assert first.status_code == retry.status_code == 200, first.content
+    assert stock("TEE") == 3
+    assert StockMovement.objects.get().key == f"adjustment:{key}"
+
+
+@pytest.mark.parametrize(
+    "key", ["k" * 256, "GR-1\x00", "GR\n1"], ids=["256 characters", "NUL", "newline"]
+)
+@pytest.mark.parametrize(
+    ("url", "payload"),
+    [
+        ("/api/v1/catalog/variants/TEE/stock-adjustments/", {"delta": 1}),
+        ("/api/v1/catalog/stock/", {"items": [{"sku": "TEE", "on_hand": 9}]}),
+    ],
+    ids=["adjustment", "bulk"],
+)
+def test_an_unusable_idempotency_key_is_refused_before_anything_changes(
+    staff_api, url, payload, key
+):
     make_product(variants=[{"sku": "TEE", "stock_on_hand": 2}])
 
-    response = staff_api.post(
-        "/api/v1/catalog/variants/TEE/stock-adjustments/",
-        {"delta": 1},
-        HTTP_IDEMPOTENCY_KEY="k" * 500,
-    )
+    response = staff_api.post(url, payload, HTTP_IDEMPOTENCY_KEY=key)
 
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid_key"
+    assert response.json()["code"] == "invalid_idempotency_key"
+    documented = url.replace("/TEE/", "/{sku}/")
+    assert_documented(response, "post", documented)
     assert stock("TEE") == 2
+    assert not StockMovement.objects.exists()
 
 
 WRITES = [

@@ -4,11 +4,11 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from shop.catalog import services
 from shop.catalog.cache import catalog_version
 from shop.catalog.events import ProductAvailabilityChanged, VariantPriceChanged
 from shop.catalog.models import OutboxMessage, Product, Variant
 from shop.catalog.public import commit_reservation, reserve_stock, restock
+from shop.catalog.services import prices, stock
 from shop.core.events import from_payload
 
 from .factories import make_category, make_product
@@ -32,7 +32,7 @@ def two_sizes(**fields) -> Product:
 def test_price_change_is_announced_with_the_old_and_new_price():
     make_product(price="10.00", variants=[{"sku": "MUG"}])
 
-    services.set_price("MUG", Decimal("12.5"), compare_at_price=Decimal("15"))
+    prices.set_price("MUG", Decimal("12.5"), compare_at_price=Decimal("15"))
 
     message = OutboxMessage.objects.get(event_name="catalog.VariantPriceChanged")
     assert message.payload == {
@@ -61,7 +61,7 @@ def test_price_edited_by_loading_and_saving_the_variant_is_announced():
 def test_setting_the_same_price_announces_nothing():
     make_product(price="10.00", variants=[{"sku": "MUG"}])
 
-    services.set_price("MUG", Decimal("10"))
+    prices.set_price("MUG", Decimal("10"))
 
     assert announced(VariantPriceChanged) == []
 
@@ -70,7 +70,7 @@ def test_saves_that_change_neither_price_nor_availability_announce_nothing():
     product = two_sizes(category=make_category())
     product.name = "Better tee"
     product.save()
-    services.adjust_stock("TEE-S", 5)
+    stock.adjust_stock("TEE-S", 5)
     reserve_stock("checkout-1", [("TEE-S", 1)], timedelta(minutes=5))
     commit_reservation("checkout-1")
     restock("refund-1", [("TEE-S", 1)])
@@ -137,7 +137,7 @@ def test_a_price_change_that_is_rolled_back_is_never_announced():
     make_product(price="10.00", variants=[{"sku": "MUG"}])
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.set_price("MUG", Decimal("11.00"))
+        prices.set_price("MUG", Decimal("11.00"))
         raise RuntimeError("the surrounding work failed")
 
     assert Variant.objects.get(sku="MUG").price == Decimal("10.00")
@@ -147,9 +147,9 @@ def test_a_price_change_that_is_rolled_back_is_never_announced():
 @pytest.mark.parametrize(
     "change",
     [
-        lambda: services.set_price("MUG", Decimal("11.00")),
-        lambda: services.set_stock("MUG", 3),
-        lambda: services.adjust_stock("MUG", 1),
+        lambda: prices.set_price("MUG", Decimal("11.00")),
+        lambda: stock.set_stock("MUG", 3),
+        lambda: stock.adjust_stock("MUG", 1),
         lambda: reserve_stock("checkout-1", [("MUG", 1)], timedelta(minutes=5)),
         lambda: restock("refund-1", [("MUG", 1)]),
     ],

@@ -220,6 +220,21 @@ def test_export_then_import_is_a_round_trip_that_changes_nothing(tmp_path):
     assert second.read_bytes() == first.read_bytes()
 
 
+def test_the_export_ends_lines_with_crlf_and_an_import_reads_crlf_or_lf(tmp_path):
+    make_product("Mug", slug="mug", variants=[{"sku": "MUG"}])
+    exported = tmp_path / "export.csv"
+    call_command("export_catalog", str(exported), stdout=StringIO())
+    crlf = exported.read_bytes()
+    lf = tmp_path / "lf.csv"
+    lf.write_bytes(crlf.replace(b"\r\n", b"\n"))
+
+    assert crlf.count(b"\r\n") == 2
+    assert b"\n" not in crlf.replace(b"\r\n", b"")
+    for path in (exported, lf):
+        output, _ = run_import(str(path))
+        assert "unchanged 1" in output, path.name
+
+
 def test_export_to_standard_output_has_a_header_and_a_row_per_variant():
     make_product("Mug", slug="mug", variants=[{"sku": "MUG-W"}, {"sku": "MUG-B"}])
     out = StringIO()

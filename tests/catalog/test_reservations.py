@@ -6,12 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from shop.catalog import services
+from shop.catalog.errors import InsufficientStock, InvalidPrice
 from shop.catalog.models import OutboxMessage, Reservation, StockMovement, Variant
 from shop.catalog.public import (
-    InsufficientStock,
     InvalidLines,
-    InvalidPrice,
     InvalidQuantity,
     OutOfStock,
     ReservationCommitted,
@@ -24,7 +22,9 @@ from shop.catalog.public import (
     reserve_stock,
     restock,
 )
+from shop.catalog.services import prices, reservations, stock
 from shop.catalog.tasks import release_expired_reservations as release_expired_task
+from shop.core.errors import InvalidIdempotencyKey
 
 from .factories import make_product
 
@@ -196,7 +196,7 @@ def test_late_commit_after_expiry_sells_when_stock_is_still_free():
     sku = sku_with(5)
     reserve_stock("checkout-1", [(sku, 2)], TTL)
     expire("checkout-1")
-    services.release_expired_reservations()
+    reservations.release_expired_reservations()
 
     committed = commit_reservation("checkout-1")
 
@@ -231,7 +231,7 @@ def test_late_commit_after_release_sells_when_stock_is_still_free():
 def test_commit_is_refused_rather_than_driving_stock_negative_after_a_stock_count():
     sku = sku_with(5)
     reserve_stock("checkout-1", [(sku, 4)], TTL)
-    services.set_stock(sku, 3)
+    stock.set_stock(sku, 3)
 
     with pytest.raises(OutOfStock):
         commit_reservation("checkout-1")
@@ -349,7 +349,7 @@ def test_restock_of_an_unknown_sku_adds_nothing():
 def test_stock_count_sets_stock_on_hand_and_records_the_difference():
     sku = sku_with(5)
 
-    services.set_stock(sku, 8, note="count")
+    stock.set_stock(sku, 8, note="count")
 
     assert on_hand(sku) == 8
     movement = StockMovement.objects.get()
@@ -358,10 +358,10 @@ def test_stock_count_sets_stock_on_hand_and_records_the_difference():
 
 def test_a_retried_stock_count_does_not_undo_a_later_change():
     sku = sku_with(5)
-    services.set_stock(sku, 8, key="count-1")
-    services.adjust_stock(sku, 2, key="receipt-1")
+    stock.set_stock(sku, 8, key="count-1")
+    stock.adjust_stock(sku, 2, key="receipt-1")
 
-    services.set_stock(sku, 8, key="count-1")
+    stock.set_stock(sku, 8, key="count-1")
 
     assert on_hand(sku) == 10
 
@@ -369,19 +369,32 @@ def test_a_retried_stock_count_does_not_undo_a_later_change():
 def test_warehouse_receipt_adds_stock_once_per_key():
     sku = sku_with(5)
 
-    services.adjust_stock(sku, 4, key="receipt-1")
-    services.adjust_stock(sku, 4, key="receipt-1")
+    stock.adjust_stock(sku, 4, key="receipt-1")
+    stock.adjust_stock(sku, 4, key="receipt-1")
 
     assert on_hand(sku) == 9
+
+
+def test_a_stock_change_key_follows_the_idempotency_key_rule():
+    sku = sku_with(5)
+
+    stock.adjust_stock(sku, 1, key="k" * 255)
+    with pytest.raises(InvalidIdempotencyKey):
+        stock.adjust_stock(sku, 1, key="k" * 256)
+    with pytest.raises(InvalidIdempotencyKey):
+        stock.set_stock(sku, 1, key="count\x00")
+
+    assert on_hand(sku) == 6
+    assert StockMovement.objects.get().key == "adjustment:" + "k" * 255
 
 
 def test_stock_cannot_be_taken_below_zero():
     sku = sku_with(2)
 
     with pytest.raises(InsufficientStock) as raised:
-        services.adjust_stock(sku, -3)
+        stock.adjust_stock(sku, -3)
     with pytest.raises(InvalidQuantity):
-        services.set_stock(sku, -1)
+        stock.set_stock(sku, -1)
 
     assert raised.value.code == "insufficient_stock"
     assert on_hand(sku) == 2
@@ -389,21 +402,29 @@ def test_stock_cannot_be_taken_below_zero():
 
 def test_stock_change_for_an_unknown_sku_is_variant_not_found():
     with pytest.raises(VariantNotFound) as raised:
-        services.set_stock("NO-SUCH-SKU", 1)
+        stock.set_stock("NO-SUCH-SKU", 1)
 
     assert (raised.value.status_code, raised.value.code) == (404, "variant_not_found")
 
 
 def test_price_is_rounded_to_the_currency_and_the_compare_at_price_kept_unless_given():
     sku = sku_with(5, price="10.00")
-    services.set_price(sku, Decimal("12"), compare_at_price=Decimal("15"))
+    prices.set_price(sku, Decimal("12"), compare_at_price=Decimal("15"))
 
-    services.set_price(sku, Decimal("9.995"))
+    prices.set_price(sku, Decimal("9.995"))
 
     variant = get_variant(sku)
     assert (variant.price, variant.compare_at_price) == (Decimal("10.00"), Decimal("15.00"))
-    services.set_price(sku, Decimal("9.00"), compare_at_price=None)
+    prices.set_price(sku, Decimal("9.00"), compare_at_price=None)
     assert get_variant(sku).compare_at_price is None
+
+
+def test_current_price_reads_the_price_and_refuses_an_unknown_sku():
+    sku = sku_with(5, price="8.50")
+
+    assert prices.current_price(sku) == Decimal("8.50")
+    with pytest.raises(VariantNotFound):
+        prices.current_price("NO-SUCH-SKU")
 
 
 @pytest.mark.parametrize("price", [Decimal("-0.01"), "abc", Decimal("1e12"), Decimal("NaN")])
@@ -411,7 +432,7 @@ def test_an_impossible_price_is_refused(price):
     sku = sku_with(5, price="10.00")
 
     with pytest.raises(InvalidPrice) as raised:
-        services.set_price(sku, price)
+        prices.set_price(sku, price)
 
     assert raised.value.code == "invalid_price"
     assert get_variant(sku).price == Decimal("10.00")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
+from shop.core import eventcatalog
 from shop.core.events import Event
 from shop.core.messaging import consumer, publish
 
@@ -52,3 +53,8 @@ def answer_ping(event: Pinged) -> None:
 
 
 BROKEN = {"now": False}
+
+# Test-only events are declared here, in every process that imports this module
+# (the test run and the real worker), as config/events.toml declares the shop's.
+eventcatalog.declare(Pinged.name, consumers=["orders.answer_test_ping"])
+eventcatalog.declare(Ponged.name, consumers=[])

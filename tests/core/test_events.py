@@ -9,7 +9,8 @@ from celery import current_app
 from django.core.exceptions import ImproperlyConfigured
 
 from shop.core.events import from_payload, is_plain_type, to_payload
-from shop.core.messaging import consumer, route_task, shop_app_labels, subscribers
+from shop.core.messaging import consumer, route_task, subscribers
+from shop.core.registry import shop_app_labels
 
 from .messaging import Line, Pinged
 
@@ -48,7 +49,7 @@ def test_consumer_task_names_must_say_which_app_they_belong_to():
 
 
 def test_each_app_task_goes_to_the_queue_named_after_its_app():
-    assert route_task("orders.place_order", (), {}, {}) == {"queue": "orders"}
+    assert route_task("orders.complete_checkout", (), {}, {}) == {"queue": "orders"}
     assert route_task("core.relay_outbox", (), {}, {}) == {"queue": "core"}
     assert route_task("celery.backend_cleanup", (), {}, {}) is None
 
@@ -59,7 +60,7 @@ def test_a_worker_without_queue_options_consumes_every_app_queue_and_each_task_l
     # A routing key shared by two queues would hand each of them a copy of a task.
     routing_keys = [queue.routing_key for queue in queues.values()]
     assert sorted(routing_keys) == sorted(set(routing_keys))
-    route = current_app.amqp.router.route({}, "orders.place_order")
+    route = current_app.amqp.router.route({}, "orders.complete_checkout")
     assert (route["queue"].name, route["queue"].routing_key) == ("orders", "orders")
 
 

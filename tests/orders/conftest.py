@@ -23,7 +23,7 @@ PASSWORD = "quiet-harbour-1843"
 
 
 # The checkout saga's consumers: these tests place orders without it.
-SAGA = ("orders.place_order", "orders.fail_checkout")
+SAGA = ("orders.complete_checkout", "orders.fail_checkout")
 
 
 def run_consumers(message, apps: tuple[str, ...] = ("orders",)) -> None:

@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from shop.orders import services
 from shop.orders.models import Checkout, CheckoutLine, Order
+from shop.orders.services import placing
 from shop.payments import inbound
 from shop.payments import public as payments
 from shop.payments.gateways.builtin import TestGateway
@@ -82,7 +82,7 @@ def make_order(*, placed_at=None, **checkout_fields) -> Order:
     and paid for on the test gateway.
     """
     with transaction.atomic():
-        order = services.place_order(make_checkout(**checkout_fields))
+        order = placing.place_order(make_checkout(**checkout_fields))
         pay_on_test_gateway(order)
     if placed_at is not None:
         Order.objects.filter(pk=order.pk).update(placed_at=placed_at)

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from shop.orders import services
 from shop.orders.models import Order, RefundRequest
+from shop.orders.services import lifecycle
 
 from .factories import make_order
 
@@ -60,7 +60,7 @@ def test_staff_find_orders_by_number_email_and_line_sku(admin_client, ada, bob):
 
 def test_staff_filter_orders_by_status_and_date(admin_client, ada):
     shipped = make_order(user_id=ada.pk)
-    services.mark_shipped(shipped.number, actor="staff:1")
+    lifecycle.mark_shipped(shipped.number, actor="staff:1")
     paid = make_order(user_id=ada.pk)
     old = make_order(user_id=ada.pk, placed_at=timezone.now() - timedelta(days=60))
 
@@ -75,7 +75,7 @@ def test_staff_filter_orders_by_status_and_date(admin_client, ada):
 def test_the_order_page_shows_lines_shipment_history_and_emails(admin_client, ada, deliver):
     order = make_order(user_id=ada.pk)
     deliver()
-    services.mark_shipped(order.number, actor="staff:1")
+    lifecycle.mark_shipped(order.number, actor="staff:1")
 
     page = admin_client.get(f"{CHANGELIST}{order.pk}/change/").content.decode()
 
@@ -127,7 +127,7 @@ def test_one_tracking_number_for_many_orders_is_refused(admin_client, ada):
 def test_an_illegal_step_is_an_error_message_and_the_others_go_through(admin_client, ada):
     shipped = make_order(user_id=ada.pk)
     paid = make_order(user_id=ada.pk)
-    services.mark_shipped(shipped.number, actor="staff:1")
+    lifecycle.mark_shipped(shipped.number, actor="staff:1")
 
     response = act(admin_client, "mark_delivered", [shipped, paid])
 
@@ -170,7 +170,7 @@ def test_a_partial_refund_takes_an_amount(admin_client, ada, gateway, deliver):
     act(admin_client, "partial_refund", [order], **data)  # submitted twice
     deliver()
 
-    assert "refund of 7.50 EUR requested" in " ".join(messages_of(done))
+    assert "refund of €7.50 requested" in " ".join(messages_of(done))
     assert len(gateway.refunds()) == 1
     order = Order.objects.get(pk=order.pk)
     assert (order.status, order.refunded_amount) == ("paid", Decimal("7.50"))
@@ -184,7 +184,7 @@ def test_a_refund_above_what_is_left_is_shown_on_the_form(admin_client, ada, gat
         admin_client, "partial_refund", [order], apply="yes", amount="50.00", key="k", reason=""
     )
 
-    assert "At most 44.70 EUR is left to refund." in response.content.decode()
+    assert "At most €44.70 is left to refund." in response.content.decode()
     assert gateway.refunds() == []
 
 

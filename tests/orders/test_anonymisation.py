@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from shop.accounts.events import UserDeleted
-from shop.orders import services
 from shop.orders.models import Checkout, Order
+from shop.orders.services import forgetting, lifecycle
 from shop.orders.tasks import forget_customer
 
 from .factories import make_checkout, make_order
@@ -29,7 +29,7 @@ def user_deleted(user_id: int) -> dict:
 
 def test_deleting_an_account_anonymises_its_orders_and_checkouts(ada, bob, mailoutbox):
     order = make_order(user_id=ada.pk, lines=[("TEE-M", 2, "19.90")])
-    services.cancel_order(order.number, actor=f"customer:{ada.pk}", reason="Call me on 0207")
+    lifecycle.cancel_order(order.number, actor=f"customer:{ada.pk}", reason="Call me on 0207")
     pending = make_checkout(user_id=ada.pk)
     bobs = make_order(user_id=bob.pk, email="bob@example.com")
 
@@ -77,4 +77,4 @@ def test_the_deletion_event_twice_changes_nothing_more(ada):
     forget_customer(user_deleted(ada.pk))
     forget_customer(user_deleted(ada.pk))
 
-    assert services.forget_customer(ada.pk, DELETED_AT) == 0
+    assert forgetting.forget_customer(ada.pk, DELETED_AT) == 0

@@ -12,10 +12,11 @@ import pytest
 
 from shop.catalog.models import StockMovement, Variant
 from shop.core.events import from_payload
-from shop.orders import services, tasks
+from shop.orders import tasks
 from shop.orders.events import OrderCancelled, OrderRefunded
 from shop.orders.models import Order, OutboxMessage, RefundRequest, Shipment
 from shop.orders.public import InvalidRefund, InvalidTransition
+from shop.orders.services import lifecycle, refunds, shipping
 from shop.payments.public import GatewayUnavailable
 from tests.catalog.factories import make_product
 
@@ -44,7 +45,7 @@ def refreshed(order) -> Order:
 def test_cancelling_puts_the_units_back_and_refunds_everything(ada, tee, gateway, deliver):
     order = make_order(user_id=ada.pk, lines=[("TEE-M", 2, "19.90")])
 
-    services.cancel_order(order.number, actor=f"customer:{ada.pk}", reason="Wrong size")
+    lifecycle.cancel_order(order.number, actor=f"customer:{ada.pk}", reason="Wrong size")
     deliver()
 
     assert stock("TEE-M") == 5
@@ -65,7 +66,7 @@ def test_cancelling_puts_the_units_back_and_refunds_everything(ada, tee, gateway
 def test_the_cancellation_is_announced_with_the_payment_to_refund(ada, tee):
     order = make_order(user_id=ada.pk)
 
-    services.cancel_order(order.number, actor=CUSTOMER, reason="Changed my mind")
+    lifecycle.cancel_order(order.number, actor=CUSTOMER, reason="Changed my mind")
 
     (message,) = OutboxMessage.objects.filter(event_name=OrderCancelled.name)
     event = from_payload(OrderCancelled, message.payload)
@@ -79,7 +80,7 @@ def test_the_cancellation_is_announced_with_the_payment_to_refund(ada, tee):
 
 def test_a_redelivered_cancellation_refunds_and_restocks_once(ada, tee, gateway):
     order = make_order(user_id=ada.pk)
-    services.cancel_order(order.number, actor=CUSTOMER)
+    lifecycle.cancel_order(order.number, actor=CUSTOMER)
     message = OutboxMessage.objects.get(event_name=OrderCancelled.name)
 
     run_consumers(message)
@@ -94,7 +95,7 @@ def test_a_redelivered_cancellation_refunds_and_restocks_once(ada, tee, gateway)
 
 def test_a_gateway_outage_leaves_the_refund_to_a_retry(ada, tee, gateway, deliver):
     order = make_order(user_id=ada.pk)
-    services.cancel_order(order.number, actor=CUSTOMER)
+    lifecycle.cancel_order(order.number, actor=CUSTOMER)
     gateway.down = True
 
     with pytest.raises(GatewayUnavailable):
@@ -111,20 +112,20 @@ def test_a_gateway_outage_leaves_the_refund_to_a_retry(ada, tee, gateway, delive
 
 def test_cancelling_calls_off_the_booked_shipment(ada, tee):
     order = make_order(user_id=ada.pk)
-    services.book_shipment(order.number)
+    shipping.book_shipment(order.number)
 
-    services.cancel_order(order.number, actor=CUSTOMER)
+    lifecycle.cancel_order(order.number, actor=CUSTOMER)
 
     assert Shipment.objects.get(order=order).cancelled_at is not None
-    assert services.book_shipment(order.number).cancelled_at is not None
+    assert shipping.book_shipment(order.number).cancelled_at is not None
 
 
 def test_a_shipped_order_cannot_be_cancelled_nor_restocked(ada, tee):
     order = make_order(user_id=ada.pk)
-    services.mark_shipped(order.number, actor="staff:1")
+    lifecycle.mark_shipped(order.number, actor="staff:1")
 
     with pytest.raises(InvalidTransition):
-        services.cancel_order(order.number, actor=CUSTOMER)
+        lifecycle.cancel_order(order.number, actor=CUSTOMER)
 
     assert stock("TEE-M") == 3
     assert not OutboxMessage.objects.filter(event_name=OrderCancelled.name).exists()
@@ -133,7 +134,7 @@ def test_a_shipped_order_cannot_be_cancelled_nor_restocked(ada, tee):
 def test_a_sku_gone_from_the_catalog_does_not_block_the_cancellation(ada, tee):
     order = make_order(user_id=ada.pk, lines=[("TEE-M", 1, "19.90"), ("GONE", 1, "5.00")])
 
-    services.cancel_order(order.number, actor=CUSTOMER)
+    lifecycle.cancel_order(order.number, actor=CUSTOMER)
 
     assert stock("TEE-M") == 4
     assert refreshed(order).status == Order.Status.CANCELLED
@@ -143,12 +144,12 @@ def test_a_sku_gone_from_the_catalog_does_not_block_the_cancellation(ada, tee):
 def test_partial_refunds_keep_the_status_until_everything_is_back(ada, gateway, deliver):
     order = make_order(user_id=ada.pk)  # 44.70
 
-    services.refund_order(order.number, "10.00", actor="staff:1", key="a")
+    refunds.refund_order(order.number, "10.00", actor="staff:1", key="a")
     deliver()
     order = refreshed(order)
     assert (order.status, order.refunded_amount) == ("paid", Decimal("10.00"))
 
-    services.refund_order(order.number, Decimal("34.70"), actor="staff:1", key="b")
+    refunds.refund_order(order.number, Decimal("34.70"), actor="staff:1", key="b")
     deliver()
     order = refreshed(order)
     assert (order.status, order.refunded_amount) == ("refunded", Decimal("44.70"))
@@ -170,9 +171,9 @@ def test_a_full_refund_of_a_shipped_order_records_the_money_and_keeps_the_status
     ada, gateway, deliver
 ):
     order = make_order(user_id=ada.pk)
-    services.mark_shipped(order.number, actor="staff:1")
+    lifecycle.mark_shipped(order.number, actor="staff:1")
 
-    services.refund_order(order.number, order.total, actor="staff:1", key="return")
+    refunds.refund_order(order.number, order.total, actor="staff:1", key="return")
     deliver()
 
     order = refreshed(order)
@@ -182,9 +183,9 @@ def test_a_full_refund_of_a_shipped_order_records_the_money_and_keeps_the_status
 def test_the_same_refund_key_twice_refunds_once(ada, gateway, deliver):
     order = make_order(user_id=ada.pk)
 
-    first = services.refund_order(order.number, "5.00", actor="staff:1", key="k1")
+    first = refunds.refund_order(order.number, "5.00", actor="staff:1", key="k1")
     deliver()
-    second = services.refund_order(order.number, "5.00", actor="staff:1", key="k1")
+    second = refunds.refund_order(order.number, "5.00", actor="staff:1", key="k1")
     deliver()
 
     assert first.pk == second.pk
@@ -197,18 +198,18 @@ def test_a_refund_amount_that_is_not_positive_or_more_than_is_left_is_refused(ad
     order = make_order(user_id=ada.pk)
 
     with pytest.raises(InvalidRefund):
-        services.refund_order(order.number, amount, actor="staff:1", key="x")
+        refunds.refund_order(order.number, amount, actor="staff:1", key="x")
 
     assert gateway.refunds() == []
 
 
 def test_a_refunded_order_takes_no_more_refunds(ada, gateway, deliver):
     order = make_order(user_id=ada.pk)
-    services.refund_order(order.number, order.total, actor="staff:1", key="all")
+    refunds.refund_order(order.number, order.total, actor="staff:1", key="all")
     deliver()
 
     with pytest.raises(InvalidTransition):
-        services.refund_order(order.number, "1.00", actor="staff:1", key="more")
+        refunds.refund_order(order.number, "1.00", actor="staff:1", key="more")
 
 
 def test_a_refund_the_gateway_did_not_answer_stays_pending_and_resumes_with_its_key(
@@ -218,12 +219,12 @@ def test_a_refund_the_gateway_did_not_answer_stays_pending_and_resumes_with_its_
     gateway.down = True
 
     with pytest.raises(GatewayUnavailable):
-        services.refund_order(order.number, "5.00", actor="staff:1", key="k")
+        refunds.refund_order(order.number, "5.00", actor="staff:1", key="k")
 
     pending = RefundRequest.objects.get()
     assert (pending.status, pending.refund_id) == ("pending", "")
     gateway.down = False
-    services.refund_order(order.number, "5.00", actor="staff:1", key="k")
+    refunds.refund_order(order.number, "5.00", actor="staff:1", key="k")
     deliver()
     resumed = RefundRequest.objects.get()
     assert resumed.refund_id and resumed.status == "succeeded"
@@ -234,10 +235,10 @@ def test_refund_reports_arriving_out_of_order_keep_the_highest_total(ada):
     order = make_order(user_id=ada.pk)  # 44.70
     reported = {"reference": order.payment_reference, "amount": Decimal("10.00")}
 
-    services.record_refund(
+    refunds.record_refund(
         **reported, refund_id="re_2", refunded_total=Decimal("44.70"), fully_refunded=True
     )
-    services.record_refund(
+    refunds.record_refund(
         **reported, refund_id="re_1", refunded_total=Decimal("10.00"), fully_refunded=False
     )
 
@@ -247,7 +248,7 @@ def test_refund_reports_arriving_out_of_order_keep_the_highest_total(ada):
 
 def test_a_refund_for_a_payment_that_never_became_an_order_is_ignored():
     assert (
-        services.record_refund(
+        refunds.record_refund(
             reference="no-such-checkout",
             refund_id="re_1",
             amount=Decimal("5"),

@@ -13,11 +13,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from shop.accounts import services as accounts
+from shop.accounts.services import addresses as accounts
 from shop.cart import public as cart
 from shop.catalog import public as catalog
 from shop.catalog.models import Reservation, Variant
-from shop.orders import saga
+from shop.orders.checkout import completion, expiry, starting
 from shop.orders.models import Checkout, Order, SentEmail
 from shop.payments import public as payments
 from tests.catalog.factories import make_product
@@ -131,6 +131,54 @@ def test_the_same_idempotency_key_returns_the_same_checkout_without_a_second_hol
     assert again.json()["payment"]["id"] == first.json()["payment"]["id"]
     assert Reservation.objects.count() == 1
     assert available(tee) == 3
+
+
+def test_a_request_that_loses_the_race_for_its_key_answers_200_with_the_winners_checkout(
+    api, tee, monkeypatch
+):
+    """
+    Two requests with one key both find no checkout, both insert: the loser
+    hits the unique key. Its answer is 200 with the winner's checkout, decided
+    from what starting the checkout did, not from the lookup made before it.
+    """
+    fill_cart(api, tee)
+    real_create = starting._create
+    winner = {}
+
+    def the_other_request_inserts_first(*args, **kwargs):
+        if not winner:
+            winner["checkout"] = real_create(*args, **kwargs)
+        return real_create(*args, **kwargs)
+
+    monkeypatch.setattr(starting, "_create", the_other_request_inserts_first)
+
+    response = start(api, key="raced")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == str(winner["checkout"].pk)
+    assert Checkout.objects.count() == 1
+    assert Reservation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "key", ["k" * 256, "with\x00nul", "tab\tinside"], ids=["too-long", "nul", "control"]
+)
+def test_an_idempotency_key_that_is_too_long_or_holds_control_characters_is_refused(api, tee, key):
+    fill_cart(api, tee)
+
+    response = api.post(
+        CHECKOUT, {"shipping_method": "standard"}, format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_idempotency_key"
+    assert not Checkout.objects.exists()
+
+
+def test_an_idempotency_key_of_255_characters_is_taken(api, tee):
+    fill_cart(api, tee)
+
+    assert start(api, key="k" * 255).status_code == 201
 
 
 def test_reusing_a_key_for_a_different_request_is_refused(api, tee):
@@ -254,8 +302,8 @@ def test_a_success_delivered_twice_makes_one_order(api, tee):
     pay(api, checkout)
     assert wait_for(lambda: status_of(api, checkout["id"])["status"] == "completed")
 
-    saga.payment_succeeded(checkout["id"])
-    saga.payment_failed(checkout["id"], "declined")
+    completion.complete_checkout(checkout["id"])
+    completion.fail_checkout(checkout["id"], "declined")
 
     assert Order.objects.count() == 1
     assert status_of(api, checkout["id"])["status"] == "completed"
@@ -267,7 +315,7 @@ def expire_checkout(checkout_id) -> int:
     Reservation.objects.filter(key=f"checkout:{checkout_id}").update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
-    return saga.expire_checkouts()
+    return expiry.expire_checkouts()
 
 
 def test_an_unpaid_checkout_expires_its_stock_returns_and_its_payment_closes(api, tee):
@@ -286,7 +334,7 @@ def test_a_payment_after_expiry_still_becomes_an_order_while_stock_lasts(api, te
     checkout = start(api).json()
     expire_checkout(checkout["id"])
 
-    saga.payment_succeeded(checkout["id"])
+    completion.complete_checkout(checkout["id"])
 
     assert status_of(api, checkout["id"])["status"] == "completed"
     assert Variant.objects.get(sku=tee).stock_on_hand == 3

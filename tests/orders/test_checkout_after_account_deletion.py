@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from celery import current_app
 
-from shop.orders import services
 from shop.orders.models import Order
+from shop.orders.services import forgetting
 from shop.payments import public as payments
 from shop.payments.events import PaymentSucceeded
 
@@ -42,7 +42,7 @@ def test_deleting_the_account_gives_the_stock_back_and_closes_the_payment_page(
     checkout = start(api).json()
     assert available(tee) == 3
 
-    services.forget_customer(ada.pk, DELETED_AT)
+    forgetting.forget_customer(ada.pk, DELETED_AT)
 
     assert status_of(api, checkout["id"])["status"] == "expired"
     assert available(tee) == 5
@@ -59,7 +59,7 @@ def test_a_payment_that_arrives_after_the_account_was_deleted_is_refunded_not_sh
     fill_cart(api, tee, 2)
     checkout = start(api).json()
     pay(api, checkout)
-    services.forget_customer(ada.pk, DELETED_AT)
+    forgetting.forget_customer(ada.pk, DELETED_AT)
 
     late_payment_events()
 

@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from rest_framework.test import APIClient
 
-from shop.accounts import services as accounts
+from shop.accounts.services import addresses as accounts
 from shop.cart.services import Owner, add_item
 from shop.catalog import public as catalog
 from shop.catalog.models import Variant
-from shop.orders import checkout as checkouts
+from shop.orders.checkout.starting import start_checkout
 from shop.orders.models import Checkout, Order
 from tests.catalog.factories import make_product
 from tests.catalog.test_stock_concurrency import race
@@ -44,11 +44,13 @@ def test_fifty_buyers_for_five_units_make_five_orders_and_forty_five_clean_refus
         buyers.append(user)
 
     results = race(
-        lambda i: checkouts.start_checkout(
-            user_id=buyers[i].pk,
-            shipping_method="standard",
-            idempotency_key=f"buyer-{i}",
-            return_url="http://testserver/checkout/{checkout_id}/",
+        lambda i: (
+            start_checkout(
+                user_id=buyers[i].pk,
+                shipping_method="standard",
+                idempotency_key=f"buyer-{i}",
+                return_url="http://testserver/checkout/{checkout_id}/",
+            ).checkout
         ),
         callers=BUYERS,
     )
@@ -70,3 +72,29 @@ def test_fifty_buyers_for_five_units_make_five_orders_and_forty_five_clean_refus
     assert wait_for(lambda: Order.objects.count() == UNITS, timeout=60)
     assert Variant.objects.get(sku=sku).stock_on_hand == 0
     assert Order.objects.values("checkout").distinct().count() == UNITS
+
+
+def test_requests_racing_with_one_idempotency_key_make_one_checkout_and_exactly_one_201():
+    sku = make_product(stock=10).variants.get().sku
+    buyer = get_user_model().objects.create_user(email="racer@example.com")
+    EmailAddress.objects.create(user=buyer, email=buyer.email, primary=True, verified=True)
+    accounts.add_address(buyer.pk, **LONDON, is_default=True)
+    add_item(Owner(user_id=buyer.pk), sku, 2)
+
+    def post(_i):
+        client = APIClient()
+        client.force_authenticate(buyer)
+        return client.post(
+            "/api/v1/checkout/",
+            {"shipping_method": "standard"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="one-purchase",
+        )
+
+    responses = race(post, callers=8)
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [200] * 7 + [201], [getattr(r, "content", r) for r in responses]
+    assert len({response.json()["id"] for response in responses}) == 1
+    assert Checkout.objects.count() == 1
+    assert catalog.get_variant(sku).available == 8

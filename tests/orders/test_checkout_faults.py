@@ -24,8 +24,8 @@ from django.conf import settings
 from django.db import OperationalError, connection
 
 from shop.core.messaging import outbox_models, relay_pending
-from shop.orders import services
 from shop.orders.models import Checkout, InboxMessage, Order
+from shop.orders.services import placing
 from tests.conftest import broker_is_real, wait_for
 
 from .test_checkout import ada, api, available, fill_cart, pay, start, status_of, tee  # noqa: F401
@@ -50,7 +50,7 @@ def test_a_failure_half_way_through_placing_the_order_is_retried_into_one_order(
         pytest.skip("Patches the consumer in this process; the killed-worker test covers a worker.")
     fill_cart(api, tee, 2)
     checkout = start(api).json()
-    real_place_order = services.place_order
+    real_place_order = placing.place_order
     attempts = []
 
     def place_order_then_lose_the_database(checkout):
@@ -60,7 +60,7 @@ def test_a_failure_half_way_through_placing_the_order_is_retried_into_one_order(
             raise OperationalError("server closed the connection unexpectedly")
         return order
 
-    monkeypatch.setattr(services, "place_order", place_order_then_lose_the_database)
+    monkeypatch.setattr(placing, "place_order", place_order_then_lose_the_database)
 
     pay(api, checkout)
     assert status_of(api, checkout["id"])["status"] == "awaiting_payment"
@@ -96,7 +96,7 @@ def test_a_worker_killed_while_placing_the_order_is_redelivered_and_makes_one_or
             [checkout["id"]],
         )
         pay(api, checkout)
-        placing = wait_for(lambda: _running("orders.place_order"), timeout=30)
+        placing = wait_for(lambda: _running("orders.complete_checkout"), timeout=30)
         assert placing, "the worker never started placing the order"
         os.kill(placing["worker_pid"], signal.SIGKILL)
         holder.rollback()
@@ -106,7 +106,7 @@ def test_a_worker_killed_while_placing_the_order_is_redelivered_and_makes_one_or
     )
     assert done, "the order never appeared after the worker was killed"
     assert _orders_placed_for(checkout["id"]) == 1
-    assert InboxMessage.objects.filter(consumer="orders.place_order").count() == 1
+    assert InboxMessage.objects.filter(consumer="orders.complete_checkout").count() == 1
     assert available(tee) == 3
 
 

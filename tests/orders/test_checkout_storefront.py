@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from shop.accounts import public as accounts_public
-from shop.accounts import services as accounts
+from shop.accounts.services import addresses as accounts
 from shop.orders.models import Checkout
 from tests.catalog.factories import make_product
 from tests.conftest import wait_for

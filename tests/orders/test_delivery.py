@@ -5,8 +5,8 @@ laptop defaults, a real worker process with ``make services-test``.
 
 import pytest
 
-from shop.orders import services
 from shop.orders.models import InboxMessage, SentEmail, Shipment
+from shop.orders.services import lifecycle
 from tests.conftest import wait_for
 
 from .factories import make_order
@@ -26,7 +26,7 @@ def test_shipping_sends_the_tracking_email_once(ada):
     order = make_order(user_id=ada.pk)
     assert wait_for(lambda: Shipment.objects.filter(order=order).exists())
 
-    services.mark_shipped(order.number, actor="staff:1")
+    lifecycle.mark_shipped(order.number, actor="staff:1")
 
     assert wait_for(lambda: SentEmail.objects.filter(order=order, kind="shipped").exists())
     assert SentEmail.objects.filter(order=order).count() == 2

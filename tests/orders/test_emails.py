@@ -5,8 +5,8 @@ shipped, cancelled and refunded: one per event, however often it arrives.
 
 import pytest
 
-from shop.orders import services
 from shop.orders.models import OutboxMessage, SentEmail
+from shop.orders.services import lifecycle, refunds
 from shop.orders.tasks import email_order_placed, email_order_shipped
 
 from .conftest import run_consumers
@@ -62,7 +62,7 @@ def test_a_second_event_meaning_the_same_sends_no_second_email(ada, mailoutbox):
 
 def test_shipping_mails_the_tracking_link_once(ada, mailoutbox):
     order = make_order(user_id=ada.pk)
-    services.mark_shipped(order.number, actor="staff:1")
+    lifecycle.mark_shipped(order.number, actor="staff:1")
     shipped = envelope("orders.OrderShipped")
 
     email_order_shipped(shipped)
@@ -80,7 +80,7 @@ def test_cancelling_and_refunding_mail_the_customer_once_each(ada, mailoutbox, g
     deliver()
     mailoutbox.clear()
 
-    services.cancel_order(order.number, actor=f"customer:{ada.pk}", reason="Wrong size")
+    lifecycle.cancel_order(order.number, actor=f"customer:{ada.pk}", reason="Wrong size")
     deliver()
     for message in OutboxMessage.objects.filter(
         event_name__in=["orders.OrderCancelled", "orders.OrderRefunded"]
@@ -101,8 +101,8 @@ def test_each_partial_refund_gets_its_own_email(ada, mailoutbox, gateway, delive
     deliver()
     mailoutbox.clear()
 
-    services.refund_order(order.number, "5.00", actor="staff:1", key="a")
-    services.refund_order(order.number, "7.00", actor="staff:1", key="b")
+    refunds.refund_order(order.number, "5.00", actor="staff:1", key="a")
+    refunds.refund_order(order.number, "7.00", actor="staff:1", key="b")
     deliver()
 
     assert len(mailoutbox) == 2

@@ -6,9 +6,9 @@ import pytest
 from django.db import transaction
 
 from shop.core.events import from_payload
-from shop.orders import services
 from shop.orders.events import OrderedLine, OrderPlaced
 from shop.orders.models import Order, OrderStatusChange, OutboxMessage
+from shop.orders.services import placing
 
 from .factories import LONDON, make_checkout
 
@@ -24,7 +24,7 @@ def placed_events() -> list[OrderPlaced]:
 
 def place(checkout) -> Order:
     with transaction.atomic():
-        return services.place_order(checkout)
+        return placing.place_order(checkout)
 
 
 def test_an_order_copies_the_checkouts_lines_address_and_totals(ada):
@@ -131,7 +131,7 @@ def test_a_racing_second_insert_hits_the_constraint_and_returns_the_winners_orde
 def test_a_taken_order_number_is_drawn_again(ada, monkeypatch):
     taken = place(make_checkout(user_id=ada.pk)).number
     draws = iter([taken, "NEW1-2345"])
-    monkeypatch.setattr(services, "new_order_number", lambda: next(draws))
+    monkeypatch.setattr(placing, "new_order_number", lambda: next(draws))
 
     order = place(make_checkout(user_id=ada.pk))
 

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections, transaction
 
-from shop.orders import services
 from shop.orders.models import Order, OrderLine, OrderStatusChange, OutboxMessage
+from shop.orders.services import placing
 
 from .factories import make_checkout
 
@@ -39,7 +39,7 @@ def test_racing_deliveries_of_one_payment_place_exactly_one_order(ada):
         try:
             start.wait()
             with transaction.atomic():
-                return services.place_order(checkout).number
+                return placing.place_order(checkout).number
         except Exception as error:
             return error
         finally:

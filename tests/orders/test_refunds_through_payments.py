@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from shop.orders import services
 from shop.orders.models import Order
+from shop.orders.services import lifecycle, refunds
 from shop.payments.public import get_payment_for_reference
 
 from .factories import make_order
@@ -26,7 +26,7 @@ def paid_order(ada, gateway):
 
 
 def test_a_cancelled_order_is_refunded_in_full_by_payments(paid_order, deliver):
-    services.cancel_order(paid_order.number, actor="customer:1")
+    lifecycle.cancel_order(paid_order.number, actor="customer:1")
     deliver(apps=BOTH)
 
     payment = get_payment_for_reference(paid_order.payment_reference)
@@ -37,13 +37,13 @@ def test_a_cancelled_order_is_refunded_in_full_by_payments(paid_order, deliver):
 
 
 def test_partial_refunds_then_the_rest(paid_order, deliver):
-    services.refund_order(paid_order.number, "10.00", actor="staff:1", key="a")
+    refunds.refund_order(paid_order.number, "10.00", actor="staff:1", key="a")
     deliver(apps=BOTH)
     order = Order.objects.get(pk=paid_order.pk)
     assert (order.status, order.refunded_amount) == ("paid", Decimal("10.00"))
 
-    services.refund_order(paid_order.number, "34.70", actor="staff:1", key="b")
-    services.refund_order(paid_order.number, "34.70", actor="staff:1", key="b")
+    refunds.refund_order(paid_order.number, "34.70", actor="staff:1", key="b")
+    refunds.refund_order(paid_order.number, "34.70", actor="staff:1", key="b")
     deliver(apps=BOTH)
 
     order = Order.objects.get(pk=paid_order.pk)

@@ -6,11 +6,11 @@ is refused with a clear error, and every step is recorded with who and when.
 import pytest
 
 from shop.core.events import from_payload
-from shop.orders import services
 from shop.orders.carriers import Booking, Carrier, DeliveryRequest, DemoCarrier
 from shop.orders.events import OrderDelivered, OrderShipped
 from shop.orders.models import Order, OutboxMessage, Shipment
 from shop.orders.public import InvalidTransition, OrderNotFound
+from shop.orders.services import lifecycle, shipping
 
 from .factories import make_order
 
@@ -36,8 +36,8 @@ def events(event_type) -> list:
 def test_shipping_then_delivering_records_each_step_with_its_actor(ada):
     order = make_order(user_id=ada.pk)
 
-    services.mark_shipped(order.number, actor=STAFF)
-    services.mark_delivered(order.number, actor="staff:8")
+    lifecycle.mark_shipped(order.number, actor=STAFF)
+    lifecycle.mark_delivered(order.number, actor="staff:8")
 
     order.refresh_from_db()
     assert order.status == Order.Status.DELIVERED
@@ -54,7 +54,7 @@ def test_shipping_without_a_tracking_number_books_the_demo_carrier(ada, settings
     settings.ORDERS_CARRIER = "shop.orders.carriers.DemoCarrier"
     order = make_order(user_id=ada.pk)
 
-    services.mark_shipped(order.number, actor=STAFF)
+    lifecycle.mark_shipped(order.number, actor=STAFF)
 
     shipment = Shipment.objects.get(order=order)
     assert shipment.carrier == "Demo Parcel"
@@ -74,9 +74,9 @@ def test_shipping_without_a_tracking_number_books_the_demo_carrier(ada, settings
 
 def test_a_tracking_number_typed_by_staff_replaces_the_booked_one(ada):
     order = make_order(user_id=ada.pk)
-    services.book_shipment(order.number)
+    shipping.book_shipment(order.number)
 
-    services.mark_shipped(order.number, actor=STAFF, tracking_number=" 1Z999AA10123456784 ")
+    lifecycle.mark_shipped(order.number, actor=STAFF, tracking_number=" 1Z999AA10123456784 ")
 
     shipment = Shipment.objects.get(order=order)
     assert shipment.tracking_number == "1Z999AA10123456784"
@@ -86,8 +86,8 @@ def test_a_tracking_number_typed_by_staff_replaces_the_booked_one(ada):
 def test_booking_twice_keeps_one_shipment(ada):
     order = make_order(user_id=ada.pk)
 
-    first = services.book_shipment(order.number)
-    second = services.book_shipment(order.number)
+    first = shipping.book_shipment(order.number)
+    second = shipping.book_shipment(order.number)
 
     assert first.pk == second.pk
     assert Shipment.objects.filter(order=order).count() == 1
@@ -107,7 +107,7 @@ def test_the_configured_carrier_gets_the_order_number_address_and_lines(ada, set
     RecordingCarrier.requests = []
     order = make_order(user_id=ada.pk, shipping_method="express")
 
-    shipment = services.book_shipment(order.number)
+    shipment = shipping.book_shipment(order.number)
 
     assert shipment.carrier == "Recording"
     (request,) = RecordingCarrier.requests
@@ -128,9 +128,9 @@ def test_demo_carrier_gives_the_same_booking_for_the_same_order():
 
 def test_delivering_announces_it(ada):
     order = make_order(user_id=ada.pk)
-    services.mark_shipped(order.number, actor=STAFF)
+    lifecycle.mark_shipped(order.number, actor=STAFF)
 
-    services.mark_delivered(order.number, actor=STAFF)
+    lifecycle.mark_delivered(order.number, actor=STAFF)
 
     assert events(OrderDelivered) == [OrderDelivered(number=order.number, user_id=ada.pk)]
 
@@ -150,12 +150,12 @@ def test_delivering_announces_it(ada):
 def test_illegal_transitions_are_refused_and_change_nothing(ada, steps, refused):
     order = make_order(user_id=ada.pk)
     for step in steps:
-        getattr(services, step)(order.number, actor=STAFF)
+        getattr(lifecycle, step)(order.number, actor=STAFF)
     order.refresh_from_db()
     before = (order.status, order.status_changes.count())
 
     with pytest.raises(InvalidTransition) as error:
-        getattr(services, refused)(order.number, actor=STAFF)
+        getattr(lifecycle, refused)(order.number, actor=STAFF)
 
     assert error.value.code == "invalid_transition"
     assert error.value.status_code == 409
@@ -167,4 +167,4 @@ def test_illegal_transitions_are_refused_and_change_nothing(ada, steps, refused)
 
 def test_an_unknown_order_is_not_found(ada):
     with pytest.raises(OrderNotFound):
-        services.mark_shipped("NOPE-0000", actor=STAFF)
+        lifecycle.mark_shipped("NOPE-0000", actor=STAFF)

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from shop.orders import services
 from shop.orders.models import Order
+from shop.orders.services import lifecycle
 
 from .factories import make_order
 
@@ -53,7 +53,7 @@ def test_an_empty_history_points_to_the_shop(ada_client):
 
 def test_an_order_page_shows_lines_totals_address_history_and_tracking(ada, ada_client):
     order = make_order(user_id=ada.pk, lines=[("TEE-M", 2, "19.90")])
-    services.mark_shipped(order.number, actor="staff:3", tracking_number="TRACK-1")
+    lifecycle.mark_shipped(order.number, actor="staff:3", tracking_number="TRACK-1")
 
     page = ada_client.get(url(order)).content.decode()
 
@@ -101,7 +101,7 @@ def test_cancelling_needs_the_csrf_token(ada):
 
 def test_cancelling_a_shipped_order_explains_why_not(ada, ada_client):
     order = make_order(user_id=ada.pk)
-    services.mark_shipped(order.number, actor="staff:3")
+    lifecycle.mark_shipped(order.number, actor="staff:3")
 
     response = ada_client.post(f"{url(order)}cancel/", follow=True)
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from shop.payments.events import PaymentRefunded
 from shop.payments.gateways import PaymentUpdate
 from shop.payments.models import Payment, Refund
-from shop.payments.services import apply_update
+from shop.payments.services.status import apply_update
 
 from .conftest import create_payment, published, session_id
 
@@ -57,9 +57,10 @@ def test_order_managers_see_a_payment_with_its_log_and_cannot_edit_it(order_mana
 
     assert listing.status_code == 200
     assert [payment.reference for payment in listing.context["cl"].result_list] == ["checkout-42"]
+    assert "€49.90" in listing.content.decode()
     assert detail.status_code == 200
     html = detail.content.decode()
-    assert "Paid 49.90 EUR." in html
+    assert "Paid €49.90." in html
     assert paid.payment_intent_id in html
     assert refund_page(paid) in html
     assert not detail.context["has_change_permission"]
@@ -127,13 +128,24 @@ def test_submitting_the_refund_page_twice_refunds_once(order_manager, paid, fake
     assert len(fake_stripe.refunds) == 1
 
 
+def test_the_refund_is_reported_and_listed_in_the_store_currency(order_manager, paid):
+    form = order_manager.get(refund_page(paid))
+
+    response = order_manager.post(
+        refund_page(paid), {"amount": "10.00", "key": form_key(form)}, follow=True
+    )
+
+    assert "Refunded €10.00." in [str(message) for message in response.context["messages"]]
+    assert "€10.00" in order_manager.get("/admin/payments/refund/").content.decode()
+
+
 def test_refunding_more_than_is_left_is_refused_on_the_page(order_manager, paid):
     form = order_manager.get(refund_page(paid))
 
     response = order_manager.post(refund_page(paid), {"amount": "60.00", "key": form_key(form)})
 
     assert response.status_code == 200
-    assert "At most 49.90 EUR can be refunded." in response.content.decode()
+    assert "At most €49.90 can be refunded." in response.content.decode()
     assert not Refund.objects.exists()
 
 

@@ -8,7 +8,7 @@ import pytest
 from shop.payments import public
 from shop.payments.events import PaymentFailed, PaymentSucceeded
 from shop.payments.gateways import PaymentUpdate, stripe_checkout
-from shop.payments.services import apply_update
+from shop.payments.services.status import apply_update
 
 from .conftest import create_payment, published, session_id
 

@@ -15,7 +15,7 @@ from shop.payments import public
 from shop.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from shop.payments.gateways import PaymentUpdate, stripe_checkout
 from shop.payments.models import Payment, Refund
-from shop.payments.services import apply_update
+from shop.payments.services.status import apply_update
 
 from .conftest import create_payment, published, session_id
 
@@ -90,7 +90,7 @@ def test_fix_records_a_refund_made_in_the_dashboard(capsys, fake_stripe, payment
 
     out = reconcile(capsys, "--fix")
 
-    assert "0.00 EUR refunded here, 49.90 at the gateway" in out
+    assert "€0.00 refunded here, €49.90 at the gateway" in out
     stored = Payment.objects.get(pk=payment.id)
     assert (stored.status, stored.refunded_amount) == ("refunded", Decimal("49.90"))
     assert published(PaymentRefunded)[0].fully_refunded
@@ -150,7 +150,7 @@ def test_flagged_payments_are_counted_for_staff(capsys, fake_stripe, payment):
 
     out = reconcile(capsys, "--fix")
 
-    assert "-> flagged for staff: the gateway reports 1.00 EUR paid" in first
+    assert "-> flagged for staff: the gateway reports €1.00 paid" in first
     assert Payment.objects.get(pk=payment.id).flagged
     assert "1 flagged for staff" in out
     assert published(PaymentSucceeded) == []

@@ -7,7 +7,7 @@ import pytest
 from shop.payments import public
 from shop.payments.gateways import PaymentUpdate, stripe_checkout
 from shop.payments.models import Refund
-from shop.payments.services import apply_update
+from shop.payments.services.status import apply_update
 from tests.conftest import wait_for
 
 from .conftest import create_payment, session_id

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from shop.payments import public, services
+from shop.payments import public
 from shop.payments.events import PaymentRefunded
 from shop.payments.gateways import PaymentUpdate, stripe_checkout
 from shop.payments.models import Payment, Refund
+from shop.payments.services import status
 
 from .conftest import create_payment, published, session_id
 
@@ -28,7 +29,7 @@ def paid_at_stripe(fake_stripe, payment) -> Payment:
         currency=session["currency"],
         payment_intent_id=session["payment_intent"],
     )
-    return services.apply_update(payment.id, update, source="test")
+    return status.apply_update(payment.id, update, source="test")
 
 
 @pytest.fixture
@@ -165,7 +166,7 @@ def test_a_refund_stripe_refuses_comes_back_failed(fake_stripe, stripe_payment):
 def test_the_webhook_of_our_own_refund_records_nothing_more(fake_stripe, stripe_payment):
     public.refund_payment(reference="checkout-7", key="return-1", amount=Decimal("20"))
 
-    services.apply_update(
+    status.apply_update(
         stripe_payment.id, PaymentUpdate(refunded_total=2000, currency="eur"), source="webhook"
     )
 
@@ -175,7 +176,7 @@ def test_the_webhook_of_our_own_refund_records_nothing_more(fake_stripe, stripe_
 
 def test_a_test_gateway_refund_succeeds_at_once(test_gateway, customer):
     payment = create_payment(customer, reference="checkout-9", amount="12.00")
-    services.apply_update(
+    status.apply_update(
         payment.id,
         PaymentUpdate(status="succeeded", amount_paid=1200, currency="eur"),
         source="test",

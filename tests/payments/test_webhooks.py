@@ -162,7 +162,7 @@ def test_a_different_amount_paid_is_flagged_for_staff_and_places_no_order(
     stored = Payment.objects.get(pk=payment.id)
     assert stored.status == "pending"
     assert stored.flagged
-    assert "9.90 EUR paid but 49.90 EUR was asked for" in stored.flag_reason
+    assert "€9.90 paid but €49.90 was asked for" in stored.flag_reason
     assert published(PaymentSucceeded) == []
     assert stored.log.filter(message__startswith="Flagged").exists()
 

@@ -8,6 +8,8 @@ from rest_framework import serializers
 
 from .. import selectors
 from ..models import Address, User
+from ..postal import POSTAL_FIELDS
+from ..services.profile import PROFILE_FIELDS
 
 
 class ProfileSerializer(serializers.ModelSerializer):
@@ -17,7 +19,7 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["email", "first_name", "last_name", "phone", "email_verified", "date_joined"]
+        fields = ["email", *PROFILE_FIELDS, "email_verified", "date_joined"]
         read_only_fields = ["email", "date_joined"]
         extra_kwargs = {
             "email": {"help_text": "Changed through /_allauth/app/v1/account/email."},
@@ -40,18 +42,7 @@ class AddressSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Address
-        fields = [
-            "id",
-            "full_name",
-            "line1",
-            "line2",
-            "city",
-            "postal_code",
-            "region",
-            "country",
-            "phone",
-            "is_default",
-        ]
+        fields = ["id", *POSTAL_FIELDS, "is_default"]
         read_only_fields = ["id"]
         # The one-default rule is a service's business, not a uniqueness check here.
         validators = []

@@ -1,33 +1,42 @@
-"""OpenAPI documentation of the catalog API: error shapes, responses and examples."""
+"""
+OpenAPI documentation of the catalog API: one ``extend_schema`` per view
+method (``@schema.list_products`` in ``views``), with the responses and
+examples it needs. The error shape is the shared ``Error`` component of
+``shop.core.api.docs``; only the bulk stock refusal has a shape of its own.
+"""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
+    extend_schema,
     inline_serializer,
 )
 from rest_framework import serializers
 
-from shop.core.api import docs
+from shop.core.api.docs import NOT_SIGNED_IN, Error, error, error_example, example
+from shop.core.idempotency import HEADER, MAX_LENGTH
 
-from ..services import KEY_MAX_LENGTH
+from .serializers import (
+    BulkStockResultSerializer,
+    BulkStockSerializer,
+    CategoryNodeSerializer,
+    ProductDetailSerializer,
+    ProductListItemSerializer,
+    StaffVariantSerializer,
+    StockAdjustmentSerializer,
+    VariantUpdateSerializer,
+)
 
 TAGS = ["catalog"]
 
-Error = inline_serializer(
-    "CatalogError",
-    {
-        "detail": serializers.CharField(),
-        "code": serializers.CharField(help_text="Stable, machine-readable."),
-    },
-)
 BulkError = inline_serializer(
     "CatalogBulkError",
     {
         "detail": serializers.CharField(),
         "code": serializers.CharField(
-            help_text='"invalid_items", or "invalid" with per-field messages instead of errors.'
+            help_text='"invalid_items", or "invalid" with per-field messages instead of errors, '
+            'or "invalid_idempotency_key".'
         ),
         "errors": inline_serializer(
             "CatalogItemError",
@@ -44,36 +53,37 @@ BulkError = inline_serializer(
     },
 )
 
-
-def example(name, value, **kwargs) -> OpenApiExample:
-    return OpenApiExample(name, value=value, **kwargs)
-
-
-def error(description, *examples) -> OpenApiResponse:
-    return OpenApiResponse(Error, description=description, examples=list(examples))
-
-
-def error_example(name, detail, code, **extra) -> OpenApiExample:
-    return OpenApiExample(name, value={"detail": detail, "code": code, **extra})
-
-
+INVALID_VALUE = error_example(
+    "Invalid value",
+    "Some values are invalid.",
+    "invalid",
+    price=["A valid number is required."],
+)
+INVALID_KEY = error_example(
+    "Unusable key",
+    f"The Idempotency-Key is longer than {MAX_LENGTH} characters.",
+    "invalid_idempotency_key",
+    max_length=MAX_LENGTH,
+)
 INVALID_INPUT = OpenApiResponse(
     Error,
     description=(
         'Malformed input: besides "detail" and "code" ("invalid"), each invalid field maps '
         "to a list of messages."
     ),
-    examples=[
-        error_example(
-            "Invalid value",
-            "Some values are invalid.",
-            "invalid",
-            price=["A valid number is required."],
-        )
-    ],
+    examples=[INVALID_VALUE],
+)
+INVALID_INPUT_OR_KEY = OpenApiResponse(
+    Error,
+    description=(
+        'Malformed input: besides "detail" and "code" ("invalid"), each invalid field maps '
+        "to a list of messages. An unusable Idempotency-Key is refused before anything "
+        "changes (invalid_idempotency_key)."
+    ),
+    examples=[INVALID_VALUE, INVALID_KEY],
 )
 STAFF_ONLY = {
-    **docs.NOT_SIGNED_IN,
+    **NOT_SIGNED_IN,
     403: error(
         "Signed in, but not staff who manage the catalog.",
         error_example(
@@ -93,14 +103,15 @@ VARIANT_NOT_FOUND = error(
     ),
 )
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
+    HEADER,
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description=(
-        f"Up to {KEY_MAX_LENGTH} characters, unique per change (e.g. the warehouse's document "
+        f"Up to {MAX_LENGTH} characters, unique per change (e.g. the warehouse's document "
         "number). "
         "Sending the same key again changes nothing, so a request can be retried safely; "
-        'a longer key is refused (400, code "invalid_key").'
+        "a longer key, or one with control characters, is refused "
+        '(400, code "invalid_idempotency_key").'
     ),
 )
 
@@ -178,3 +189,218 @@ STAFF_VARIANT = {
     "available": 38,
     "currency": "EUR",
 }
+
+
+# --- anyone ---------------------------------------------------------------------
+
+category_tree = extend_schema(
+    tags=TAGS,
+    summary="Category tree",
+    operation_id="catalog_categories_list",
+    description=(
+        "Every category, top-level ones first, each with its subcategories nested in "
+        '"children" (siblings in the shop\'s order) and a link to its products.'
+    ),
+    responses=OpenApiResponse(
+        CategoryNodeSerializer(many=True),
+        examples=[example("Tree", CATEGORY_NODE)],
+    ),
+)
+
+list_products = extend_schema(
+    tags=TAGS,
+    summary="List products",
+    description=(
+        "Active products with their lowest price, filtered, sorted and paginated. "
+        "A category includes its subcategories; q searches names and descriptions "
+        "(or matches a SKU exactly) and sorts by relevance unless ordering is given."
+    ),
+    responses={
+        200: OpenApiResponse(
+            ProductListItemSerializer(many=True),
+            examples=[example("A page", PRODUCT_LIST_ITEM)],
+        ),
+        400: OpenApiResponse(
+            Error,
+            description="A query parameter is invalid; the messages are per parameter.",
+            examples=[
+                error_example(
+                    "Bad price range",
+                    "Some query parameters are invalid.",
+                    "invalid",
+                    max_price=["The highest price must not be below the lowest."],
+                )
+            ],
+        ),
+        404: error(
+            "The page does not exist.",
+            error_example("Past the end", "Invalid page.", "not_found"),
+        ),
+    },
+)
+
+product_detail = extend_schema(
+    tags=TAGS,
+    summary="Product with its variants",
+    description=(
+        "An active product with its images and its active variants. available is what "
+        "can be bought now: stock on hand minus what checkouts in progress hold."
+    ),
+    responses={
+        200: OpenApiResponse(
+            ProductDetailSerializer,
+            examples=[example("Product", PRODUCT_DETAIL)],
+        ),
+        404: error(
+            "No active product has this slug.",
+            error_example("Unknown", "No product here.", "not_found"),
+        ),
+    },
+)
+
+
+# --- staff ----------------------------------------------------------------------
+
+get_variant = extend_schema(
+    tags=TAGS,
+    summary="Stock and price of a SKU (staff)",
+    description="Stock on hand, what checkouts hold and what is available, with the prices.",
+    responses={
+        200: OpenApiResponse(
+            StaffVariantSerializer,
+            examples=[example("Variant", STAFF_VARIANT)],
+        ),
+        404: VARIANT_NOT_FOUND,
+        **STAFF_ONLY,
+    },
+)
+
+update_variant = extend_schema(
+    tags=TAGS,
+    summary="Set the price or the stock count of a SKU (staff)",
+    description=(
+        "Send any of price, compare_at_price (null removes it) and stock_on_hand (a "
+        "stock count; the difference is recorded in the stock ledger with the note). "
+        "All or nothing: when one value is refused, nothing changes. Customers see the "
+        "new values on their next request."
+    ),
+    request=VariantUpdateSerializer,
+    examples=[
+        example("New price", {"price": "17.90", "compare_at_price": "19.90"}, request_only=True),
+        example("Stock count", {"stock_on_hand": 40, "note": "Cycle count"}, request_only=True),
+    ],
+    responses={
+        200: OpenApiResponse(
+            StaffVariantSerializer,
+            examples=[example("Updated", STAFF_VARIANT)],
+        ),
+        400: INVALID_INPUT,
+        404: VARIANT_NOT_FOUND,
+        **STAFF_ONLY,
+    },
+)
+
+adjust_stock = extend_schema(
+    tags=TAGS,
+    summary="Add or remove stock of a SKU (staff)",
+    description=(
+        "Changes stock on hand by delta, e.g. a goods receipt (+) or breakage (-), and "
+        "records it in the stock ledger. Stock on hand cannot go below zero "
+        "(409 insufficient_stock). Send an Idempotency-Key to make retries safe: the same "
+        "key and delta again changes nothing; the key with another delta is refused "
+        "(409 idempotency_key_reused)."
+    ),
+    parameters=[IDEMPOTENCY_KEY],
+    request=StockAdjustmentSerializer,
+    examples=[
+        example("Goods receipt", {"delta": 24, "note": "Delivery note 4711"}, request_only=True),
+        example("Breakage", {"delta": -1, "note": "Damaged"}, request_only=True),
+    ],
+    responses={
+        200: OpenApiResponse(
+            StaffVariantSerializer,
+            examples=[example("Adjusted", STAFF_VARIANT)],
+        ),
+        400: INVALID_INPUT_OR_KEY,
+        404: VARIANT_NOT_FOUND,
+        409: error(
+            "Stock on hand would go below zero, or the Idempotency-Key was used for another delta.",
+            error_example(
+                "Not enough",
+                "TEE-M-BLUE has 2 on hand; cannot remove 5.",
+                "insufficient_stock",
+                sku="TEE-M-BLUE",
+                on_hand=2,
+            ),
+            error_example(
+                "Key reused",
+                "This Idempotency-Key was used for a different change; send a new key.",
+                "idempotency_key_reused",
+                sku="TEE-M-BLUE",
+            ),
+        ),
+        **STAFF_ONLY,
+    },
+)
+
+set_stock_counts = extend_schema(
+    tags=TAGS,
+    summary="Set stock counts of many SKUs (staff)",
+    description=(
+        "A warehouse's stock levels, up to 1000 SKUs at once. All or nothing: when any "
+        "item is refused (unknown SKU...), nothing changes and each refused item is "
+        "named in errors. Send an Idempotency-Key (e.g. the stock report's id) so that "
+        "a retried request cannot overwrite changes made since; an item whose count "
+        "differs from the one first sent with that key is refused "
+        "(idempotency_key_reused)."
+    ),
+    parameters=[IDEMPOTENCY_KEY],
+    request=BulkStockSerializer,
+    examples=[
+        example(
+            "Stock report",
+            {
+                "items": [
+                    {"sku": "TEE-M-BLUE", "on_hand": 40},
+                    {"sku": "TEE-L-BLUE", "on_hand": 0},
+                ],
+                "note": "Nightly stock report",
+            },
+            request_only=True,
+        ),
+    ],
+    responses={
+        200: OpenApiResponse(
+            BulkStockResultSerializer,
+            description="The items as they are now, in the order sent.",
+            examples=[example("Updated", {"items": [STAFF_VARIANT]})],
+        ),
+        400: OpenApiResponse(
+            BulkError,
+            description=(
+                "Some items were refused and nothing changed. A malformed request "
+                "answers with per-field messages instead (code invalid), an unusable "
+                "Idempotency-Key with invalid_idempotency_key."
+            ),
+            examples=[
+                example(
+                    "Unknown SKU",
+                    {
+                        "detail": "Nothing was changed: 1 of 2 items refused.",
+                        "code": "invalid_items",
+                        "errors": [
+                            {
+                                "index": 1,
+                                "sku": "TEE-XL-RED",
+                                "code": "variant_not_found",
+                                "detail": "No product variant has the SKU 'TEE-XL-RED'.",
+                            }
+                        ],
+                    },
+                ),
+                INVALID_KEY,
+            ],
+        ),
+        **STAFF_ONLY,
+    },
+)

@@ -1,41 +1,20 @@
 """
-Storefront template helpers: ``money`` formats an amount in the store currency,
-``availability`` words a quantity the way a customer reads it, and
+Storefront template helpers: ``availability`` words a quantity the way a
+customer reads it, ``stock_level`` is the matching CSS modifier, and
 ``{% category_nav %}`` renders the top-level categories for the site header
 from the cached category tree (no query on a warm cache), so any app's page
-that extends ``base.html`` gets the same navigation.
+that extends ``base.html`` gets the same navigation. Amounts are written with
+``{% load money %}{{ amount|money }}`` (``shop.core``).
 
 Query strings come from Django's built-in ``{% querystring %}`` tag.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
-from django.conf import settings
 
 from shop.catalog.cache import cached_category_tree
 from shop.catalog.selectors import low_stock_threshold
-from shop.core.money import minor_unit_exponent, quantize
 
 register = template.Library()
-
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
-
-
-@register.filter
-def money(amount) -> str:
-    """``Decimal("1234.5")`` -> ``"€1,234.50"`` (``"1,234.50 CHF"`` without a symbol)."""
-    if amount is None or amount == "":
-        return ""
-    try:
-        value = quantize(Decimal(str(amount)))
-    except (InvalidOperation, ValueError, TypeError):
-        return ""
-    currency = settings.SHOP_CURRENCY.upper()
-    number = f"{abs(value):,.{minor_unit_exponent(currency)}f}"
-    sign = "-" if value < 0 else ""
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"
 
 
 @register.filter

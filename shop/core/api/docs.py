@@ -4,7 +4,12 @@ shape ``{"detail", "code", ...}`` as one ``Error`` component, examples, and
 the answers to a caller who is not signed in or forgot the CSRF token.
 """
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 
 Error = inline_serializer(
@@ -44,3 +49,16 @@ CSRF = {
         error_example("CSRF", "CSRF Failed: CSRF token missing.", "permission_denied"),
     ),
 }
+
+api_root = extend_schema(
+    summary="API root",
+    description="Links to the schema, the interactive docs and the API's resources.",
+    responses=inline_serializer(
+        "ApiRoot",
+        {
+            "schema": serializers.URLField(),
+            "docs": serializers.URLField(),
+            "resources": serializers.DictField(child=serializers.URLField()),
+        },
+    ),
+)

@@ -1,23 +1,12 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from . import docs
 
-@extend_schema(
-    summary="API root",
-    description="Links to the schema, the interactive docs and the API's resources.",
-    responses=inline_serializer(
-        "ApiRoot",
-        {
-            "schema": serializers.URLField(),
-            "docs": serializers.URLField(),
-            "resources": serializers.DictField(child=serializers.URLField()),
-        },
-    ),
-)
+
+@docs.api_root
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def api_root(request, resources=()):

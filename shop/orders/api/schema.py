@@ -1,11 +1,13 @@
-"""OpenAPI documentation of the orders API: error shapes, responses and examples."""
+"""OpenAPI documentation of the orders API: the operations, their answers and examples."""
 
-from shop.core.api import docs
-from shop.core.api.docs import CSRF, Error, error, error_example, example  # noqa: F401
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+
+from shop.core.api.docs import CSRF, NOT_SIGNED_IN, error, error_example, example
+
+from .serializers import CancelSerializer, OrderSerializer, OrderSummarySerializer
 
 TAGS = ["orders"]
 
-NOT_SIGNED_IN = docs.NOT_SIGNED_IN
 ORDER_NOT_FOUND = error(
     "No order has this number, or it is someone else's.",
     error_example("Unknown", "No order '7K3Q-XM2P'.", "order_not_found", number="7K3Q-XM2P"),
@@ -89,3 +91,59 @@ CANCELLED_ORDER = {
         },
     ],
 }
+
+
+list_orders = extend_schema(
+    tags=TAGS,
+    summary="Your orders",
+    operation_id="orders_list",
+    description="Your orders, newest first, with their lines and tracking; page_size up to 100.",
+    responses={
+        200: OpenApiResponse(
+            OrderSummarySerializer(many=True), examples=[example("A page", ORDER_SUMMARY)]
+        ),
+        **NOT_SIGNED_IN,
+    },
+)
+
+retrieve_order = extend_schema(
+    tags=TAGS,
+    summary="One of your orders",
+    description=(
+        "Lines, totals, the shipping address, tracking and the order's history. "
+        "status is paid, shipped, delivered, cancelled or refunded."
+    ),
+    responses={
+        200: OpenApiResponse(OrderSerializer, examples=[example("Order", ORDER)]),
+        404: ORDER_NOT_FOUND,
+        **NOT_SIGNED_IN,
+    },
+)
+
+cancel_order = extend_schema(
+    tags=TAGS,
+    summary="Cancel one of your orders",
+    description=(
+        "While nothing has shipped: the order is cancelled at once and the full amount "
+        "is refunded to the way you paid (the refund follows within moments; "
+        "refunded_amount and status show it). Once shipped: 409 invalid_transition."
+    ),
+    request=CancelSerializer,
+    examples=[example("With a reason", {"reason": "Wrong size"}, request_only=True)],
+    responses={
+        200: OpenApiResponse(OrderSerializer, examples=[example("Cancelled", CANCELLED_ORDER)]),
+        400: error(
+            "The reason is too long.",
+            error_example(
+                "Too long",
+                "Some values are invalid.",
+                "invalid",
+                reason=["Ensure this field has no more than 500 characters."],
+            ),
+        ),
+        404: ORDER_NOT_FOUND,
+        409: NOT_CANCELLABLE,
+        **NOT_SIGNED_IN,
+        **CSRF,
+    },
+)

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import checkout_views, views
+from ..checkout.api import views as checkout_views
+from . import views
 
 app_name = "orders-api"
 

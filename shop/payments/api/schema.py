@@ -1,11 +1,20 @@
-"""OpenAPI documentation of the payments API: error shapes, responses and examples."""
+"""
+OpenAPI documentation of the payments API: one ``extend_schema`` per view
+method (``@schema.stripe_webhook`` in ``views``), with the responses and
+examples it needs. The error shape is the shared ``Error`` component of
+``shop.core.api.docs``.
+"""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-)
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
-from shop.core.api.docs import Error, error, error_example, example  # noqa: F401
+from shop.core.api.docs import NOT_SIGNED_IN, error, error_example, example
+
+from .serializers import (
+    GatewayOutcomeSerializer,
+    SettledPaymentSerializer,
+    WebhookReceiptSerializer,
+)
 
 TAGS = ["payments"]
 
@@ -42,11 +51,98 @@ TEST_PAYMENT = {
     "currency": "EUR",
     "next_url": "https://shop.example.com/checkout/42/",
 }
-NOT_SIGNED_IN = {
-    401: error(
-        "No valid access token and no signed-in browser session.",
-        error_example(
-            "No credentials", "Authentication credentials were not provided.", "not_authenticated"
-        ),
+
+stripe_webhook = extend_schema(
+    tags=TAGS,
+    summary="Stripe webhook",
+    description=(
+        "Where Stripe sends events. The Stripe-Signature header is verified against "
+        "STRIPE_WEBHOOK_SECRET (with STRIPE_WEBHOOK_TOLERANCE seconds of tolerance) before "
+        "anything is stored; each event id is stored once, so a replay answers 200 and "
+        "does nothing more. Checkout Session events (completed, async payment succeeded "
+        "or failed, expired) and charge.refunded are acted on in the background; other "
+        "types are acknowledged."
     ),
-}
+    parameters=[STRIPE_SIGNATURE],
+    request=OpenApiTypes.OBJECT,
+    examples=[example("Session completed", STRIPE_EVENT, request_only=True)],
+    responses={
+        200: OpenApiResponse(
+            WebhookReceiptSerializer,
+            examples=[example("Stored", {"received": True, "duplicate": False})],
+        ),
+        400: error(
+            "The signature is missing, wrong or too old, or the body is not an event. "
+            "Nothing was stored.",
+            error_example(
+                "Bad signature",
+                "The webhook signature could not be verified.",
+                "invalid_signature",
+            ),
+            error_example(
+                "Too old",
+                "The webhook's timestamp is too old (a replayed request?).",
+                "stale_signature",
+            ),
+            error_example(
+                "No header", "The Stripe-Signature header is missing.", "missing_signature"
+            ),
+        ),
+        503: error(
+            "STRIPE_WEBHOOK_SECRET is not set here; Stripe will retry.",
+            error_example(
+                "Not configured",
+                "Webhooks from this provider are not configured here.",
+                "webhook_not_configured",
+            ),
+        ),
+    },
+)
+
+settle_on_test_gateway = extend_schema(
+    tags=TAGS,
+    summary="Pay or decline on the test gateway",
+    description=(
+        "What the test gateway's page (/payments/test/<payment id>/) does, for API "
+        'clients: "succeeded" pays the payment, "failed" declines it. It takes the '
+        "path of a gateway's webhook, so the order follows as it would after a real "
+        "payment; status may still be pending when a worker processes it in the "
+        "background. Sending the same outcome again changes nothing. Only for payments "
+        "made with the test gateway, which is off in production unless "
+        "PAYMENTS_TEST_GATEWAY_ENABLED is set."
+    ),
+    request=GatewayOutcomeSerializer,
+    examples=[example("Pay", {"outcome": "succeeded"}, request_only=True)],
+    responses={
+        202: OpenApiResponse(
+            SettledPaymentSerializer,
+            examples=[example("Paid", TEST_PAYMENT)],
+        ),
+        400: error(
+            "The outcome is missing or not one of the two.",
+            error_example("Bad outcome", "Some values are invalid.", "invalid", outcome=["…"]),
+        ),
+        **NOT_SIGNED_IN,
+        403: error(
+            "The test gateway is switched off here.",
+            error_example(
+                "Off",
+                "The test gateway is switched off on this site.",
+                "test_gateway_disabled",
+            ),
+        ),
+        404: error(
+            "No test-gateway payment of yours has this id.",
+            error_example("Unknown", "No such payment.", "payment_not_found"),
+        ),
+        409: error(
+            "The payment was settled already (the other button was pressed).",
+            error_example(
+                "Settled",
+                "This payment is no longer waiting to be paid.",
+                "payment_not_pending",
+                status="failed",
+            ),
+        ),
+    },
+)

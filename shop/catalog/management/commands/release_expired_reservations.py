@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shop.catalog import services
+from shop.catalog.services import reservations
 
 
 class Command(BaseCommand):
@@ -10,6 +10,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        count = services.release_expired_reservations()
+        count = reservations.release_expired_reservations()
         noun = "reservation" if count == 1 else "reservations"
         self.stdout.write(self.style.SUCCESS(f"Released {count} expired {noun}."))

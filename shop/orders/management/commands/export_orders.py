@@ -11,17 +11,13 @@ use does not grow with the number of orders.
 ``--until`` included) or an ISO datetime (``--until`` excluded).
 """
 
-import csv
-import sys
-from contextlib import nullcontext
 from datetime import datetime, time, timedelta
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from tqdm import tqdm
 
+from shop.core.exports import STDOUT, ExportCommand
 from shop.orders import selectors
 
 COLUMNS = (
@@ -84,18 +80,18 @@ def row(line) -> list:
     ]
 
 
-class Command(BaseCommand):
+class Command(ExportCommand):
     help = (
         "Export the orders placed in a period as CSV, one row per order line "
         "(to standard output, or to --output)."
     )
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--since", required=True, help="YYYY-MM-DD or an ISO datetime.")
         parser.add_argument("--until", help="YYYY-MM-DD (included) or an ISO datetime (excluded).")
         parser.add_argument("--format", choices=["csv"], default="csv")
-        parser.add_argument("--output", default="-", help="A file to write; - for stdout.")
-        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument("--output", default=STDOUT, help="A file to write; - for stdout.")
 
     def handle(self, *args, since, until, output, no_progress, verbosity, **options):
         start = parse_moment(since)
@@ -103,38 +99,9 @@ class Command(BaseCommand):
         if end is not None and end <= start:
             raise CommandError("--until must be after --since.")
         lines = selectors.order_lines_placed_between(start, end)
-        bar = tqdm(
-            total=lines.count(),
-            unit="line",
-            desc="Exporting",
-            file=sys.stderr,
-            disable=no_progress or verbosity == 0 or not sys.stderr.isatty(),
+        progress = self.progress_bar(
+            lines.count(), "line", no_progress=no_progress, verbosity=verbosity
         )
-        count = 0
-        with self._open(output) as out, bar:
-            writer = csv.writer(out)
-            writer.writerow(COLUMNS)
-            for line in lines.iterator(chunk_size=CHUNK):
-                writer.writerow(row(line))
-                count += 1
-                bar.update()
-        if verbosity and output != "-":
-            self.stdout.write(self.style.SUCCESS(f"Exported {count} order line(s) to {output}."))
-
-    def _open(self, output: str):
-        if output == "-":
-            return nullcontext(_Raw(self.stdout))
-        try:
-            return Path(output).open("w", encoding="utf-8", newline="")
-        except OSError as exc:
-            raise CommandError(f"Cannot write {output}: {exc.strerror}.") from None
-
-
-class _Raw:
-    """Write through Django's ``OutputWrapper`` without it adding line endings."""
-
-    def __init__(self, wrapper):
-        self.wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self.wrapper.write(text, ending="")
+        rows = (row(line) for line in lines.iterator(chunk_size=CHUNK))
+        count = self.write_csv(output, COLUMNS, rows, progress=progress)
+        self.report(output, count, "order line(s)", verbosity)

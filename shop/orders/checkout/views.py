@@ -20,8 +20,11 @@ from shop.catalog import public as catalog
 from shop.core.errors import ShopError
 from shop.core.money import quantize
 
-from . import checkout as checkouts
-from .checkout_forms import CheckoutForm
+from ..errors import CheckoutNotFound
+from . import selectors
+from .forms import CheckoutForm
+from .shipping import shipping_options
+from .starting import start_checkout, status_page_url
 
 
 def _cart_summary(user_id: int):
@@ -54,24 +57,24 @@ def start(request):
     if not rows:
         messages.info(request, "Your cart is empty: add something before checking out.")
         return redirect("cart:cart")
-    options = checkouts.shipping_options(subtotal)
+    options = shipping_options(subtotal)
     addresses = accounts.get_addresses(user_id)
     form = CheckoutForm(
         request.POST or None,
         addresses=addresses,
         shipping_options=options,
-        previous=checkouts.unfinished_attempt(user_id),
+        previous=selectors.unfinished_attempt(user_id),
     )
     if request.method == "POST" and form.is_valid():
         address_id, address = form.chosen_address()
         try:
-            checkout = checkouts.start_checkout(
+            started = start_checkout(
                 user_id=user_id,
                 shipping_method=form.cleaned_data["shipping_method"],
                 address_id=address_id,
                 address=address,
                 idempotency_key=form.cleaned_data["idempotency_key"],
-                return_url=checkouts.status_page_url(request),
+                return_url=status_page_url(request),
             )
         except catalog.OutOfStock as refusal:
             names = ", ".join(s["sku"] for s in refusal.extra["shortages"])
@@ -86,6 +89,7 @@ def start(request):
             # sending it again resumes the same checkout and its held stock.
             form.add_error(None, refusal.detail)
         else:
+            checkout = started.checkout
             if (
                 checkout.status == checkout.Status.AWAITING_PAYMENT
                 and checkout.payment_redirect_url
@@ -101,7 +105,7 @@ def start(request):
             "subtotal": subtotal,
             "options": options,
             "addresses": addresses,
-            "new_address_fields": [form[name] for name in CheckoutForm.ADDRESS_FIELDS],
+            "new_address_fields": form.new_address_fields(),
         },
     )
     response["Cache-Control"] = "private, no-store"
@@ -111,8 +115,8 @@ def start(request):
 @login_required
 def status(request, checkout_id):
     try:
-        checkout = checkouts.checkout_for(request.user.pk, checkout_id)
-    except checkouts.CheckoutNotFound:
+        checkout = selectors.checkout_for(request.user.pk, checkout_id)
+    except CheckoutNotFound:
         raise Http404("No such checkout.") from None
     order = getattr(checkout, "order", None) if checkout.status == "completed" else None
     response = render(

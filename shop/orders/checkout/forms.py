@@ -1,4 +1,8 @@
-"""The checkout page's form: where to ship and how."""
+"""
+The checkout page's form: where to ship and how. A new address's fields come
+from accounts (``address_fields``: names, labels, lengths, which are
+required), so the checkout asks for exactly what the address book stores.
+"""
 
 import uuid
 
@@ -7,7 +11,20 @@ from django.conf import settings
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from shop.accounts import public as accounts
+from shop.core.idempotency import MAX_LENGTH as IDEMPOTENCY_KEY_MAX_LENGTH
+
 NEW_ADDRESS = "new"
+
+
+def _address_field(spec) -> forms.Field:
+    """A new-address field; empty is allowed until "A new address" is chosen (``clean``)."""
+    label = spec.label if spec.required else f"{spec.label} (optional)"
+    if spec.kind == "country":
+        return LazyTypedChoiceField(
+            choices=[("", "Choose a country"), *countries], required=False, label=label
+        )
+    return forms.CharField(max_length=spec.max_length, required=False, label=label)
 
 
 class CheckoutForm(forms.Form):
@@ -15,32 +32,16 @@ class CheckoutForm(forms.Form):
     shipping_method = forms.ChoiceField(widget=forms.RadioSelect, label="Delivery")
     # One per rendered page: submitting twice (a double click, a reload)
     # resumes the same checkout instead of starting a second one.
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    full_name = forms.CharField(max_length=150, required=False, label="Full name")
-    line1 = forms.CharField(max_length=200, required=False, label="Address line 1")
-    line2 = forms.CharField(max_length=200, required=False, label="Address line 2 (optional)")
-    city = forms.CharField(max_length=100, required=False)
-    postal_code = forms.CharField(max_length=20, required=False, label="Postal code")
-    region = forms.CharField(max_length=100, required=False, label="Region (optional)")
-    country = LazyTypedChoiceField(choices=[("", "Choose a country"), *countries], required=False)
-    phone = forms.CharField(max_length=32, required=False, label="Phone (optional)")
-
-    REQUIRED_FOR_NEW = ("full_name", "line1", "city", "postal_code", "country")
-    ADDRESS_FIELDS = (
-        "full_name",
-        "line1",
-        "line2",
-        "city",
-        "postal_code",
-        "region",
-        "country",
-        "phone",
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=IDEMPOTENCY_KEY_MAX_LENGTH
     )
 
     def __init__(self, *args, addresses=(), shipping_options=(), previous=None, **kwargs):
         """``previous``: the customer's last attempt that did not go through, to start from."""
         super().__init__(*args, **kwargs)
+        self.address_specs = accounts.address_fields()
+        for spec in self.address_specs:
+            self.fields[spec.name] = _address_field(spec)
         self.fields["address"].choices = [
             *((str(address.id), address) for address in addresses),
             (NEW_ADDRESS, "A new address"),
@@ -56,10 +57,17 @@ class CheckoutForm(forms.Form):
             self.initial.setdefault("shipping_method", next(iter(settings.ORDERS_SHIPPING_METHODS)))
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
+    @property
+    def address_field_names(self) -> list[str]:
+        return [spec.name for spec in self.address_specs]
+
+    def new_address_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.address_field_names]
+
     def _start_from(self, previous, addresses, shipping_options) -> None:
         """Offer the address and delivery of an attempt that failed, so a retry is one click."""
         shipped_to = {
-            field: previous.shipping_address.get(field, "") for field in self.ADDRESS_FIELDS
+            name: previous.shipping_address.get(name, "") for name in self.address_field_names
         }
         saved = next(
             (a for a in addresses if all(getattr(a, f) == v for f, v in shipped_to.items())), None
@@ -74,9 +82,9 @@ class CheckoutForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("address") == NEW_ADDRESS:
-            for field in self.REQUIRED_FOR_NEW:
-                if not cleaned.get(field):
-                    self.add_error(field, "This field is required for a new address.")
+            for spec in self.address_specs:
+                if spec.required and not cleaned.get(spec.name):
+                    self.add_error(spec.name, "This field is required for a new address.")
         return cleaned
 
     def chosen_address(self) -> tuple[int | None, dict | None]:
@@ -84,6 +92,6 @@ class CheckoutForm(forms.Form):
         choice = self.cleaned_data["address"]
         if choice == NEW_ADDRESS:
             return None, {
-                field: self.cleaned_data.get(field) or "" for field in self.ADDRESS_FIELDS
+                name: self.cleaned_data.get(name) or "" for name in self.address_field_names
             }
         return int(choice), None

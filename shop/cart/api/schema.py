@@ -1,0 +1,118 @@
+"""
+OpenAPI documentation of the cart API: one ``extend_schema`` per view method
+(``@schema.get_cart`` in ``views``), with the responses and examples it
+needs. The error shape is the shared ``Error`` component of
+``shop.core.api.docs``.
+"""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+
+from shop.core.api.docs import error, error_example
+
+from ..owners import TOKEN_HEADER
+from .serializers import AddItemSerializer, CartSerializer, ChangeItemSerializer
+
+TAGS = ["cart"]
+
+TOKEN_PARAMETER = OpenApiParameter(
+    TOKEN_HEADER,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Anonymous callers: the token from a previous cart response. Omit it on the first "
+        "call. A signed-in caller who sends one has that anonymous cart merged into theirs."
+    ),
+)
+CART_RESPONSE = OpenApiResponse(
+    CartSerializer,
+    description=f"The cart. Anonymous callers find their token in the {TOKEN_HEADER} header.",
+)
+BAD_TOKEN = error_example(
+    "Bad token",
+    "The X-Cart-Token header does not hold a cart token this shop issued.",
+    "invalid_cart_token",
+)
+BAD_QUANTITY = error_example(
+    "Bad quantity",
+    "The quantity must be a whole number from 1 to 99.",
+    "invalid_quantity",
+    min_quantity=1,
+    max_quantity=99,
+)
+UNKNOWN_SKU = error_example(
+    "Unknown SKU", "No product has the SKU 'NOPE'.", "unknown_sku", sku="NOPE"
+)
+NOT_FOUND = error(
+    "No such line in the caller's cart (another caller's lines are not found either).",
+    error_example("Unknown line", "No such line in your cart.", "cart_line_not_found"),
+)
+OUT_OF_STOCK = error(
+    "Fewer units can be bought than the cart would hold; nothing changed.",
+    error_example(
+        "Out of stock",
+        "Only 2 of Tee — M can be bought right now.",
+        "out_of_stock",
+        sku="TEE-M",
+        available=2,
+        in_cart=1,
+    ),
+)
+
+get_cart = extend_schema(
+    tags=TAGS,
+    summary="Your cart",
+    description=(
+        "Lines with today's names, prices and availability from the catalog, and the "
+        "subtotal. Lines whose price changed since they were added say so."
+    ),
+    parameters=[TOKEN_PARAMETER],
+    responses={200: CART_RESPONSE, 400: error("Bad X-Cart-Token.", BAD_TOKEN)},
+)
+
+add_item = extend_schema(
+    tags=TAGS,
+    summary="Add to the cart",
+    description=(
+        "Adds `quantity` (default 1) of `sku`; a SKU already in the cart gets the quantity "
+        "added. The cart never reserves stock: checkout does."
+    ),
+    parameters=[TOKEN_PARAMETER],
+    request=AddItemSerializer,
+    responses={
+        201: OpenApiResponse(CartSerializer, description="A new line was added."),
+        200: OpenApiResponse(CartSerializer, description="An existing line grew."),
+        400: error(
+            "Bad quantity (invalid_quantity), unknown SKU (unknown_sku), SKU not for sale "
+            "(sku_unavailable), too many lines (cart_full) or bad token.",
+            BAD_QUANTITY,
+            UNKNOWN_SKU,
+        ),
+        409: OUT_OF_STOCK,
+    },
+)
+
+change_item = extend_schema(
+    tags=TAGS,
+    summary="Change a line's quantity",
+    description="Quantity 0 removes the line. Raising it is checked against stock.",
+    parameters=[TOKEN_PARAMETER],
+    request=ChangeItemSerializer,
+    responses={
+        200: CART_RESPONSE,
+        400: error("Bad quantity or token.", BAD_QUANTITY),
+        404: NOT_FOUND,
+        409: OUT_OF_STOCK,
+    },
+)
+
+remove_item = extend_schema(
+    tags=TAGS,
+    summary="Remove a line",
+    parameters=[TOKEN_PARAMETER],
+    request=None,
+    responses={
+        204: OpenApiResponse(description="Removed."),
+        400: error("Bad X-Cart-Token.", BAD_TOKEN),
+        404: NOT_FOUND,
+    },
+)

@@ -1,0 +1,64 @@
+"""
+The plain data the catalog's public functions take and return: frozen
+dataclasses of the standard library's types only, so a client of the catalog
+service can use them without Django.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+ReservationStatus = Literal["active", "committed", "released", "expired"]
+
+
+@dataclass(frozen=True)
+class StockLine:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Shortage:
+    """A line that cannot be had: what was asked for, and what is available (0 if unknown)."""
+
+    sku: str
+    requested: int
+    available: int
+
+
+@dataclass(frozen=True)
+class VariantInfo:
+    """
+    A SKU as other apps see it. ``name`` is the product name with the option
+    values ("Tee — M / Blue"), or just the product name for a simple product.
+    ``is_active`` is false when the variant or its product is inactive; then
+    ``available`` is 0. ``image_url`` is the site-relative URL of the product's
+    first image as a list thumbnail.
+    """
+
+    sku: str
+    name: str
+    product_name: str
+    product_slug: str
+    options: tuple[tuple[str, str], ...]
+    price: Decimal
+    compare_at_price: Decimal | None
+    available: int
+    is_active: bool
+    image_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ReservationInfo:
+    """Stock held for a checkout ``key``; it stops counting at ``expires_at`` while active."""
+
+    key: str
+    status: ReservationStatus
+    expires_at: datetime
+    lines: tuple[StockLine, ...]
+
+
+# What the stock functions take as lines: ``(sku, quantity)`` pairs or ``StockLine``s.
+Lines = Sequence[tuple[str, int]] | Sequence[StockLine]

@@ -1,0 +1,95 @@
+"""OpenAPI documentation of the checkout API."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+
+from shop.core.api import docs
+from shop.core.idempotency import HEADER, MAX_LENGTH
+
+from .serializers import CheckoutSerializer, StartCheckoutSerializer
+
+TAGS = ["checkout"]
+
+
+def _error(description: str, code: str, detail: str, **extra) -> OpenApiResponse:
+    return docs.error(description, docs.error_example(code, detail, code, **extra))
+
+
+start_checkout = extend_schema(
+    tags=TAGS,
+    summary="Start checkout",
+    description=(
+        "Buys your cart: prices from the catalog, stock reserved for "
+        "ORDERS_CHECKOUT_TTL_MINUTES, and a payment to make at `payment.redirect_url`. "
+        "Send an `Idempotency-Key` header: the same key returns the same checkout "
+        "(200) and never reserves or charges twice."
+    ),
+    parameters=[
+        OpenApiParameter(
+            HEADER,
+            location=OpenApiParameter.HEADER,
+            required=False,
+            description=(
+                f"A unique string (a UUID) per purchase attempt, up to {MAX_LENGTH} characters."
+            ),
+        )
+    ],
+    request=StartCheckoutSerializer,
+    responses={
+        201: CheckoutSerializer,
+        200: OpenApiResponse(CheckoutSerializer, description="The same key was seen before."),
+        400: docs.error(
+            "cart_empty, address_required, invalid_shipping_method, invalid_idempotency_key, "
+            "invalid (fields).",
+            docs.error_example("cart_empty", "Your cart is empty.", "cart_empty"),
+            docs.error_example(
+                "invalid_idempotency_key",
+                "The Idempotency-Key is longer than 255 characters.",
+                "invalid_idempotency_key",
+            ),
+        ),
+        403: _error(
+            "The email address is not confirmed yet.",
+            "email_unverified",
+            "Confirm your email address before checking out.",
+        ),
+        404: _error(
+            "address_id names no address in your address book.",
+            "address_not_found",
+            "No such address in your address book.",
+        ),
+        409: docs.error(
+            "Some lines are short (nothing was reserved), or the key was used for another request.",
+            docs.error_example(
+                "out_of_stock",
+                "Not enough stock: TEE-M (requested 3, available 1)",
+                "out_of_stock",
+                shortages=[{"sku": "TEE-M", "requested": 3, "available": 1}],
+            ),
+            docs.error_example(
+                "idempotency_key_reused",
+                "This Idempotency-Key was used for a different checkout request.",
+                "idempotency_key_reused",
+            ),
+        ),
+        503: _error(
+            "The payment provider did not answer; retry with the same key.",
+            "payment_gateway_unavailable",
+            "The payment provider is not reachable right now.",
+        ),
+        **docs.NOT_SIGNED_IN,
+    },
+)
+
+follow_checkout = extend_schema(
+    tags=TAGS,
+    summary="Follow a checkout",
+    description=(
+        "`awaiting_payment` until the payment's outcome is known, then `completed` with "
+        "the `order_number`, `failed` (payment declined: start again) or `expired`."
+    ),
+    responses={
+        200: CheckoutSerializer,
+        404: _error("Not yours or no such checkout.", "checkout_not_found", "No such checkout."),
+        **docs.NOT_SIGNED_IN,
+    },
+)

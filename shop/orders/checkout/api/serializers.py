@@ -1,0 +1,83 @@
+"""What the checkout API accepts and shows."""
+
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from shop.accounts import public as accounts
+
+from ...models import MONEY
+
+
+def _address_input_field(spec) -> serializers.Field:
+    if spec.kind == "country":
+        return CountryField(required=spec.required)
+    if spec.required:
+        return serializers.CharField(max_length=spec.max_length)
+    return serializers.CharField(
+        max_length=spec.max_length, required=False, allow_blank=True, default=""
+    )
+
+
+# The postal fields accounts defines for an address (``address_fields``), as input.
+AddressInputSerializer = type(
+    "AddressInputSerializer",
+    (serializers.Serializer,),
+    {spec.name: _address_input_field(spec) for spec in accounts.address_fields()},
+)
+
+
+class StartCheckoutSerializer(serializers.Serializer):
+    shipping_method = serializers.CharField(max_length=20, help_text='"standard" or "express".')
+    address_id = serializers.IntegerField(
+        required=False, help_text="An address from your address book (default: your default)."
+    )
+    shipping_address = AddressInputSerializer(
+        required=False, help_text="An address typed in for this order instead."
+    )
+
+
+class CheckoutLineSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    name = serializers.CharField(help_text='"Tee — M / Blue": the product and its options.')
+    unit_price = serializers.DecimalField(**MONEY)
+    quantity = serializers.IntegerField()
+
+
+class PaymentLinkSerializer(serializers.Serializer):
+    id = serializers.CharField(source="payment_id")
+    provider = serializers.CharField(source="payment_provider")
+    redirect_url = serializers.SerializerMethodField(
+        help_text="Send the customer here to pay (empty once the checkout is over)."
+    )
+
+    def get_redirect_url(self, checkout) -> str:
+        if checkout.status != checkout.Status.AWAITING_PAYMENT:
+            return ""
+        return self.context["request"].build_absolute_uri(checkout.payment_redirect_url)
+
+
+class CheckoutSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=["awaiting_payment", "completed", "failed", "expired"])
+    order_number = serializers.SerializerMethodField()
+    failure_reason = serializers.CharField()
+    lines = CheckoutLineSerializer(many=True)
+    shipping_method = serializers.CharField()
+    shipping_address = serializers.JSONField()
+    subtotal = serializers.DecimalField(**MONEY)
+    shipping_cost = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY)
+    currency = serializers.CharField()
+    expires_at = serializers.DateTimeField(help_text="Stock is held until then.")
+    payment = serializers.SerializerMethodField()
+
+    def get_order_number(self, checkout) -> str | None:
+        order = getattr(checkout, "order", None) if checkout.status == "completed" else None
+        return order.number if order else None
+
+    @extend_schema_field(PaymentLinkSerializer(allow_null=True))
+    def get_payment(self, checkout) -> dict | None:
+        if not checkout.payment_id:
+            return None
+        return PaymentLinkSerializer(checkout, context=self.context).data

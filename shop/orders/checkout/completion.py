@@ -1,0 +1,109 @@
+"""
+How a checkout ends once payments tells its outcome: ``complete_checkout`` on
+``payments.PaymentSucceeded`` (the task of the same name), ``fail_checkout``
+on ``payments.PaymentFailed``.
+
+Each locks the checkout row first, so a late or repeated event, or the
+expiry task, sees the state the previous one left. Events may arrive in any
+order: a failure after a success changes nothing, a success after expiry
+re-takes the stock (``commit_reservation`` takes it if it is still free) or
+refunds the customer.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from shop.cart import public as cart
+from shop.catalog import public as catalog
+from shop.payments import public as payments
+
+from .. import notifications
+from ..models import Checkout
+from ..services import forgetting, placing
+from .selectors import locked_checkout
+
+logger = logging.getLogger(__name__)
+
+Status = Checkout.Status
+
+FAILURE_REASONS = {
+    "declined": "The payment was declined.",
+    "canceled": "The payment was cancelled.",
+    "expired": "The payment page expired before the payment was made.",
+}
+
+
+@transaction.atomic
+def complete_checkout(reference: str) -> None:
+    """
+    The customer paid for checkout ``reference``: commit its stock, place
+    exactly one order, take what was bought out of the cart. If the stock was
+    given up in the meantime and is gone, refund the payment and tell the
+    customer.
+    """
+    checkout = locked_checkout(reference)
+    if checkout is None or checkout.status == Status.COMPLETED:
+        return
+    complete_locked_checkout(checkout)
+
+
+def complete_locked_checkout(checkout: Checkout) -> None:
+    """``complete_checkout`` for a checkout the caller has locked (the expiry task's backstop)."""
+    if forgetting.is_forgotten(checkout.user_id):
+        catalog.release_reservation(checkout.reservation_key)
+        _refund(checkout, "Paid after the customer deleted their account.", tell_customer=False)
+        return
+    try:
+        catalog.commit_reservation(checkout.reservation_key)
+    except catalog.OutOfStock:
+        late = checkout.expires_at <= timezone.now()
+        reason = (
+            "Paid after the checkout expired; the stock was sold meanwhile."
+            if late
+            else "The stock held for this checkout is no longer there."
+        )
+        _refund(checkout, reason, tell_customer=True)
+        return
+    order = placing.place_order(checkout)
+    forgetting.anonymise_if_forgotten(order)
+    checkout.status = Status.COMPLETED
+    checkout.failure_reason = ""
+    checkout.save(update_fields=["status", "failure_reason", "updated_at"])
+    cart.clear_cart(
+        key=f"checkout:{checkout.pk}",
+        user_id=checkout.user_id,
+        lines=[
+            cart.CartLineInfo(sku=line.sku, quantity=line.quantity) for line in checkout.lines.all()
+        ],
+    )
+
+
+def _refund(checkout: Checkout, reason: str, *, tell_customer: bool) -> None:
+    """Give the whole payment back and close the checkout as ``expired`` with ``reason``."""
+    try:
+        payments.refund_payment(
+            reference=str(checkout.pk), key=f"checkout:{checkout.pk}:unfulfillable", reason=reason
+        )
+    except payments.GatewayUnavailable:
+        # The refund is recorded as pending and payments sends it again by
+        # itself; rolling back here would lose it once Celery gave up retrying.
+        logger.warning("Refund of checkout %s queued: the gateway is unreachable", checkout.pk)
+    checkout.status = Status.EXPIRED
+    checkout.failure_reason = f"{reason} The payment was refunded."
+    checkout.save(update_fields=["status", "failure_reason", "updated_at"])
+    if tell_customer:
+        notifications.send_checkout_refunded_email(checkout)
+
+
+@transaction.atomic
+def fail_checkout(reference: str, reason: str) -> None:
+    """Declined or abandoned: the stock goes back; the cart is untouched for a retry."""
+    checkout = locked_checkout(reference)
+    if checkout is None or checkout.status != Status.AWAITING_PAYMENT:
+        return
+    catalog.release_reservation(checkout.reservation_key)
+    checkout.status = Status.FAILED
+    checkout.failure_reason = FAILURE_REASONS.get(reason, "The payment did not go through.")
+    checkout.save(update_fields=["status", "failure_reason", "updated_at"])

@@ -1,0 +1,42 @@
+"""
+Letting go of what a checkout holds, the stock reserved for it and the
+payment page opened for it, when it will not be paid: ``give_up`` (nobody
+paid in time, or the customer deleted their account) and ``abandon`` (the
+payment could not even be opened).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from shop.catalog import public as catalog
+from shop.core.messaging import publish
+
+from ..models import Checkout
+from .messages import CheckoutExpired
+
+
+def give_up(checkout: Checkout, reason: str, *, save: bool = True) -> None:
+    """
+    A locked checkout awaiting payment becomes ``expired``: its stock goes
+    back at once, and ``orders.CheckoutExpired`` has its payment page closed
+    (retried while the gateway is away). A payment that still arrives is
+    completed or refunded by ``completion``. Call it inside a transaction.
+    """
+    catalog.release_reservation(checkout.reservation_key)
+    checkout.status = Checkout.Status.EXPIRED
+    checkout.failure_reason = reason
+    if save:
+        checkout.save(update_fields=["status", "failure_reason", "updated_at"])
+    publish(CheckoutExpired(checkout_id=str(checkout.pk), user_id=checkout.user_id))
+
+
+def abandon(checkout: Checkout, reason: str) -> None:
+    """
+    A checkout whose payment could not be opened and that nobody can resume
+    (no Idempotency-Key) becomes ``failed`` and gives its stock back now.
+    """
+    with transaction.atomic():
+        catalog.release_reservation(checkout.reservation_key)
+        Checkout.objects.filter(pk=checkout.pk).update(
+            status=Checkout.Status.FAILED, failure_reason=reason, updated_at=timezone.now()
+        )

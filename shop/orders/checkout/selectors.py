@@ -1,0 +1,55 @@
+"""Read logic of checkouts. A customer reads only their own: another's is "not found"."""
+
+import logging
+import uuid
+
+from ..errors import CheckoutNotFound
+from ..models import Checkout
+
+logger = logging.getLogger(__name__)
+
+
+def _checkout_id(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def checkout_for(user_id: int, checkout_id) -> Checkout:
+    """The user's checkout with its lines and order; another user's raises ``CheckoutNotFound``."""
+    pk = _checkout_id(checkout_id)
+    found = (
+        Checkout.objects.filter(pk=pk, user_id=user_id)
+        .select_related("order")
+        .prefetch_related("lines")
+        .first()
+        if pk
+        else None
+    )
+    if found is None:
+        raise CheckoutNotFound()
+    return found
+
+
+def locked_checkout(reference: str) -> Checkout | None:
+    """
+    The checkout a payment's ``reference`` names, locked for the caller's
+    transaction; ``None`` (logged) for a reference that names none.
+    """
+    pk = _checkout_id(reference)
+    checkout = Checkout.objects.select_for_update().filter(pk=pk).first() if pk else None
+    if checkout is None:
+        logger.warning("Payment event for unknown checkout %s ignored", reference)
+    return checkout
+
+
+def unfinished_attempt(user_id: int) -> Checkout | None:
+    """
+    The user's latest checkout if it failed or expired: the checkout page
+    starts the retry from its address and delivery.
+    """
+    latest = Checkout.objects.filter(user_id=user_id).order_by("-created_at").first()
+    if latest is None or latest.status not in (Checkout.Status.FAILED, Checkout.Status.EXPIRED):
+        return None
+    return latest

@@ -1,0 +1,200 @@
+"""
+Starting a purchase, the first step of the checkout saga: the customer's cart
+becomes a ``Checkout`` with prices from the catalog, stock reserved until
+``expires_at``, address and totals frozen, and a payment asked of payments.
+
+The checkout row and the stock reservation are written in one transaction,
+so a refused reservation leaves no checkout behind. The payment is created
+after that commit: it may call a remote gateway, which must not hold database
+locks, and ``create_payment`` is idempotent on the checkout id, so a retry
+(the same ``Idempotency-Key``) finishes what a gateway outage left.
+"""
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from shop.accounts import public as accounts
+from shop.cart import public as cart
+from shop.catalog import public as catalog
+from shop.core.errors import IdempotencyKeyReused
+from shop.core.idempotency import clean_idempotency_key, request_fingerprint
+from shop.core.money import quantize, store_currency
+from shop.payments import public as payments
+
+from ..errors import AddressRequired, CartEmpty, EmailUnverified
+from ..models import Checkout, CheckoutLine
+from . import holds
+from .shipping import shipping_option
+
+
+@dataclass(frozen=True)
+class StartedCheckout:
+    """What ``start_checkout`` did: ``created`` is false when the key named an earlier one."""
+
+    checkout: Checkout
+    created: bool
+
+
+def start_checkout(
+    *,
+    user_id: int,
+    shipping_method: str,
+    address_id: int | None = None,
+    address: dict | None = None,
+    idempotency_key: str = "",
+    return_url: str,
+) -> StartedCheckout:
+    """
+    Start buying the user's cart; the checkout is ``awaiting_payment`` with its
+    payment link. ``address`` is a typed-in address (checked by accounts),
+    else ``address_id`` from the address book, else the default address. The
+    same ``idempotency_key`` returns the same checkout (``created`` false),
+    without a second reservation or payment, even when two requests with it
+    race; with a different request it raises ``IdempotencyKeyReused``.
+
+    Refusals: ``EmailUnverified`` (403), ``CartEmpty``, ``AddressRequired``,
+    ``InvalidShippingMethod``, ``InvalidIdempotencyKey``,
+    ``accounts.InvalidAddress`` (400), ``accounts.AddressNotFound`` (404),
+    ``catalog.OutOfStock`` (409, naming each short SKU),
+    ``payments.GatewayUnavailable`` (503: the checkout and its reservation are
+    kept; the same key again retries the payment).
+    """
+    idempotency_key = clean_idempotency_key(idempotency_key)
+    fingerprint = request_fingerprint(
+        method=shipping_method, address_id=address_id, address=address
+    )
+    if idempotency_key:
+        existing = Checkout.objects.filter(user_id=user_id, idempotency_key=idempotency_key)
+        if (found := existing.first()) is not None:
+            return StartedCheckout(_reused(found, fingerprint, return_url), created=False)
+    user = accounts.get_user(user_id)
+    if not user.email_verified:
+        raise EmailUnverified()
+    shipping_option(shipping_method, Decimal(0))
+    shipping_address = _address_snapshot(user_id, address_id, address)
+    lines = cart.get_cart_lines(user_id=user_id)
+    if not lines:
+        raise CartEmpty()
+    try:
+        checkout = _create(
+            user, lines, shipping_method, shipping_address, idempotency_key, fingerprint
+        )
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # The same key from a concurrent request won the insert.
+        found = Checkout.objects.get(user_id=user_id, idempotency_key=idempotency_key)
+        return StartedCheckout(_reused(found, fingerprint, return_url), created=False)
+    try:
+        return StartedCheckout(_with_payment(checkout, return_url), created=True)
+    except payments.GatewayUnavailable as unavailable:
+        if idempotency_key:
+            # Kept with its stock: the same key again creates the payment.
+            unavailable.extra["checkout_id"] = str(checkout.pk)
+        else:
+            holds.abandon(checkout, "The payment provider could not be reached.")
+        raise
+
+
+def _address_snapshot(user_id: int, address_id: int | None, address: dict | None) -> dict:
+    """The postal address the order ships to, as plain values frozen in the checkout."""
+    if address is not None:
+        return asdict(accounts.validate_address(address))
+    if address_id is not None:
+        chosen = accounts.get_address(user_id, address_id)
+    else:
+        chosen = accounts.get_default_address(user_id)
+        if chosen is None:
+            raise AddressRequired()
+    return {field.name: getattr(chosen, field.name) for field in accounts.address_fields()}
+
+
+def _reused(checkout: Checkout, fingerprint: str, return_url: str) -> Checkout:
+    if checkout.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was used for a different checkout request."
+        )
+    return _with_payment(checkout, return_url)
+
+
+@transaction.atomic
+def _create(user, lines, method, shipping_address, idempotency_key, fingerprint) -> Checkout:
+    variants = catalog.get_variants(line.sku for line in lines)
+    subtotal = quantize(
+        sum(
+            (variants[line.sku].price * line.quantity for line in lines if line.sku in variants),
+            Decimal(0),
+        )
+    )
+    shipping = shipping_option(method, subtotal)
+    checkout_id = uuid.uuid4()
+    ttl = timedelta(minutes=settings.ORDERS_CHECKOUT_TTL_MINUTES)
+    checkout = Checkout.objects.create(
+        id=checkout_id,
+        user_id=user.id,
+        email=user.email,
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint,
+        shipping_method=shipping.code,
+        shipping_address=shipping_address,
+        currency=store_currency(),
+        subtotal=subtotal,
+        shipping_cost=shipping.price,
+        total=subtotal + shipping.price,
+        reservation_key=f"checkout:{checkout_id}",
+        expires_at=timezone.now() + ttl,
+    )
+    # Raises OutOfStock for unknown, withdrawn or short SKUs: the whole
+    # transaction, checkout included, rolls back.
+    reservation = catalog.reserve_stock(
+        checkout.reservation_key, [(line.sku, line.quantity) for line in lines], ttl
+    )
+    checkout.expires_at = reservation.expires_at
+    checkout.save(update_fields=["expires_at"])
+    CheckoutLine.objects.bulk_create(
+        CheckoutLine(
+            checkout=checkout,
+            sku=line.sku,
+            product_name=variants[line.sku].product_name,
+            variant_name=" / ".join(value for _option, value in variants[line.sku].options),
+            unit_price=variants[line.sku].price,
+            quantity=line.quantity,
+        )
+        for line in lines
+    )
+    return checkout
+
+
+def _with_payment(checkout: Checkout, return_url: str) -> Checkout:
+    """Ask payments for the checkout's payment if it has none yet (idempotent on the id)."""
+    if checkout.payment_id or checkout.status != Checkout.Status.AWAITING_PAYMENT:
+        return checkout
+    back = return_url.format(checkout_id=checkout.pk)
+    payment = payments.create_payment(
+        reference=str(checkout.pk),
+        amount=checkout.total,
+        user_id=checkout.user_id,
+        description=f"{settings.SHOP_NAME} order",
+        return_url=back,
+        cancel_url=back,
+    )
+    Checkout.objects.filter(pk=checkout.pk, payment_id="").update(
+        payment_id=payment.id,
+        payment_provider=payment.provider,
+        payment_redirect_url=payment.redirect_url,
+    )
+    checkout.refresh_from_db()
+    return checkout
+
+
+def status_page_url(request) -> str:
+    """The absolute URL of a checkout's page, with ``{checkout_id}`` left to fill in."""
+    path = reverse("orders:checkout-status", args=[uuid.UUID(int=0)])
+    return request.build_absolute_uri(path).replace(str(uuid.UUID(int=0)), "{checkout_id}")

@@ -1,0 +1,59 @@
+"""
+The refusals of the orders service, each with a stable ``code``: of an order
+(``shop.orders.public`` re-exports those other apps may meet) and of a
+checkout (answers of the checkout pages and API).
+"""
+
+from shop.core.errors import Conflict, NotFound, ShopError
+
+
+class OrderNotFound(NotFound):
+    """Also the answer for another customer's order: its existence is not revealed."""
+
+    code = "order_not_found"
+    default_detail = "No such order."
+
+
+class InvalidTransition(Conflict):
+    """
+    The order's status does not allow this change (cancelling a shipped
+    order, delivering an unshipped one); ``extra`` names the current status.
+    """
+
+    code = "invalid_transition"
+    default_detail = "The order cannot change to that status now."
+
+
+class InvalidRefund(ShopError):
+    """A refund amount that is not positive, or more than is left to refund."""
+
+    code = "invalid_refund"
+    default_detail = "The refund amount must be positive and at most what is left to refund."
+
+
+class CheckoutNotFound(NotFound):
+    """Also the answer for somebody else's checkout."""
+
+    code = "checkout_not_found"
+    default_detail = "No such checkout."
+
+
+class CartEmpty(ShopError):
+    code = "cart_empty"
+    default_detail = "Your cart is empty."
+
+
+class EmailUnverified(ShopError):
+    status_code = 403
+    code = "email_unverified"
+    default_detail = "Confirm your email address before checking out."
+
+
+class AddressRequired(ShopError):
+    code = "address_required"
+    default_detail = "Choose a shipping address or type one in."
+
+
+class InvalidShippingMethod(ShopError):
+    code = "invalid_shipping_method"
+    default_detail = "Choose one of the shipping methods offered."

@@ -1,0 +1,97 @@
+"""
+Placing an order: the paid checkout becomes an ``Order``, exactly once. The
+order keeps its own copy of the checkout's lines, address and totals, is
+recorded as paid, and is announced with ``orders.OrderPlaced`` (which books
+the shipment and mails the confirmation). ``checkout.completion`` calls it.
+"""
+
+import secrets
+
+from django.db import IntegrityError, transaction
+
+from shop.core.messaging import publish
+
+from ..actors import SYSTEM
+from ..events import OrderPlaced
+from ..models import Checkout, Order, OrderLine, OrderStatusChange
+from . import forgetting, lifecycle
+
+# Crockford's base32 without I, L, O and U: read aloud or typed, nothing is ambiguous.
+NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+NUMBER_ATTEMPTS = 5
+
+
+def new_order_number() -> str:
+    """
+    "7K3Q-XM2P": random rather than sequential, so a number says nothing about
+    how many orders the shop takes and cannot be guessed from another one.
+    """
+    chars = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def place_order(checkout: Checkout) -> Order:
+    """
+    The order for a paid ``checkout``: created on the first call, the same one
+    on every later call.
+
+    Two callers racing for the same checkout both get the one order: the
+    loser's insert hits the one-to-one constraint inside a savepoint, and it
+    returns the winner's row. Call it inside the caller's transaction.
+    """
+    existing = Order.objects.filter(checkout_id=checkout.pk).first()
+    if existing is not None:
+        return existing
+    for _attempt in range(NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _create_order(checkout, new_order_number())
+        except IntegrityError:
+            existing = Order.objects.filter(checkout_id=checkout.pk).first()
+            if existing is not None:
+                return existing
+            # Otherwise the random number was taken: draw another.
+    raise RuntimeError(f"No free order number after {NUMBER_ATTEMPTS} attempts.")
+
+
+def _create_order(checkout: Checkout, number: str) -> Order:
+    order = Order.objects.create(
+        number=number,
+        checkout=checkout,
+        user_id=checkout.user_id,
+        email=checkout.email,
+        status=Order.Status.PAID,
+        currency=checkout.currency,
+        subtotal=checkout.subtotal,
+        shipping_cost=checkout.shipping_cost,
+        total=checkout.total,
+        shipping_method=checkout.shipping_method,
+        shipping_address=checkout.shipping_address,
+        payment_reference=str(checkout.pk),
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            sku=line.sku,
+            product_name=line.product_name,
+            variant_name=line.variant_name,
+            unit_price=line.unit_price,
+            quantity=line.quantity,
+        )
+        for line in checkout.lines.all()
+    )
+    OrderStatusChange.objects.create(
+        order=order, to_status=Order.Status.PAID, actor=SYSTEM, note="Order placed and paid."
+    )
+    forgetting.anonymise_if_forgotten(order)
+    publish(
+        OrderPlaced(
+            number=order.number,
+            checkout_id=str(checkout.pk),
+            user_id=order.user_id,
+            total=order.total,
+            currency=order.currency,
+            lines=lifecycle.ordered_lines(order),
+        )
+    )
+    return order

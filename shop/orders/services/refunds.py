@@ -1,0 +1,183 @@
+"""
+Money back for an order. Orders asks payments for a refund under a key of its
+own (``RefundRequest``: the same key never refunds twice), and learns what
+actually went back from ``payments.PaymentRefunded`` (``record_refund``),
+which moves the order's refunded total and, once all of it is back, its
+status to ``refunded``.
+
+Calls to the payment gateway are made without holding the order's lock:
+payments makes them idempotent by key, so a retry after a timeout is safe,
+and a slow gateway never blocks the order for staff or customers.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from shop.core.messaging import publish
+from shop.core.money import format_money, quantize
+from shop.payments import public as payments
+
+from ..actors import SYSTEM
+from ..errors import InvalidRefund, InvalidTransition
+from ..events import OrderRefunded
+from ..models import Order, RefundRequest
+from .lifecycle import TRANSITIONS, lock_order, record, transition
+
+Status = Order.Status
+
+
+def _refund_amount(amount) -> Decimal:
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError, TypeError):
+        raise InvalidRefund(f"{amount!r} is not an amount.") from None
+    if not value.is_finite() or value <= 0 or quantize(value) != value:
+        raise InvalidRefund()
+    return value
+
+
+def refund_order(number: str, amount, *, actor: str, key: str, reason: str = "") -> RefundRequest:
+    """
+    Give back ``amount`` of the order's payment (staff: a partial refund, or
+    the rest after a return). ``key`` names the request: the same key again
+    returns the first request and never refunds twice. The order's figures
+    change when payments reports the refund (``record_refund``).
+
+    Raises ``InvalidRefund`` for an amount that is not positive or more than
+    is left, ``InvalidTransition`` for an order already refunded in full,
+    and payments' ``RefundNotAllowed`` or ``GatewayUnavailable``. After
+    ``GatewayUnavailable`` the request is kept as pending: payments sends it
+    again by itself, and calling again with the same key resumes it.
+    """
+    amount = _refund_amount(amount)
+    refund_key = f"order:{number}:refund:{key}"
+    with transaction.atomic():
+        order = lock_order(number)
+        existing = RefundRequest.objects.filter(key=refund_key).first()
+        if existing is not None and existing.refund_id:
+            return existing
+        if existing is None:
+            if order.status == Status.REFUNDED:
+                raise InvalidTransition(
+                    f"Order {order.number} is already refunded in full.", status=order.status
+                )
+            left = order.total - order.refunded_amount
+            if amount > left:
+                raise InvalidRefund(
+                    f"At most {format_money(left, order.currency)} is left to refund.",
+                    left=str(left),
+                )
+    request = {"actor": actor, "amount": amount, "reason": reason}
+    try:
+        refund = payments.refund_payment(
+            reference=order.payment_reference, key=refund_key, amount=amount, reason=reason
+        )
+    except payments.GatewayUnavailable:
+        _record_request(number, refund_key, refund_id="", status="pending", **request)
+        raise
+    return _record_request(number, refund_key, refund_id=refund.id, status=refund.status, **request)
+
+
+def refund_cancelled_order(number: str) -> RefundRequest | None:
+    """
+    Refund everything left of a cancelled order's payment (the consumer of
+    ``orders.OrderCancelled``). Payments' ``GatewayUnavailable`` propagates so
+    the task is retried; nothing left to refund is noted and is not an error.
+    """
+    order = Order.objects.get(number=number)
+    key = f"order:{number}:cancel"
+    reason = "Order cancelled"
+    try:
+        refund = payments.refund_payment(reference=order.payment_reference, key=key, reason=reason)
+    except payments.RefundNotAllowed:
+        with transaction.atomic():
+            order = lock_order(number)
+            record(order, order.status, SYSTEM, "Nothing was left to refund.", internal=True)
+        return None
+    return _record_request(
+        number, key, refund_id=refund.id, status=refund.status, actor=SYSTEM, reason=reason
+    )
+
+
+def _record_request(
+    number: str,
+    key: str,
+    *,
+    refund_id: str,
+    status: str,
+    actor: str,
+    amount: Decimal | None = None,
+    reason: str = "",
+) -> RefundRequest:
+    """Remember a refund asked of payments, once per key; a pending one learns its refund id."""
+    with transaction.atomic():
+        order = lock_order(number)
+        request = RefundRequest.objects.filter(key=key).first()
+        if request is not None:
+            if refund_id and not request.refund_id:
+                request.refund_id, request.status = refund_id, status
+                request.save(update_fields=["refund_id", "status"])
+            return request
+        request = RefundRequest.objects.create(
+            order=order,
+            key=key,
+            amount=amount,
+            refund_id=refund_id,
+            status=status,
+            actor=actor,
+            reason=reason,
+        )
+        what = format_money(amount, order.currency) if amount is not None else "the rest"
+        note = f"Refund of {what} requested" + (f": {reason}" if reason else ".")
+        if status == "failed":
+            note += " The payment provider refused it: refund the customer another way."
+        elif status == "pending" and not refund_id:
+            note += " The payment provider did not answer; payments sends it again."
+        record(order, order.status, actor, note, internal=True)
+    return request
+
+
+def record_refund(
+    *,
+    reference: str,
+    refund_id: str,
+    amount: Decimal,
+    refunded_total: Decimal,
+    fully_refunded: bool,
+) -> Order | None:
+    """
+    Payments gave money back (``payments.PaymentRefunded``): the order takes
+    the payment's refunded total (the highest reported, since events arrive
+    in any order), a paid or cancelled order refunded in full becomes
+    ``refunded``, and ``orders.OrderRefunded`` tells the customer. A refund of
+    a payment that never became an order (a late payment refunded by the
+    checkout) changes nothing here.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(payment_reference=reference).first()
+        if order is None:
+            return None
+        RefundRequest.objects.filter(order=order, refund_id=refund_id).update(status="succeeded")
+        refunded_total = quantize(refunded_total, order.currency)
+        if refunded_total > order.refunded_amount:
+            order.refunded_amount = min(refunded_total, order.total)
+            order.save(update_fields=["refunded_amount", "updated_at"])
+        fully = fully_refunded or order.fully_refunded
+        note = f"{format_money(amount, order.currency)} refunded (refund {refund_id})."
+        if fully and Status.REFUNDED in TRANSITIONS[order.status]:
+            transition(order, Status.REFUNDED, SYSTEM, note)
+        else:
+            record(order, order.status, SYSTEM, note)
+        publish(
+            OrderRefunded(
+                number=order.number,
+                user_id=order.user_id,
+                refund_id=refund_id,
+                amount=quantize(amount, order.currency),
+                refunded_total=order.refunded_amount,
+                currency=order.currency,
+                fully_refunded=fully,
+            )
+        )
+    return order

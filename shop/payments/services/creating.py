@@ -1,0 +1,110 @@
+"""
+Creating a payment and the gateway session the customer pays at. The same
+reference again returns the same payment, and opens its session if the
+gateway was unreachable the first time.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from shop.accounts.public import UserNotFound, get_user
+from shop.core.money import format_money, store_currency
+
+from ..errors import GatewayUnavailable, InvalidPaymentRequest, PaymentConflict
+from ..gateways import default_provider, gateway_for, is_test_gateway_enabled
+from ..gateways.base import GatewayRefused
+from ..models import Payment, Provider
+from . import status
+from .validation import check_amount, check_text
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_MAX_LENGTH = Payment._meta.get_field("reference").max_length
+URL_MAX_LENGTH = Payment._meta.get_field("return_url").max_length
+DESCRIPTION_MAX_LENGTH = Payment._meta.get_field("description").max_length
+
+
+def create_payment(
+    *,
+    reference: str,
+    amount,
+    user_id: int,
+    description: str,
+    return_url: str,
+    cancel_url: str,
+) -> Payment:
+    """
+    The payment for ``reference``, with a gateway session to pay at. Calling
+    again with the same figures returns the same payment (and opens its
+    session if the gateway was unreachable the first time); other figures
+    raise ``PaymentConflict``.
+    """
+    reference = check_text(reference, "reference", REFERENCE_MAX_LENGTH)
+    amount = check_amount(amount)
+    if isinstance(user_id, bool) or not isinstance(user_id, int):
+        raise InvalidPaymentRequest("The user id must be an integer.")
+    description = check_text(description, "description", DESCRIPTION_MAX_LENGTH, blank=True)
+    return_url = check_text(return_url, "return URL", URL_MAX_LENGTH)
+    cancel_url = check_text(cancel_url, "cancel URL", URL_MAX_LENGTH)
+    currency = store_currency()
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(reference=reference).first()
+        if payment is None:
+            payment = _new_payment(
+                reference=reference,
+                amount=amount,
+                currency=currency,
+                user_id=user_id,
+                description=description,
+                return_url=return_url,
+                cancel_url=cancel_url,
+            )
+        elif (payment.amount, payment.currency, payment.user_id) != (amount, currency, user_id):
+            raise PaymentConflict(reference=reference)
+    if payment.is_pending and not payment.checkout_session_id:
+        _open_session(payment)
+    return payment
+
+
+def _new_payment(**fields) -> Payment:
+    provider = default_provider()
+    if provider == Provider.TEST and not is_test_gateway_enabled():
+        logger.error("No payment provider: set STRIPE_SECRET_KEY (or enable the test gateway).")
+        raise GatewayUnavailable("No payment provider is set up on this site.")
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(provider=provider, **fields)
+    except IntegrityError:
+        # Created by a concurrent call for the same reference.
+        return Payment.objects.select_for_update().get(reference=fields["reference"])
+    status.log(
+        payment, "checkout", f"Created for {format_money(payment.amount, payment.currency)}."
+    )
+    return payment
+
+
+def _customer_email(user_id: int) -> str | None:
+    try:
+        return get_user(user_id).email or None
+    except UserNotFound:
+        return None
+
+
+def _open_session(payment: Payment) -> None:
+    gateway = gateway_for(payment.provider)
+    email = _customer_email(payment.user_id) if payment.provider == Provider.STRIPE else None
+    try:
+        session = gateway.create_session(payment, customer_email=email)
+    except GatewayRefused as refused:
+        logger.error("The gateway refused a session for payment %s: %s", payment.pk, refused)
+        raise GatewayUnavailable() from refused
+    with transaction.atomic():
+        locked = status.locked(payment.pk)
+        if not locked.checkout_session_id:
+            locked.checkout_session_id = session.id
+            if locked.is_pending:
+                locked.redirect_url = session.url
+            locked.save(update_fields=["checkout_session_id", "redirect_url", "updated_at"])
+            status.log(locked, "checkout", f"Payment page opened at the gateway ({session.id}).")
+    payment.refresh_from_db()

@@ -1,0 +1,48 @@
+"""Read helpers of the catalog that the API, the admin and ``public`` share."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from shop.catalog import selectors
+from shop.catalog.errors import VariantNotFound
+from shop.catalog.public import VariantInfo
+from shop.catalog.services import reservations
+
+from .factories import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_variant_with_availability_counts_what_checkouts_hold():
+    make_product(variants=[{"sku": "TEE", "stock_on_hand": 10}])
+    reservations.reserve_stock("checkout-1", [("TEE", 4)], timedelta(minutes=15))
+
+    variant = selectors.variant_with_availability("TEE")
+
+    assert (variant.stock_on_hand, variant.reserved, variant.available) == (10, 4, 6)
+
+
+def test_an_unknown_sku_is_variant_not_found():
+    with pytest.raises(VariantNotFound) as raised:
+        selectors.variant_with_availability("NOPE")
+
+    assert raised.value.extra == {"sku": "NOPE"}
+
+
+def test_variants_come_back_in_the_order_asked_for():
+    make_product(variants=[{"sku": "A"}, {"sku": "B"}, {"sku": "C"}])
+
+    assert [v.sku for v in selectors.variants_in_order(["C", "A", "B"])] == ["C", "A", "B"]
+
+
+def test_variant_infos_are_plain_data_in_one_query(django_assert_num_queries):
+    make_product("Mug", variants=[{"sku": "MUG", "price": Decimal("8.50"), "stock_on_hand": 2}])
+
+    with django_assert_num_queries(1):
+        found = selectors.variant_infos(["MUG", "NOPE"])
+
+    assert list(found) == ["MUG"]
+    assert isinstance(found["MUG"], VariantInfo)
+    assert (found["MUG"].price, found["MUG"].available) == (Decimal("8.50"), 2)
