@@ -12,6 +12,10 @@ from shop.core.events import Event, is_plain_type
 
 
 def _offered(module: types.ModuleType):
+    """What the module offers: its ``__all__``, or else every name of the app's own it binds."""
+    if hasattr(module, "__all__"):
+        yield from ((name, getattr(module, name)) for name in module.__all__)
+        return
     app = module.__name__.rpartition(".")[0]
     for name, obj in vars(module).items():
         origin = getattr(obj, "__module__", None) or ""
