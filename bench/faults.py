@@ -350,7 +350,7 @@ def undelivered(database_url: str, paid: list[Purchase]) -> dict[str, int]:
     """
     Events of the phase that never reached their consumer: webhook events
     never processed (``payments.GatewayEventReceived`` lost) and successes
-    ``orders.place_order`` never handled (``payments.PaymentSucceeded`` lost).
+    ``orders.complete_checkout`` never handled (``payments.PaymentSucceeded`` lost).
     Their orders, if any, came from the checkout expiry task.
     """
     import psycopg
