@@ -157,18 +157,45 @@ TEMPLATES = [
 
 # --- Data -------------------------------------------------------------------
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Take the write lock when a transaction starts, so read-check-write
-    # sequences (stock reservations) cannot interleave; wait for it, don't fail.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
-    )
+
+def _database(config: dict) -> dict:
+    config["ATOMIC_REQUESTS"] = False
+    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Take the write lock when a transaction starts, so read-check-write
+        # sequences (stock reservations) cannot interleave; wait for it, don't fail.
+        config.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    return config
+
+
+def _own_database_url(url: str, service: str) -> str:
+    """DATABASE_URL with the service's name appended to the database's: shop -> shop_catalog."""
+    base, _, query = url.partition("?")
+    head, _, name = base.rpartition("/")
+    stem, dot, suffix = name.rpartition(".") if name.endswith(".sqlite3") else (name, "", "")
+    renamed = f"{stem}_{service}{dot}{suffix}"
+    return f"{head}/{renamed}" + (f"?{query}" if query else "")
+
+
+_database_url = env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASES = {"default": _database(env.db_url_config(_database_url))}
+# "shared": every service's tables in DATABASE_URL's database. "per-app": each
+# service on a database of its own (shop.core.db), as it would be once
+# extracted: <SERVICE>_DATABASE_URL, by default DATABASE_URL's database with
+# "_<service>" appended; accounts keeps "default" with Django's and allauth's
+# tables. `manage.py migrate_services` migrates them all.
+SHOP_DATABASES = env("SHOP_DATABASES", default="shared")
+if SHOP_DATABASES not in ("shared", "per-app"):
+    raise ImproperlyConfigured('SHOP_DATABASES must be "shared" or "per-app".')
+if SHOP_DATABASES == "per-app":
+    # accounts stays on "default" with the Django and allauth tables it owns.
+    for _service in (app.rpartition(".")[2] for app in SHOP_APPS[1:] if app != "shop.accounts"):
+        _url = env(
+            f"{_service.upper()}_DATABASE_URL", default=_own_database_url(_database_url, _service)
+        )
+        DATABASES[_service] = _database(env.db_url_config(_url))
+DATABASE_ROUTERS = ["shop.core.db.ServiceRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env("CACHE_URL", default=env("REDIS_URL", default="locmemcache://shop"))

@@ -10,11 +10,11 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from shop.catalog import public as catalog
 
+from .db import db
 from .errors import (
     CartFull,
     CartLineNotFound,
@@ -134,7 +134,7 @@ def add_item(owner: Owner, sku, quantity) -> Added:
     """
     quantity = parse_quantity(quantity, allow_zero=False)
     variant = _sellable_variant(sku)
-    with transaction.atomic():
+    with db.atomic():
         cart = _locked_cart(owner, create=True)
         line = cart.lines.filter(sku=variant.sku).first()
         in_cart = line.quantity if line else 0
@@ -163,7 +163,7 @@ def set_line_quantity(owner: Owner, line_id, quantity) -> CartLine | None:
     like an add.
     """
     quantity = parse_quantity(quantity, allow_zero=True)
-    with transaction.atomic():
+    with db.atomic():
         cart = _locked_cart(owner, create=False)
         line = _owned_line(cart, line_id)
         if quantity == 0:
@@ -182,7 +182,7 @@ def set_line_quantity(owner: Owner, line_id, quantity) -> CartLine | None:
 
 
 def remove_line(owner: Owner, line_id) -> None:
-    with transaction.atomic():
+    with db.atomic():
         cart = _locked_cart(owner, create=False)
         _owned_line(cart, line_id).delete()
         _touch(cart)
@@ -206,7 +206,7 @@ def merge_anonymous_cart(token_key: str, user_id: int) -> tuple[CappedLine, ...]
     the per-line limit; what the user's cart already held is never reduced.
     Returns the lines that could not be carried over in full.
     """
-    with transaction.atomic():
+    with db.atomic():
         anonymous = Cart.objects.select_for_update().filter(token=token_key).first()
         if anonymous is None:
             return ()
@@ -252,7 +252,7 @@ def clear_cart(owner: Owner, *, key: str, lines: Iterable[tuple[str, int]] | Non
     added since checkout stays. ``key`` names the clearance; the same key again
     does nothing and returns False.
     """
-    with transaction.atomic():
+    with db.atomic():
         cart = _locked_cart(owner, create=False)
         _, created = Clearance.objects.get_or_create(
             key=key, defaults={"cart_id": cart.pk if cart else None}
@@ -290,7 +290,7 @@ def delete_abandoned_carts(*, older_than: timedelta | None = None, batch_size: i
         )
         if not ids:
             return deleted
-        with transaction.atomic():
+        with db.atomic():
             Cart.objects.filter(pk__in=ids).delete()
         deleted += len(ids)
 

@@ -12,7 +12,7 @@ changes are recorded in the stock ledger.
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -24,6 +24,7 @@ from shop.core.admin import ReadOnlyInline, ReadOnlyMixin
 from shop.core.money import format_money
 
 from . import selectors
+from .db import db
 from .models import (
     Category,
     Product,
@@ -147,7 +148,7 @@ def _save_variant(request, variant: Variant, changed: list[str], *, created: boo
         return
     columns = {field.name for field in Variant._meta.concrete_fields}
     fields = [name for name in changed if name in columns and name != "stock_on_hand"]
-    with transaction.atomic():
+    with db.atomic():
         if fields:
             variant.save(update_fields=fields)
         if "stock_on_hand" in changed:
@@ -275,7 +276,7 @@ class ProductAdmin(admin.ModelAdmin):
     def _set_active(self, request, queryset, active: bool) -> None:
         """One ``save()`` per product, so each change is announced and caches are dropped."""
         pks = list(queryset.values_list("pk", flat=True))
-        with transaction.atomic():
+        with db.atomic():
             products = Product.objects.filter(pk__in=pks, is_active=not active)
             changed = 0
             for product in products.select_for_update():

@@ -14,11 +14,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
 from shop.core.pagecache import versioned_page_cache
 
 from . import selectors
+from .db import db
 
 VERSION_KEY = "catalog:version"
 MISSING = object()
@@ -49,7 +49,7 @@ def _bump() -> None:
 
 def catalog_changed() -> None:
     """Invalidate cached catalog pages once the current transaction commits."""
-    transaction.on_commit(_bump)
+    db.on_commit(_bump)
 
 
 def cached(name: str, compute: Callable):

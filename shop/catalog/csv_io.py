@@ -48,7 +48,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.db import transaction
 from django.db.models import Max
 
 from .cache import catalog_changed
@@ -61,6 +60,7 @@ from .csv_rows import (
     parse_rows,
     read_csv,
 )
+from .db import db
 from .models import Category, Product, StockMovement, Variant
 
 __all__ = ["COLUMNS", "ImportFileError", "ImportReport", "export_rows", "import_catalog"]
@@ -163,7 +163,7 @@ def import_catalog(
     header, records = read_csv(stream)
     rows, errors = parse_rows(header, records)
     report = ImportReport(rows=len(records), dry_run=dry_run)
-    with nullcontext() if dry_run else transaction.atomic():
+    with nullcontext() if dry_run else db.atomic():
         plan, catalog_errors = _plan(rows, skip={e.line for e in errors}, lock=not dry_run)
         report.errors = sorted(errors + catalog_errors)
         report.products_created = len(plan.new_products)

@@ -23,12 +23,12 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from .cache import catalog_changed
+from .db import db
 from .models import (
     Category,
     Product,
@@ -224,7 +224,7 @@ def clear_catalog() -> None:
     announces nothing: this wipes demo data, it is not thousands of
     availability changes for the other apps to follow.
     """
-    with transaction.atomic():
+    with db.atomic():
         Reservation.objects.all().delete()
         StockMovement.objects.all().delete()
         ProductImage.objects.all().delete()
@@ -246,7 +246,7 @@ def seed(
     """
     builder = _Builder(random.Random(seed))
     done = variants = images = 0
-    with transaction.atomic():
+    with db.atomic():
         categories = _create_categories()
         aisles = [
             aisle for dept in DEPARTMENTS for aisle in dept.aisles for _ in range(aisle.weight)
@@ -269,9 +269,9 @@ def _refresh_statistics() -> None:
     After a bulk load, let PostgreSQL's planner see the new row counts now
     rather than whenever autovacuum gets to it: the listing's plans depend on them.
     """
-    if connection.vendor == "postgresql":
+    if db.connection.vendor == "postgresql":
         tables = [model._meta.db_table for model in (Category, Product, Variant, ProductImage)]
-        with connection.cursor() as cursor:
+        with db.connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {', '.join(tables)}")
 
 

@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Exists,
@@ -34,6 +33,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from .data import VariantInfo
+from .db import db
 from .errors import VariantNotFound
 from .models import Category, Product, ProductImage, Reservation, ReservationLine, Variant
 
@@ -215,7 +215,7 @@ class ProductFilters:
 
 
 def uses_postgres() -> bool:
-    return connection.vendor == "postgresql"
+    return db.connection.vendor == "postgresql"
 
 
 def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:

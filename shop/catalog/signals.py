@@ -9,13 +9,13 @@ Changes are detected against the values the instance was loaded with
 flags in bulk must save instances or publish the events itself.
 """
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from shop.core.messaging import publish
 
 from .cache import catalog_changed
+from .db import db
 from .events import ProductAvailabilityChanged, VariantPriceChanged
 from .models import Category, Product, ProductImage, Variant
 
@@ -59,7 +59,7 @@ def _publish(*events) -> None:
     imports save inside one); a bare save commits first, then announces.
     """
     if events:
-        with transaction.atomic():
+        with db.atomic():
             for event in events:
                 publish(event)
 

@@ -16,12 +16,13 @@ get no mail.
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from shop.accounts import public as accounts
 
+from .db import db
 from .models import Checkout, Order, SentEmail
 
 PLACED, SHIPPED, CANCELLED, REFUNDED = "placed", "shipped", "cancelled", "refunded"
@@ -65,7 +66,7 @@ def build_message(order: Order, kind: str, **context) -> EmailMultiAlternatives:
 def _claim(key: str, kind: str, **about) -> bool:
     """Record the email under ``key``; false when it was claimed (sent) before."""
     try:
-        with transaction.atomic():
+        with db.atomic():
             SentEmail.objects.create(key=key, kind=kind, **about)
     except IntegrityError:
         return False

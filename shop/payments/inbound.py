@@ -13,12 +13,13 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from shop.core.messaging import publish
 
 from . import selectors
+from .db import db
 from .errors import (
     GatewayDisabled,
     InvalidPaymentRequest,
@@ -49,9 +50,9 @@ def record(provider: str, event: dict) -> tuple[GatewayEvent, bool]:
     event_id, kind = gateway_for(provider).event_identity(event)
     if not event_id or len(event_id) > EVENT_ID_MAX_LENGTH or len(kind) > TYPE_MAX_LENGTH:
         raise InvalidWebhook("The event's id or type is missing or too long.")
-    with transaction.atomic():
+    with db.atomic():
         try:
-            with transaction.atomic():
+            with db.atomic():
                 stored = GatewayEvent.objects.create(
                     provider=provider, event_id=event_id, type=kind, payload=event
                 )
@@ -137,7 +138,7 @@ def process_overdue(*, limit: int = 200) -> int:
     processed = 0
     for pk in overdue:
         try:
-            with transaction.atomic():
+            with db.atomic():
                 process(pk)
         except Exception:
             logger.exception("Overdue gateway event %s could not be processed", pk)

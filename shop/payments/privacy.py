@@ -6,8 +6,7 @@ phone). Payments, refunds, amounts, gateway ids and the payment log stay:
 the books need them, and Stripe keeps its own records under its own rules.
 """
 
-from django.db import transaction
-
+from .db import db
 from .models import GatewayEvent
 
 # Keys of Stripe objects that hold a person's details, wherever they appear.
@@ -34,7 +33,7 @@ def scrubbed(value):
     return value
 
 
-@transaction.atomic
+@db.atomic()
 def forget_customer(user_id: int) -> int:
     """Scrub the notifications about ``user_id``'s payments; returns how many changed."""
     changed = []

@@ -9,9 +9,9 @@ instead of tripping the constraint.
 """
 
 from django.conf import settings
-from django.db import transaction
 
 from .. import postal
+from ..db import db
 from ..errors import AddressBookFull, AddressNotFound
 from ..models import Address
 from .locking import locked_addresses, locked_user
@@ -45,7 +45,7 @@ def add_address(user_id: int, **fields) -> Address:
     A book holds at most ``ACCOUNTS_MAX_ADDRESSES`` (``AddressBookFull``), so
     a script cannot grow one without end.
     """
-    with transaction.atomic():
+    with db.atomic():
         locked_user(user_id)
         addresses = locked_addresses(user_id)
         if len(addresses) >= settings.ACCOUNTS_MAX_ADDRESSES:
@@ -64,7 +64,7 @@ def update_address(user_id: int, address_id: int, **fields) -> Address:
     Change an address. ``is_default=True`` makes it the default; ``False`` is
     ignored (a book with addresses always has a default: choose another one).
     """
-    with transaction.atomic():
+    with db.atomic():
         addresses = locked_addresses(user_id)
         address = _find(addresses, address_id)
         make_default = _apply(address, dict(fields))
@@ -77,7 +77,7 @@ def update_address(user_id: int, address_id: int, **fields) -> Address:
 
 def set_default_address(user_id: int, address_id: int) -> Address:
     """Make the address the user's default, in place of the old one."""
-    with transaction.atomic():
+    with db.atomic():
         addresses = locked_addresses(user_id)
         address = _find(addresses, address_id)
         if not address.is_default:
@@ -89,7 +89,7 @@ def set_default_address(user_id: int, address_id: int) -> Address:
 
 def delete_address(user_id: int, address_id: int) -> None:
     """Remove an address; if it was the default, the newest remaining one becomes it."""
-    with transaction.atomic():
+    with db.atomic():
         addresses = locked_addresses(user_id)
         address = _find(addresses, address_id)
         remaining = [other for other in addresses if other is not address]

@@ -8,12 +8,12 @@ import re
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from shop.core.messaging import publish
 
+from ..db import db
 from ..errors import StaffAccountNotDeletable
 from ..events import UserDeleted
 from ..models import Address, User
@@ -62,7 +62,7 @@ def delete_account(user_id: int) -> None:
     nothing. A staff account raises ``StaffAccountNotDeletable``: a superuser
     takes away staff status first, so nobody locks the shop out of its admin.
     """
-    with transaction.atomic():
+    with db.atomic():
         user = locked_user(user_id)
         if user.email == deleted_email(user.pk) and not user.is_active:
             return

@@ -1,8 +1,8 @@
 """The profile: a user's name and phone number (the email is allauth's to change)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from ..db import db
 from ..errors import InvalidProfile, field_errors
 from ..models import User
 from .locking import locked_user
@@ -24,7 +24,7 @@ def update_profile(
         for name, value in given.items()
         if value is not None
     }
-    with transaction.atomic():
+    with db.atomic():
         user = locked_user(user_id)
         if not changes:
             return user

@@ -12,7 +12,6 @@ import hashlib
 import json
 from urllib.parse import urlencode
 
-from django.db import transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from rest_framework import generics
@@ -27,6 +26,7 @@ from shop.core.idempotency import idempotency_key
 
 from .. import selectors
 from ..cache import cached
+from ..db import db
 from ..filters import ProductFilterSet
 from ..services import locks, prices, stock
 from . import schema
@@ -148,7 +148,7 @@ class VariantView(StaffView):
     @schema.update_variant
     def patch(self, request, sku):
         data = validated(VariantUpdateSerializer, request)
-        with transaction.atomic():
+        with db.atomic():
             if "price" in data or "compare_at_price" in data:
                 price = data["price"] if "price" in data else prices.current_price(sku)
                 prices.set_price(
@@ -173,12 +173,12 @@ class BulkStockView(StaffView):
         data = validated(BulkStockSerializer, request)
         key = idempotency_key(request)
         items = data["items"]
-        with transaction.atomic():
+        with db.atomic():
             locks.lock_variants(item["sku"] for item in items)
             errors = []
             for index, item in enumerate(items):
                 try:
-                    with transaction.atomic():
+                    with db.atomic():
                         stock.set_stock(item["sku"], item["on_hand"], note=data["note"], key=key)
                 except ShopError as refused:
                     errors.append(

@@ -2,11 +2,10 @@
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
-
 from shop.core.money import quantize
 
 from ..cache import catalog_changed
+from ..db import db
 from ..errors import InvalidPrice, VariantNotFound
 from ..models import PRICE_DIGITS, Variant
 from .locks import locked_variant
@@ -50,7 +49,7 @@ def set_price(
         if compare_at_price is not None:
             compare_at_price = _money(compare_at_price, "compare-at price")
         fields.append("compare_at_price")
-    with transaction.atomic():
+    with db.atomic():
         variant = locked_variant(sku)
         variant.price = price
         if compare_at_price is not UNSET:

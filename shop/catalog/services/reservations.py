@@ -9,13 +9,14 @@ every writer takes them in that order.
 
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from shop.core.messaging import publish
 
 from ..cache import catalog_changed
 from ..data import ReservationInfo, Shortage, StockLine
+from ..db import db
 from ..errors import OutOfStock, ReservationCommitted, ReservationNotFound
 from ..events import ReservationExpired
 from ..models import Reservation, ReservationLine, StockMovement, Variant
@@ -71,7 +72,7 @@ def _lock_or_create_reservation(key: str, expires_at: datetime) -> tuple[Reserva
     if reservation is not None:
         return reservation, False
     try:
-        with transaction.atomic():
+        with db.atomic():
             return Reservation.objects.create(key=key, expires_at=expires_at), True
     except IntegrityError:  # the same key, reserved concurrently and now committed
         return Reservation.objects.select_for_update().get(key=key), False
@@ -88,7 +89,7 @@ def reserve_stock(key: str, lines, ttl: timedelta, *, now=None) -> ReservationIn
     if not isinstance(ttl, timedelta) or ttl <= timedelta(0):
         raise ValueError(f"The time to live must be a positive timedelta, not {ttl!r}.")
     now = now or timezone.now()
-    with transaction.atomic():
+    with db.atomic():
         reservation, created = _lock_or_create_reservation(key, now + ttl)
         if not created:
             held = _held(reservation)
@@ -128,7 +129,7 @@ def commit_reservation(key: str, *, now=None) -> ReservationInfo:
     sold only if the stock is still free (checked under the same locks).
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    with db.atomic():
         reservation = _lock_reservation(key) if isinstance(key, str) else None
         if reservation is None:
             raise ReservationNotFound(f"No stock reservation has the key {key!r}.", key=key)
@@ -153,7 +154,7 @@ def commit_reservation(key: str, *, now=None) -> ReservationInfo:
 
 def release_reservation(key: str, *, now=None) -> ReservationInfo | None:
     """Give back what ``key`` holds; nothing to do for an unknown or closed key."""
-    with transaction.atomic():
+    with db.atomic():
         reservation = _lock_reservation(key) if isinstance(key, str) else None
         if reservation is None:
             return None
@@ -179,7 +180,7 @@ def release_expired_reservations(now=None, *, batch_size: int = 500) -> int:
     now = now or timezone.now()
     total = 0
     while True:
-        with transaction.atomic():
+        with db.atomic():
             batch = list(
                 Reservation.objects.select_for_update(skip_locked=True)
                 .filter(status=Reservation.Status.ACTIVE, expires_at__lte=now)

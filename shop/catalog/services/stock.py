@@ -4,13 +4,12 @@ an optional idempotency key), units returned by a refund or cancellation, and
 the stock ledger (``StockMovement``) that records every change and why.
 """
 
-from django.db import transaction
-
 from shop.core.errors import IdempotencyKeyReused
 from shop.core.idempotency import clean_idempotency_key
 
 from ..cache import catalog_changed
 from ..data import StockLine
+from ..db import db
 from ..errors import InsufficientStock, InvalidQuantity, VariantNotFound
 from ..models import StockMovement, Variant
 from .lines import check_key, merge_lines
@@ -86,7 +85,7 @@ def set_stock(sku: str, on_hand: int, *, note: str = "", key: str = "") -> Varia
     """
     _check_quantity(on_hand)
     key = _movement_key("count", key)
-    with transaction.atomic():
+    with db.atomic():
         variant = locked_variant(sku)
         if _repeated(variant, key, counted=on_hand):
             return variant
@@ -112,7 +111,7 @@ def adjust_stock(sku: str, delta: int, *, note: str = "", key: str = "") -> Vari
     if isinstance(delta, bool) or not isinstance(delta, int):
         raise InvalidQuantity(f"The change must be a whole number, not {delta!r}.")
     key = _movement_key("adjustment", key)
-    with transaction.atomic():
+    with db.atomic():
         variant = locked_variant(sku)
         if _repeated(variant, key, delta=delta):
             return variant
@@ -138,7 +137,7 @@ def restock(key: str, lines) -> tuple[StockLine, ...]:
     key = check_key(key)
     wanted = merge_lines(lines)
     movement_key = f"restock:{key}"
-    with transaction.atomic():
+    with db.atomic():
         variants = locked_variants(wanted)
         unknown = sorted(set(wanted) - {variant.sku for variant in variants})
         if unknown:

@@ -12,7 +12,6 @@ refunds the customer.
 
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 from shop.cart import public as cart
@@ -20,6 +19,7 @@ from shop.catalog import public as catalog
 from shop.payments import public as payments
 
 from .. import notifications
+from ..db import db
 from ..models import Checkout
 from ..services import forgetting, placing
 from .selectors import locked_checkout
@@ -35,7 +35,7 @@ FAILURE_REASONS = {
 }
 
 
-@transaction.atomic
+@db.atomic()
 def complete_checkout(reference: str) -> None:
     """
     The customer paid for checkout ``reference``: commit its stock, place
@@ -97,7 +97,7 @@ def _refund(checkout: Checkout, reason: str, *, tell_customer: bool) -> None:
         notifications.send_checkout_refunded_email(checkout)
 
 
-@transaction.atomic
+@db.atomic()
 def fail_checkout(reference: str, reason: str) -> None:
     """Declined or abandoned: the stock goes back; the cart is untouched for a retry."""
     checkout = locked_checkout(reference)

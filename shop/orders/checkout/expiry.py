@@ -7,11 +7,11 @@ gives up the unpaid ones (stock back, payment page closed through
 
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 from shop.payments import public as payments
 
+from ..db import db
 from ..models import Checkout
 from . import holds
 from .completion import complete_locked_checkout
@@ -35,7 +35,7 @@ def expire_checkouts(*, limit: int = 200) -> int:
     and recording it as unacknowledged).
     """
     expired = 0
-    with transaction.atomic():
+    with db.atomic():
         due = list(
             Checkout.objects.select_for_update(skip_locked=True)
             .filter(status=Status.AWAITING_PAYMENT, expires_at__lte=timezone.now())
@@ -47,7 +47,7 @@ def expire_checkouts(*, limit: int = 200) -> int:
                     "Paid checkout %s missed its PaymentSucceeded: completing", checkout.pk
                 )
                 try:
-                    with transaction.atomic():
+                    with db.atomic():
                         complete_locked_checkout(checkout)
                 except Exception:
                     # Left awaiting payment for the next run; the others go on.

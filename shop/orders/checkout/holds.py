@@ -5,12 +5,12 @@ paid in time, or the customer deleted their account) and ``abandon`` (the
 payment could not even be opened).
 """
 
-from django.db import transaction
 from django.utils import timezone
 
 from shop.catalog import public as catalog
 from shop.core.messaging import publish
 
+from ..db import db
 from ..models import Checkout
 from .messages import CheckoutExpired
 
@@ -35,7 +35,7 @@ def abandon(checkout: Checkout, reason: str) -> None:
     A checkout whose payment could not be opened and that nobody can resume
     (no Idempotency-Key) becomes ``failed`` and gives its stock back now.
     """
-    with transaction.atomic():
+    with db.atomic():
         catalog.release_reservation(checkout.reservation_key)
         Checkout.objects.filter(pk=checkout.pk).update(
             status=Checkout.Status.FAILED, failure_reason=reason, updated_at=timezone.now()

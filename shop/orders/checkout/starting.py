@@ -16,7 +16,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from shop.core.idempotency import clean_idempotency_key, request_fingerprint
 from shop.core.money import quantize, store_currency
 from shop.payments import public as payments
 
+from ..db import db
 from ..errors import AddressRequired, CartEmpty, EmailUnverified
 from ..models import Checkout, CheckoutLine
 from . import holds
@@ -124,7 +125,7 @@ def _reused(checkout: Checkout, fingerprint: str, return_url: str) -> Checkout:
     return _with_payment(checkout, return_url)
 
 
-@transaction.atomic
+@db.atomic()
 def _create(user, lines, method, shipping_address, idempotency_key, fingerprint) -> Checkout:
     variants = catalog.get_variants(line.sku for line in lines)
     subtotal = quantize(

@@ -8,13 +8,13 @@ placed afterwards from one of their checkouts (events arrive in any order)
 is anonymised as it is created.
 """
 
-from django.db import transaction
 from django.utils import timezone
 
 from shop.accounts import public as accounts
 
 from ..actors import customer
 from ..checkout import holds
+from ..db import db
 from ..models import Checkout, ForgottenCustomer, Order
 
 
@@ -51,7 +51,7 @@ def forget_customer(user_id: int, deleted_at) -> int:
     Anonymise the orders and checkouts of a deleted user and end their
     checkouts awaiting payment; returns how many orders changed.
     """
-    with transaction.atomic():
+    with db.atomic():
         ForgottenCustomer.objects.get_or_create(
             user_id=user_id, defaults={"deleted_at": deleted_at}
         )

@@ -6,13 +6,13 @@ history with its actor, and announced (``OrderShipped``, ``OrderDelivered``,
 ``OrderCancelled``); anything else raises ``InvalidTransition``.
 """
 
-from django.db import transaction
 from django.utils import timezone
 
 from shop.catalog import public as catalog
 from shop.core.messaging import publish
 
 from ..actors import SYSTEM
+from ..db import db
 from ..errors import InvalidTransition, OrderNotFound
 from ..events import OrderCancelled, OrderDelivered, OrderedLine, OrderShipped
 from ..models import Order, OrderStatusChange, Shipment
@@ -83,7 +83,7 @@ def mark_shipped(number: str, *, actor: str, tracking_number: str | None = None)
     Publishes ``orders.OrderShipped``, which mails the customer.
     """
     tracking_number = (tracking_number or "").strip()
-    with transaction.atomic():
+    with db.atomic():
         order = lock_order(number)
         note = f"Tracking number {tracking_number}." if tracking_number else ""
         transition(order, Status.SHIPPED, actor, note)
@@ -104,7 +104,7 @@ def mark_shipped(number: str, *, actor: str, tracking_number: str | None = None)
 
 def mark_delivered(number: str, *, actor: str) -> Order:
     """``shipped`` → ``delivered``."""
-    with transaction.atomic():
+    with db.atomic():
         order = lock_order(number)
         transition(order, Status.DELIVERED, actor)
         Shipment.objects.filter(order=order).update(delivered_at=timezone.now())
@@ -126,7 +126,7 @@ def cancel_order(
     found. A shipped order raises ``InvalidTransition``.
     """
     reason = reason.strip()
-    with transaction.atomic():
+    with db.atomic():
         order = lock_order(number, owner_id=owner_id)
         transition(order, Status.CANCELLED, actor, reason)
         skipped = _restock(order)

@@ -7,11 +7,12 @@ the shipment and mails the confirmation). ``checkout.completion`` calls it.
 
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from shop.core.messaging import publish
 
 from ..actors import SYSTEM
+from ..db import db
 from ..events import OrderPlaced
 from ..models import Checkout, Order, OrderLine, OrderStatusChange
 from . import forgetting, lifecycle
@@ -44,7 +45,7 @@ def place_order(checkout: Checkout) -> Order:
         return existing
     for _attempt in range(NUMBER_ATTEMPTS):
         try:
-            with transaction.atomic():
+            with db.atomic():
                 return _create_order(checkout, new_order_number())
         except IntegrityError:
             existing = Order.objects.filter(checkout_id=checkout.pk).first()

@@ -12,13 +12,12 @@ and a slow gateway never blocks the order for staff or customers.
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
-
 from shop.core.messaging import publish
 from shop.core.money import format_money, quantize
 from shop.payments import public as payments
 
 from ..actors import SYSTEM
+from ..db import db
 from ..errors import InvalidRefund, InvalidTransition
 from ..events import OrderRefunded
 from ..models import Order, RefundRequest
@@ -52,7 +51,7 @@ def refund_order(number: str, amount, *, actor: str, key: str, reason: str = "")
     """
     amount = _refund_amount(amount)
     refund_key = f"order:{number}:refund:{key}"
-    with transaction.atomic():
+    with db.atomic():
         order = lock_order(number)
         existing = RefundRequest.objects.filter(key=refund_key).first()
         if existing is not None and existing.refund_id:
@@ -91,7 +90,7 @@ def refund_cancelled_order(number: str) -> RefundRequest | None:
     try:
         refund = payments.refund_payment(reference=order.payment_reference, key=key, reason=reason)
     except payments.RefundNotAllowed:
-        with transaction.atomic():
+        with db.atomic():
             order = lock_order(number)
             record(order, order.status, SYSTEM, "Nothing was left to refund.", internal=True)
         return None
@@ -111,7 +110,7 @@ def _record_request(
     reason: str = "",
 ) -> RefundRequest:
     """Remember a refund asked of payments, once per key; a pending one learns its refund id."""
-    with transaction.atomic():
+    with db.atomic():
         order = lock_order(number)
         request = RefundRequest.objects.filter(key=key).first()
         if request is not None:
@@ -154,7 +153,7 @@ def record_refund(
     a payment that never became an order (a late payment refunded by the
     checkout) changes nothing here.
     """
-    with transaction.atomic():
+    with db.atomic():
         order = Order.objects.select_for_update().filter(payment_reference=reference).first()
         if order is None:
             return None

@@ -4,9 +4,8 @@ order is placed, at most once however often ``orders.OrderPlaced`` arrives,
 and given a tracking number by staff when they booked it themselves.
 """
 
-from django.db import transaction
-
 from ..carriers import DeliveryRequest, get_carrier
+from ..db import db
 from ..models import Order, Shipment
 
 
@@ -55,7 +54,7 @@ def book_shipment(number: str) -> Shipment | None:
     Ask the carrier for the order's parcel (on ``orders.OrderPlaced``). The
     same order again returns its shipment; a cancelled order books nothing.
     """
-    with transaction.atomic():
+    with db.atomic():
         order = Order.objects.select_for_update().filter(number=number).first()
         if order is None:
             return None

@@ -6,11 +6,12 @@ gateway was unreachable the first time.
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from shop.accounts.public import UserNotFound, get_user
 from shop.core.money import format_money, store_currency
 
+from ..db import db
 from ..errors import GatewayUnavailable, InvalidPaymentRequest, PaymentConflict
 from ..gateways import default_provider, gateway_for, is_test_gateway_enabled
 from ..gateways.base import GatewayRefused
@@ -48,7 +49,7 @@ def create_payment(
     return_url = check_text(return_url, "return URL", URL_MAX_LENGTH)
     cancel_url = check_text(cancel_url, "cancel URL", URL_MAX_LENGTH)
     currency = store_currency()
-    with transaction.atomic():
+    with db.atomic():
         payment = Payment.objects.select_for_update().filter(reference=reference).first()
         if payment is None:
             payment = _new_payment(
@@ -73,7 +74,7 @@ def _new_payment(**fields) -> Payment:
         logger.error("No payment provider: set STRIPE_SECRET_KEY (or enable the test gateway).")
         raise GatewayUnavailable("No payment provider is set up on this site.")
     try:
-        with transaction.atomic():
+        with db.atomic():
             payment = Payment.objects.create(provider=provider, **fields)
     except IntegrityError:
         # Created by a concurrent call for the same reference.
@@ -99,7 +100,7 @@ def _open_session(payment: Payment) -> None:
     except GatewayRefused as refused:
         logger.error("The gateway refused a session for payment %s: %s", payment.pk, refused)
         raise GatewayUnavailable() from refused
-    with transaction.atomic():
+    with db.atomic():
         locked = status.locked(payment.pk)
         if not locked.checkout_session_id:
             locked.checkout_session_id = session.id

@@ -3,12 +3,11 @@ Refunds: asking the gateway to give money back, once per key, and sending a
 refund again when the gateway did not answer (``payments.send_refund``).
 """
 
-from django.db import transaction
-
 from shop.core.messaging import publish
 from shop.core.money import format_money
 
 from .. import selectors
+from ..db import db
 from ..errors import GatewayUnavailable, PaymentConflict, RefundNotAllowed
 from ..gateways import gateway_for
 from ..messages import RefundUnsent
@@ -33,7 +32,7 @@ def refund_payment(
     key = check_text(key, "refund key", KEY_MAX_LENGTH)
     amount = None if amount is None else check_amount(amount)
     reason = check_text(reason, "reason", REASON_MAX_LENGTH, blank=True)
-    with transaction.atomic():
+    with db.atomic():
         payment = status.locked(selectors.payment_by_reference(reference).pk)
         refund = Refund.objects.select_for_update().filter(key=key).first()
         if refund is not None:
@@ -48,7 +47,7 @@ def refund_payment(
         try:
             refund = send_refund(refund.pk, source=source)
         except GatewayUnavailable:
-            with transaction.atomic():
+            with db.atomic():
                 publish(RefundUnsent(refund_id=str(refund.pk)))
             raise
     return refund
@@ -87,7 +86,7 @@ def send_refund(refund_pk, *, source: str) -> Refund:
     """Ask the gateway for a pending refund (again: it is idempotent) and record its answer."""
     refund = Refund.objects.select_related("payment").get(pk=refund_pk)
     result = gateway_for(refund.payment.provider).refund(refund.payment, refund)
-    with transaction.atomic():
+    with db.atomic():
         payment = status.locked(refund.payment_id)
         refund = Refund.objects.select_for_update().get(pk=refund_pk)
         if refund.status != Refund.Status.PENDING:

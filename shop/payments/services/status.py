@@ -9,13 +9,13 @@ for the refund or the gateway reports one made in its dashboard.
 
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 from shop.core.messaging import publish
 from shop.core.money import format_money, from_minor_units, to_minor_units
 
 from .. import selectors
+from ..db import db
 from ..events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from ..gateways import PaymentUpdate
 from ..models import Payment, PaymentLogEntry, Refund
@@ -44,7 +44,7 @@ def apply_update(payment_pk, update: PaymentUpdate, *, source: str) -> Payment:
     nothing, and money the status cannot account for (paid after a cancel, a
     different amount) flags the payment for staff instead.
     """
-    with transaction.atomic():
+    with db.atomic():
         payment = locked(payment_pk)
         if update.payment_intent_id and not payment.payment_intent_id:
             payment.payment_intent_id = update.payment_intent_id
