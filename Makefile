@@ -10,7 +10,14 @@ SERVICES_ENV := \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/1 \
 	CACHE_URL=redis://127.0.0.1:6379/2
 
-.PHONY: install demo run test services-test e2e-test lint lock worker beat stack clean
+# The same, with every service on a PostgreSQL database of its own (docs/architecture.md).
+SPLIT_ENV := \
+	SHOP_DATABASES=per-app \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/split \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/3 \
+	CACHE_URL=redis://127.0.0.1:6379/4
+
+.PHONY: install demo run test services-test split-test e2e-test lint lock worker beat stack clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +41,11 @@ test: install
 
 services-test: install
 	$(SERVICES_ENV) $(BIN)/pytest -m "not e2e"
+
+# The whole suite with a database per service (test_split, test_split_catalog, ...,
+# created by the test run), a real Redis and a real Celery worker.
+split-test: install
+	$(SPLIT_ENV) $(BIN)/pytest -m "not e2e"
 
 # Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium, or
 # E2E_CHROMIUM) against the shop in a subprocess; failures leave screenshots

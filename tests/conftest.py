@@ -5,6 +5,10 @@ Tests marked ``worker`` deliver events and tasks through Celery. On the laptop
 defaults Celery runs them in-process; with ``CELERY_BROKER_URL`` set
 (``make services-test``) a real worker process consumes them from Redis, with
 the same test database, so the tests wait for effects rather than assume them.
+
+With ``SHOP_DATABASES=per-app`` (``make split-test``) every service has a test
+database of its own: each database test may use all of them, and query counts
+add up the queries of every database.
 """
 
 import contextlib
@@ -20,10 +24,88 @@ import pytest
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 
 ROOT = Path(__file__).resolve().parent.parent
 # Modules with test-only consumers the worker must know about.
 WORKER_TEST_MODULES = ["tests.core.messaging"]
+
+
+def pytest_collection_modifyitems(items):
+    """A database test may use every service's database (one in shared mode, five per-app)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and "databases" not in marker.kwargs:
+            every = pytest.mark.django_db(*marker.args, **marker.kwargs, databases="__all__")
+            item.add_marker(every, append=False)  # first, so it is the one pytest-django reads
+
+
+class AllQueries:
+    """The queries run on every database while the block ran, in order of database."""
+
+    def __init__(self):
+        self.contexts = [CaptureQueriesContext(connections[alias]) for alias in connections]
+
+    def __enter__(self):
+        for context in self.contexts:
+            context.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        for context in reversed(self.contexts):
+            context.__exit__(*exc_info)
+
+    @property
+    def captured_queries(self) -> list[dict]:
+        return [query for context in self.contexts for query in context.captured_queries]
+
+    def __len__(self):
+        return len(self.captured_queries)
+
+
+@pytest.fixture
+def django_assert_num_queries():
+    """
+    pytest-django's fixture, counting the queries of every database: a service's
+    queries count the same whether its tables share one database or not.
+    """
+
+    @contextlib.contextmanager
+    def assert_num_queries(num: int, exact: bool = True, info: str | None = None):
+        with AllQueries() as queries:
+            yield queries
+        count = len(queries)
+        if (count != num) if exact else (count > num):
+            listed = "\n".join(
+                f"{index}. {query['sql']}"
+                for index, query in enumerate(queries.captured_queries, 1)
+            )
+            expected = f"{num}" if exact else f"at most {num}"
+            message = f"Expected {expected} queries, {count} were run:\n{listed}"
+            pytest.fail(f"{info}\n{message}" if info else message)
+
+    return assert_num_queries
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks():
+    """pytest-django's fixture, on every database unless ``using`` names one."""
+    from django.test import TestCase
+
+    @contextlib.contextmanager
+    def capture(*, using: str | None = None, execute: bool = False):
+        callbacks = []
+        with contextlib.ExitStack() as stack:
+            captured = [
+                stack.enter_context(TestCase.captureOnCommitCallbacks(using=alias, execute=execute))
+                for alias in ([using] if using else list(connections))
+            ]
+            yield callbacks
+        for each in captured:
+            callbacks.extend(each)
+
+    return capture
 
 
 def broker_is_real() -> bool:
@@ -104,6 +186,18 @@ def lossy_broker(monkeypatch) -> LossyBroker:
     return LossyBroker(monkeypatch)
 
 
+def database_urls() -> dict[str, str]:
+    """The environment that points another process at this run's test databases."""
+    urls = {}
+    for alias, database in settings.DATABASES.items():
+        name = "DATABASE_URL" if alias == "default" else f"{alias.upper()}_DATABASE_URL"
+        urls[name] = (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+            f"{database['NAME']}"
+        )
+    return {**urls, "SHOP_DATABASES": settings.SHOP_DATABASES}
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """
@@ -112,13 +206,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     """
     from tests.payments.fake_stripe import shared_fake_stripe
 
-    database = settings.DATABASES["default"]
     env = {
         **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-            f"{database['NAME']}"
-        ),
+        **database_urls(),
         "CONN_MAX_AGE": "0",
         **shared_fake_stripe().settings(),
     }

@@ -6,6 +6,7 @@ Keeps the staff groups' permissions in step with ``roles.ROLES`` after every
 import sys
 
 from django.apps import apps as global_apps
+from django.db import router
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
@@ -26,6 +27,8 @@ def sync_staff_roles(sender, using="default", apps=global_apps, verbosity=1, **k
         permission_model = apps.get_model("auth", "Permission")
     except LookupError:
         return
+    if not router.allow_migrate_model(using, group_model):
+        return  # another service's database (SHOP_DATABASES=per-app)
     stdout = kwargs.get("stdout") or sys.stdout
     for change in sync_roles(group_model, permission_model, using=using):
         if change.changed and verbosity >= 2:

@@ -74,8 +74,8 @@ class OrderDelivered(Event):
 @dataclass(frozen=True)
 class OrderCancelled(Event):
     """
-    An unshipped order was cancelled and its stock returned; the payment for
-    ``payment_reference`` is refunded in full by a consumer.
+    An unshipped order was cancelled: consumers put its units back on hand and
+    refund the payment for ``payment_reference`` in full.
     """
 
     name: ClassVar[str] = "orders.OrderCancelled"

@@ -11,7 +11,7 @@ from shop.payments.events import PaymentRefunded
 
 from . import notifications
 from .events import OrderCancelled, OrderPlaced, OrderRefunded, OrderShipped
-from .services import forgetting, refunds, shipping
+from .services import forgetting, lifecycle, refunds, shipping
 
 # --- the order's life ---------------------------------------------------------------
 
@@ -19,6 +19,12 @@ from .services import forgetting, refunds, shipping
 @consumer(OrderPlaced, name="orders.book_shipment")
 def book_shipment(event: OrderPlaced) -> None:
     shipping.book_shipment(event.number)
+
+
+@consumer(OrderCancelled, name="orders.restock_cancelled_order")
+def restock_cancelled_order(event: OrderCancelled) -> None:
+    """Retried while the catalog does not answer; the units go back once."""
+    lifecycle.restock_cancelled_order(event.number)
 
 
 @consumer(OrderCancelled, name="orders.refund_cancelled_order")

@@ -94,10 +94,12 @@ def settle_on_test_gateway(payment: Payment, outcome: str) -> Payment:
     return payment
 
 
+@db.atomic()
 def process(gateway_event_id: int) -> None:
     """
     Apply a stored event to its payment, once (the task's inbox and
-    ``processed_at`` both say so). Runs inside the task's transaction.
+    ``processed_at`` both say so), in payments' transaction (the task's, when
+    a task runs it).
     """
     stored = GatewayEvent.objects.select_for_update().filter(pk=gateway_event_id).first()
     if stored is None or stored.processed_at is not None:

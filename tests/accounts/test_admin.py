@@ -4,10 +4,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from shop.accounts.models import Address, OutboxMessage
+from tests.conftest import AllQueries
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -93,7 +92,7 @@ def test_user_list_runs_the_same_number_of_queries_for_1_and_30_users(
 ):
     admin = User.objects.create_superuser(email="boss@example.com")
     client.force_login(admin)
-    with CaptureQueriesContext(connection) as with_one:
+    with AllQueries() as with_one:
         assert len(client.get(USERS).context["cl"].result_list) == 1
     for number in range(29):
         user = customer(f"user{number}@example.com", verified=number % 2 == 0)
@@ -230,7 +229,7 @@ def test_address_list_runs_the_same_number_of_queries_for_1_and_30_addresses(
     admin_client, django_assert_num_queries
 ):
     address(customer("first@example.com"))
-    with CaptureQueriesContext(connection) as with_one:
+    with AllQueries() as with_one:
         assert len(admin_client.get(ADDRESSES).context["cl"].result_list) == 1
     for number in range(29):
         address(customer(f"user{number}@example.com"))

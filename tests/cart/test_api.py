@@ -2,13 +2,12 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from shop.catalog.models import Variant
 from tests.api.contract import assert_documented
 from tests.catalog.factories import make_product
+from tests.conftest import AllQueries
 
 pytestmark = pytest.mark.django_db
 
@@ -299,7 +298,7 @@ def test_a_withdrawn_product_stays_in_the_cart_flagged_and_out_of_the_subtotal(t
 
 
 def _cart_queries(caller) -> int:
-    with CaptureQueriesContext(connection) as queries:
+    with AllQueries() as queries:
         assert caller.get().status_code == 200
     return len(queries)
 

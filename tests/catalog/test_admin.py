@@ -6,8 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from shop.catalog.models import (
@@ -19,6 +17,7 @@ from shop.catalog.models import (
     Variant,
 )
 from shop.catalog.services import reservations, stock
+from tests.conftest import AllQueries
 
 from .factories import make_category, make_product
 
@@ -103,7 +102,7 @@ def test_product_list_runs_the_same_number_of_queries_for_1_and_30_products(
         hold(product.variants.first().sku, 1, key=f"checkout-{product.pk}")
 
     add_product()
-    with CaptureQueriesContext(connection) as with_one:
+    with AllQueries() as with_one:
         assert len(listed(admin_client.get(PRODUCTS))) == 1
     for _ in range(29):
         add_product()

@@ -2,9 +2,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
 from shop.catalog.cache import catalog_version
+from shop.catalog.db import db as catalog_db
 from shop.catalog.events import ProductAvailabilityChanged, VariantPriceChanged
 from shop.catalog.models import OutboxMessage, Product, Variant
 from shop.catalog.public import commit_reservation, reserve_stock, restock
@@ -136,7 +136,7 @@ def test_a_new_product_announces_nothing():
 def test_a_price_change_that_is_rolled_back_is_never_announced():
     make_product(price="10.00", variants=[{"sku": "MUG"}])
 
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError), catalog_db.atomic():
         prices.set_price("MUG", Decimal("11.00"))
         raise RuntimeError("the surrounding work failed")
 

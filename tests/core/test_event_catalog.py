@@ -13,9 +13,9 @@ from typing import ClassVar
 import pytest
 from celery import current_app
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
 from django.utils import timezone
 
+from shop.cart.db import db as cart_db
 from shop.cart.models import OutboxMessage as CartOutbox
 from shop.core import eventcatalog
 from shop.core.checks.events import catalog_problems, consumer_tasks, shop_events
@@ -76,7 +76,7 @@ def test_the_relay_sends_each_event_to_the_consumers_the_catalog_declares():
 def test_an_event_missing_from_the_catalog_cannot_be_published():
     with (
         pytest.raises(eventcatalog.UndeclaredEvent, match=r"cart\.TestNobodyDeclaredMe"),
-        transaction.atomic(),
+        cart_db.atomic(),
     ):
         publish(Nobody(note="lost"))
 

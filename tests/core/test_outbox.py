@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 from celery import current_app
-from django.db import transaction
 from django.utils import timezone
 
+from shop.cart.db import db as cart_db
 from shop.cart.models import OutboxMessage as CartOutbox
 from shop.core.messaging import publish, relay_pending
 from shop.core.tasks import relay_outbox
@@ -32,12 +32,12 @@ def answers(note: str) -> int:
 
 
 def publish_committed(note: str):
-    with transaction.atomic():
+    with cart_db.atomic():
         return publish(ping(note))
 
 
 def test_committed_event_reaches_its_consumer_only_after_commit():
-    with transaction.atomic():
+    with cart_db.atomic():
         event_id = publish(ping("hello"))
         assert answers("hello") == 0
 
@@ -49,7 +49,7 @@ def test_event_published_in_rolled_back_transaction_is_never_delivered():
     class CheckoutFailed(Exception):
         pass
 
-    with pytest.raises(CheckoutFailed), transaction.atomic():
+    with pytest.raises(CheckoutFailed), cart_db.atomic():
         publish(ping("ghost"))
         raise CheckoutFailed
 

@@ -10,9 +10,9 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
+from shop.orders.db import db as orders_db
 from shop.orders.models import Checkout, CheckoutLine, Order
 from shop.orders.services import placing
 from shop.payments import inbound
@@ -81,7 +81,7 @@ def make_order(*, placed_at=None, **checkout_fields) -> Order:
     An order placed from a new checkout (see ``make_checkout``), status paid,
     and paid for on the test gateway.
     """
-    with transaction.atomic():
+    with orders_db.atomic():
         order = placing.place_order(make_checkout(**checkout_fields))
         pay_on_test_gateway(order)
     if placed_at is not None:

@@ -3,12 +3,11 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from shop.orders.models import Order
 from shop.orders.services import lifecycle, refunds, shipping
+from tests.conftest import AllQueries
 
 from .factories import make_order
 
@@ -58,7 +57,7 @@ def test_the_list_shows_only_the_callers_orders_newest_first(api, ada, bob):
 
 
 def queries_for_page(api, page_size: int) -> int:
-    with CaptureQueriesContext(connection) as queries:
+    with AllQueries() as queries:
         response = api.get(ORDERS, {"page_size": page_size})
     assert response.status_code == 200
     assert len(response.json()["results"]) == page_size

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import OperationalError, connection
 
 from shop.core.messaging import outbox_models, relay_pending
+from shop.orders.db import db as orders_db
 from shop.orders.models import Checkout, InboxMessage, Order
 from shop.orders.services import placing
 from tests.conftest import broker_is_real, wait_for
@@ -84,7 +85,7 @@ def test_a_worker_killed_while_placing_the_order_is_redelivered_and_makes_one_or
         pytest.fail("Killing a worker needs PostgreSQL and a real broker: make services-test.")
     fill_cart(api, tee, 2)
     checkout = start(api).json()
-    database = settings.DATABASES["default"]
+    database = settings.DATABASES[orders_db.alias]
 
     # Another session holds the checkout row, so the worker's place_order
     # blocks right after it has taken the message: that is where it dies.

@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
 from shop.core.events import from_payload
+from shop.orders.db import db as orders_db
 from shop.orders.events import OrderedLine, OrderPlaced
 from shop.orders.models import Order, OrderStatusChange, OutboxMessage
 from shop.orders.services import placing
@@ -23,7 +23,7 @@ def placed_events() -> list[OrderPlaced]:
 
 
 def place(checkout) -> Order:
-    with transaction.atomic():
+    with orders_db.atomic():
         return placing.place_order(checkout)
 
 

@@ -7,8 +7,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 
+from shop.orders.db import db as orders_db
 from shop.orders.models import Order, OrderLine, OrderStatusChange, OutboxMessage
 from shop.orders.services import placing
 
@@ -38,7 +39,7 @@ def test_racing_deliveries_of_one_payment_place_exactly_one_order(ada):
     def place(_i):
         try:
             start.wait()
-            with transaction.atomic():
+            with orders_db.atomic():
                 return placing.place_order(checkout).number
         except Exception as error:
             return error

@@ -3,13 +3,16 @@ Starting a purchase, the first step of the checkout saga: the customer's cart
 becomes a ``Checkout`` with prices from the catalog, stock reserved until
 ``expires_at``, address and totals frozen, and a payment asked of payments.
 
-The checkout row and the stock reservation are written in one transaction,
-so a refused reservation leaves no checkout behind. The payment is created
-after that commit: it may call a remote gateway, which must not hold database
-locks, and ``create_payment`` is idempotent on the checkout id, so a retry
-(the same ``Idempotency-Key``) finishes what a gateway outage left.
+The checkout row claims the ``Idempotency-Key`` first, the stock is held in
+catalog's own transaction, and orders' transaction commits last: a refused
+reservation leaves no checkout behind, and a checkout that cannot be
+committed gives its hold back (or the hold expires). The payment is
+created after that: it may call a remote gateway, which must not hold
+database locks, and ``create_payment`` is idempotent on the checkout id, so
+a retry (the same ``Idempotency-Key``) finishes what a gateway outage left.
 """
 
+import logging
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import timedelta
@@ -33,6 +36,8 @@ from ..errors import AddressRequired, CartEmpty, EmailUnverified
 from ..models import Checkout, CheckoutLine
 from . import holds
 from .shipping import shipping_option
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,17 @@ def _reused(checkout: Checkout, fingerprint: str, return_url: str) -> Checkout:
     return _with_payment(checkout, return_url)
 
 
-@db.atomic()
 def _create(user, lines, method, shipping_address, idempotency_key, fingerprint) -> Checkout:
+    """
+    Claim the key, hold the stock, freeze the checkout: orders' transaction
+    opens with the checkout row (its unique key makes a concurrent request
+    with the same key wait here, then fail, before it holds anything), the
+    stock is held in catalog's own transaction, and orders' commits last
+    (docs/decisions/0012-a-database-per-service.md). ``OutOfStock`` rolls the
+    checkout back: nothing held, nothing written. If orders' transaction
+    fails after the hold, the hold is released at once; if the process dies
+    there, the hold expires by itself like any unpaid one.
+    """
     variants = catalog.get_variants(line.sku for line in lines)
     subtotal = quantize(
         sum(
@@ -137,40 +151,55 @@ def _create(user, lines, method, shipping_address, idempotency_key, fingerprint)
     shipping = shipping_option(method, subtotal)
     checkout_id = uuid.uuid4()
     ttl = timedelta(minutes=settings.ORDERS_CHECKOUT_TTL_MINUTES)
-    checkout = Checkout.objects.create(
-        id=checkout_id,
-        user_id=user.id,
-        email=user.email,
-        idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint,
-        shipping_method=shipping.code,
-        shipping_address=shipping_address,
-        currency=store_currency(),
-        subtotal=subtotal,
-        shipping_cost=shipping.price,
-        total=subtotal + shipping.price,
-        reservation_key=f"checkout:{checkout_id}",
-        expires_at=timezone.now() + ttl,
-    )
-    # Raises OutOfStock for unknown, withdrawn or short SKUs: the whole
-    # transaction, checkout included, rolls back.
-    reservation = catalog.reserve_stock(
-        checkout.reservation_key, [(line.sku, line.quantity) for line in lines], ttl
-    )
-    checkout.expires_at = reservation.expires_at
-    checkout.save(update_fields=["expires_at"])
-    CheckoutLine.objects.bulk_create(
-        CheckoutLine(
-            checkout=checkout,
-            sku=line.sku,
-            product_name=variants[line.sku].product_name,
-            variant_name=" / ".join(value for _option, value in variants[line.sku].options),
-            unit_price=variants[line.sku].price,
-            quantity=line.quantity,
-        )
-        for line in lines
-    )
+    held = None
+    try:
+        with db.atomic():
+            checkout = Checkout.objects.create(
+                id=checkout_id,
+                user_id=user.id,
+                email=user.email,
+                idempotency_key=idempotency_key,
+                request_fingerprint=fingerprint,
+                shipping_method=shipping.code,
+                shipping_address=shipping_address,
+                currency=store_currency(),
+                subtotal=subtotal,
+                shipping_cost=shipping.price,
+                total=subtotal + shipping.price,
+                reservation_key=f"checkout:{checkout_id}",
+                expires_at=timezone.now() + ttl,
+            )
+            # Raises OutOfStock for unknown, withdrawn or short SKUs.
+            reservation = catalog.reserve_stock(
+                checkout.reservation_key, [(line.sku, line.quantity) for line in lines], ttl
+            )
+            held = reservation.key
+            checkout.expires_at = reservation.expires_at
+            checkout.save(update_fields=["expires_at"])
+            CheckoutLine.objects.bulk_create(
+                CheckoutLine(
+                    checkout=checkout,
+                    sku=line.sku,
+                    product_name=variants[line.sku].product_name,
+                    variant_name=" / ".join(value for _option, value in variants[line.sku].options),
+                    unit_price=variants[line.sku].price,
+                    quantity=line.quantity,
+                )
+                for line in lines
+            )
+    except BaseException:
+        if held is not None:
+            _let_go(held)
+        raise
     return checkout
+
+
+def _let_go(reservation_key: str) -> None:
+    """Release a hold no checkout came of; if catalog cannot be told, the hold expires."""
+    try:
+        catalog.release_reservation(reservation_key)
+    except Exception:
+        logger.warning("Could not release %s; it expires by itself", reservation_key, exc_info=True)
 
 
 def _with_payment(checkout: Checkout, return_url: str) -> Checkout:

@@ -116,11 +116,13 @@ def cancel_order(
     number: str, *, actor: str, reason: str = "", owner_id: int | None = None
 ) -> Order:
     """
-    Cancel an unshipped order: ``paid`` → ``cancelled``, its units back on
-    hand, the booked shipment called off, and ``orders.OrderCancelled``
-    published. The full refund is requested by that event's consumer
-    (``refunds.refund_cancelled_order``), so the customer never waits on the
-    gateway and an outage is retried.
+    Cancel an unshipped order: ``paid`` → ``cancelled``, the booked shipment
+    called off, and ``orders.OrderCancelled`` published. That event's
+    consumers put the units back on hand (``restock_cancelled_order``) and
+    request the full refund (``refunds.refund_cancelled_order``) once this
+    has committed, each retried until its service answers: the order never
+    waits on the catalog or the gateway, and no other service's change is
+    made in this transaction that could roll back without it.
 
     With ``owner_id`` (a customer cancelling) another customer's order is not
     found. A shipped order raises ``InvalidTransition``.
@@ -129,10 +131,6 @@ def cancel_order(
     with db.atomic():
         order = lock_order(number, owner_id=owner_id)
         transition(order, Status.CANCELLED, actor, reason)
-        skipped = _restock(order)
-        if skipped:
-            note = f"Not restocked (no longer in the catalog): {skipped}."
-            record(order, order.status, SYSTEM, note, internal=True)
         Shipment.objects.filter(order=order, shipped_at__isnull=True).update(
             cancelled_at=timezone.now()
         )
@@ -150,15 +148,25 @@ def cancel_order(
     return order
 
 
-def _restock(order: Order) -> str:
+def restock_cancelled_order(number: str) -> None:
     """
-    Put the order's units back on hand, once per order whatever happens later.
-    A SKU deleted from the catalog since cannot take stock back: it is
-    skipped rather than blocking the cancellation; returns the skipped SKUs.
+    Put a cancelled order's units back on hand (the consumer of
+    ``orders.OrderCancelled``), once per order however often it runs: the
+    catalog keys the return by the order. A SKU deleted from the catalog
+    since cannot take stock back: it is skipped and noted for staff rather
+    than blocking the rest.
     """
+    order = Order.objects.filter(number=number).first()
+    if order is None:
+        return
     lines = [(line.sku, line.quantity) for line in order.lines.all()]
     known = catalog.get_variants(sku for sku, _quantity in lines)
     kept = [(sku, quantity) for sku, quantity in lines if sku in known]
     if kept:
         catalog.restock(f"order:{order.number}:cancel", kept)
-    return ", ".join(sku for sku, _quantity in lines if sku not in known)
+    skipped = ", ".join(sku for sku, _quantity in lines if sku not in known)
+    if skipped:
+        with db.atomic():
+            order = lock_order(number)
+            note = f"Not restocked (no longer in the catalog): {skipped}."
+            record(order, order.status, SYSTEM, note, internal=True)
