@@ -26,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 60.0
+# The services with a database of their own when SHOP_DATABASES=per-app is passed on.
+PER_APP_SERVICES = ("catalog", "cart", "payments", "orders")
 
 # Variables that would send the server to shared services or to Stripe.
 INHERITED_SERVICE_VARIABLES = (
@@ -111,14 +113,26 @@ class LiveShop:
             lines = log.read().decode(errors="replace").splitlines()
         return [line for line in lines if re.search(r"\bERROR\b|\[ERROR\]|^Traceback", line)]
 
+    def database_of(self, table: str) -> Path:
+        """
+        The SQLite file holding ``table``: the one file, or with
+        ``SHOP_DATABASES=per-app`` the file of the service the table's prefix names.
+        """
+        service = table.split("_", 1)[0]
+        if os.environ.get("SHOP_DATABASES") == "per-app" and service in PER_APP_SERVICES:
+            return self.database.with_name(f"shop_{service}.sqlite3")
+        return self.database
+
     def count(self, sql: str, *params) -> int:
-        """Run a ``SELECT COUNT(*)`` on the shop's database, read-only."""
-        with closing(sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)) as connection:
+        """Run a ``SELECT COUNT(*)`` on the database of the table it names, read-only."""
+        table = re.search(r"\bFROM\s+(\w+)", sql, re.IGNORECASE).group(1)
+        uri = f"file:{self.database_of(table)}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as connection:
             return connection.execute(sql, params).fetchone()[0]
 
     def start(self) -> None:
         self.mail_dir.mkdir(parents=True, exist_ok=True)
-        self.run("manage.py", "migrate", "--noinput")
+        self.run("manage.py", "migrate_services")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         for _attempt in range(3):
             self._spawn()
