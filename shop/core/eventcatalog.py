@@ -113,3 +113,12 @@ def declare(name: str, *, version: int = 1, consumers=(), private: bool = False)
     )
     _declared[name] = declared
     return declared
+
+
+def services() -> frozenset[str]:
+    """Every service the catalog names, as a publisher or as a consumer's app."""
+    return frozenset(
+        app
+        for entry in entries().values()
+        for app in (entry.publisher, *(task.split(".", 1)[0] for task in entry.consumers))
+    )

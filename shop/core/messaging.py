@@ -273,8 +273,13 @@ def consumer(
 
 
 def route_task(name, args, kwargs, options, task=None, **kw):
-    """Celery router: a task named ``<app>.<verb>`` goes to the queue ``<app>``."""
+    """
+    Celery router: a task named ``<app>.<verb>`` goes to the queue ``<app>``,
+    for the apps installed here and for every service the event catalog
+    names, installed or not: a publisher hands an event to a consumer running
+    in another process (another deployment) by its queue, without its code.
+    """
     app_label = name.split(".", 1)[0]
-    if app_label in shop_app_labels():
+    if app_label in shop_app_labels() or app_label in eventcatalog.services():
         return {"queue": app_label}
     return None

@@ -4,7 +4,10 @@ after a rollback, late (not lost) when the broker is down, and acted on once
 however often they arrive.
 """
 
+import json
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import ClassVar
 
 import pytest
 from celery import current_app
@@ -12,11 +15,14 @@ from django.utils import timezone
 
 from shop.cart.db import db as cart_db
 from shop.cart.models import OutboxMessage as CartOutbox
+from shop.core import eventcatalog
+from shop.core.events import Event
 from shop.core.messaging import publish, relay_pending
+from shop.core.registry import shop_app_labels
 from shop.core.tasks import relay_outbox
 from shop.orders.models import InboxMessage as OrdersInbox
 from shop.orders.models import OutboxMessage as OrdersOutbox
-from tests.conftest import wait_for
+from tests.conftest import broker_is_real, wait_for
 
 from .messaging import BROKEN, Line, Pinged, Ponged, answer_ping
 
@@ -150,3 +156,41 @@ def test_event_whose_consumer_fails_in_process_is_kept_and_delivered_later(in_pr
 
     assert relay_pending(older_than=0) == (1, 0)
     assert answers("broken once") == 1
+
+
+@dataclass(frozen=True)
+class Foreign(Event):
+    """Heard only by a service this process does not run."""
+
+    name: ClassVar[str] = "cart.TestForeign"
+
+    note: str
+
+
+eventcatalog.declare(Foreign.name, consumers=["elsewhere.count_it"])
+
+
+@pytest.mark.services
+def test_an_event_reaches_the_queue_of_a_consumer_whose_code_is_not_here():
+    """
+    The relay sends by the catalog's task name to the consumer's queue: the
+    service that will run ``elsewhere.count_it`` is not installed here, and
+    nothing of its code is imported.
+    """
+    if not broker_is_real():
+        pytest.fail("Needs a real broker: make services-test.")
+    assert "elsewhere" not in shop_app_labels()
+    with current_app.connection_for_write() as connection:
+        redis = connection.default_channel.client
+        redis.delete("elsewhere")
+        try:
+            with cart_db.atomic():
+                event_id = publish(Foreign(note="over there"))
+
+            assert wait_for(lambda: redis.llen("elsewhere") == 1)
+            message = json.loads(redis.lindex("elsewhere", 0))
+        finally:
+            redis.delete("elsewhere")
+
+    assert message["headers"]["task"] == "elsewhere.count_it"
+    assert CartOutbox.objects.get(pk=event_id).sent_at is not None
