@@ -101,6 +101,16 @@ SHOP_APPS = [
     "shop.payments",
     "shop.orders",
 ]
+# Apps that run as services of their own elsewhere ("payments=http://127.0.0.1:8001"):
+# not installed here; their public functions are called over HTTP (shop.core.remote).
+SHOP_REMOTE_APPS = env.dict("SHOP_REMOTE_APPS", default={})
+SHOP_APPS = [app for app in SHOP_APPS if app.rpartition(".")[2] not in SHOP_REMOTE_APPS]
+# This deployment's name, as other services see their callers.
+SHOP_SERVICE_NAME = env("SHOP_SERVICE_NAME", default="shop")
+# Signs and checks calls between services (every service of one shop shares it).
+SHOP_SERVICE_SECRET = env("SHOP_SERVICE_SECRET", default=SECRET_KEY)
+SHOP_REMOTE_TIMEOUT = env.float("SHOP_REMOTE_TIMEOUT", default=5.0)
+SHOP_REMOTE_RETRIES = env.int("SHOP_REMOTE_RETRIES", default=2)
 
 INSTALLED_APPS = [
     "shop.core.adminsite.ShopAdminConfig",  # django.contrib.admin, sections by service
@@ -410,3 +420,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# Last: from here on, importing a remote app's public module gives its remote stand-in.
+from shop.core.remote import install as _install_remote_apps  # noqa: E402
+
+_install_remote_apps(SHOP_REMOTE_APPS)

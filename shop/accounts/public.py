@@ -6,6 +6,8 @@ else in shop.accounts is private.
 
 from collections.abc import Iterable, Mapping
 
+from shop.core.interfaces import idempotent
+
 from . import postal as _postal
 from . import selectors as _selectors
 from .data import AddressField, AddressInfo, PostalAddress, UserInfo
@@ -50,6 +52,7 @@ def _address_info(address) -> AddressInfo:
     return AddressInfo(id=address.pk, is_default=address.is_default, **_postal.values(address))
 
 
+@idempotent
 def get_user(user_id: int) -> UserInfo:
     """The user with ``user_id``; raises ``UserNotFound``."""
     user = _selectors.user_with_email_verified(user_id)
@@ -58,6 +61,7 @@ def get_user(user_id: int) -> UserInfo:
     return _user_info(user)
 
 
+@idempotent
 def get_users(user_ids: Iterable[int]) -> dict[int, UserInfo]:
     """
     The users among ``user_ids`` that exist, by id, in one query; unknown ids
@@ -69,17 +73,20 @@ def get_users(user_ids: Iterable[int]) -> dict[int, UserInfo]:
     return {user.pk: _user_info(user) for user in _selectors.users_with_email_verified(ids)}
 
 
+@idempotent
 def get_addresses(user_id: int) -> tuple[AddressInfo, ...]:
     """The user's address book, the default first (empty for an unknown user). Raises nothing."""
     return tuple(_address_info(address) for address in _selectors.addresses_for(user_id))
 
 
+@idempotent
 def get_default_address(user_id: int) -> AddressInfo | None:
     """The user's default shipping address, or ``None`` if they have none. Raises nothing."""
     address = _selectors.default_address_for(user_id)
     return _address_info(address) if address else None
 
 
+@idempotent
 def get_address(user_id: int, address_id: int) -> AddressInfo:
     """
     The address ``address_id`` from the user's address book; raises
@@ -88,6 +95,7 @@ def get_address(user_id: int, address_id: int) -> AddressInfo:
     return _address_info(_selectors.address_for(user_id, address_id))
 
 
+@idempotent
 def address_fields() -> tuple[AddressField, ...]:
     """
     The postal fields of an address in display order, as the address book
@@ -97,6 +105,7 @@ def address_fields() -> tuple[AddressField, ...]:
     return _postal.describe()
 
 
+@idempotent
 def validate_address(values: Mapping[str, str]) -> PostalAddress:
     """
     A typed-in address (postal field name -> value), checked and normalised
@@ -109,6 +118,7 @@ def validate_address(values: Mapping[str, str]) -> PostalAddress:
     return _postal.validate(values)
 
 
+@idempotent
 def deleted_user_email(user_id: int) -> str:
     """
     The email a deleted account has instead of its owner's (``deleted-<id>@invalid``:
@@ -118,11 +128,13 @@ def deleted_user_email(user_id: int) -> str:
     return _deletion.deleted_email(user_id)
 
 
+@idempotent
 def is_deleted_user_email(email: str) -> bool:
     """Whether ``email`` is a deleted account's (``deleted_user_email``). Raises nothing."""
     return _deletion.is_deleted_email(email)
 
 
+@idempotent
 def authenticate_token(access_token: str) -> UserInfo:
     """
     The active user an API access token (allauth's JWT, as sent in

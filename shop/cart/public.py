@@ -9,6 +9,8 @@ A cart is named by its owner: ``user_id`` for a signed-in customer, or
 
 from collections.abc import Sequence
 
+from shop.core.interfaces import idempotent
+
 from . import selectors as _selectors
 from . import services as _services
 from .data import CartLineInfo
@@ -31,6 +33,7 @@ def _owner(user_id: int | None, cart_token: str | None) -> _services.Owner:
     return _services.Owner(token_key=_token_key(cart_token))
 
 
+@idempotent
 def get_cart_lines(
     *, user_id: int | None = None, cart_token: str | None = None
 ) -> tuple[CartLineInfo, ...]:
@@ -45,6 +48,7 @@ def get_cart_lines(
     )
 
 
+@idempotent
 def clear_cart(
     *,
     key: str,

@@ -78,3 +78,7 @@ class OutOfStock(Conflict):
                 for s in self.shortages
             ],
         )
+
+    @classmethod
+    def from_remote(cls, detail: str, code: str, extra: dict) -> "OutOfStock":
+        return cls([Shortage(**shortage) for shortage in extra.get("shortages", ())], detail)

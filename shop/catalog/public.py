@@ -7,6 +7,8 @@ exceptions they raise. Everything else in shop.catalog is private.
 from collections.abc import Iterable
 from datetime import timedelta
 
+from shop.core.interfaces import idempotent
+
 from . import selectors as _selectors
 from .data import Lines, ReservationInfo, ReservationStatus, Shortage, StockLine, VariantInfo
 from .errors import (
@@ -47,6 +49,7 @@ __all__ = [
 # --- reading --------------------------------------------------------------------
 
 
+@idempotent
 def get_variants(skus: Iterable[str]) -> dict[str, VariantInfo]:
     """
     The variants with these SKUs, active or not, in one query; unknown SKUs
@@ -58,6 +61,7 @@ def get_variants(skus: Iterable[str]) -> dict[str, VariantInfo]:
     return _selectors.variant_infos(wanted)
 
 
+@idempotent
 def get_variant(sku: str) -> VariantInfo:
     """One variant by SKU, active or not; raises ``VariantNotFound``."""
     found = get_variants([sku]).get(sku)
@@ -69,6 +73,7 @@ def get_variant(sku: str) -> VariantInfo:
 # --- stock ----------------------------------------------------------------------
 
 
+@idempotent
 def reserve_stock(key: str, lines: Lines, ttl: timedelta) -> ReservationInfo:
     """
     Hold every line for the checkout ``key`` until ``ttl`` from now, or none:
@@ -92,6 +97,7 @@ def reserve_stock(key: str, lines: Lines, ttl: timedelta) -> ReservationInfo:
     return _reservations.reserve_stock(key, lines, ttl)
 
 
+@idempotent
 def commit_reservation(key: str) -> ReservationInfo:
     """
     Turn the reservation into a sale: stock on hand goes down by each line.
@@ -103,6 +109,7 @@ def commit_reservation(key: str) -> ReservationInfo:
     return _reservations.commit_reservation(key)
 
 
+@idempotent
 def release_reservation(key: str) -> ReservationInfo | None:
     """
     Give the held stock back. Releasing again, or releasing an expired
@@ -113,6 +120,7 @@ def release_reservation(key: str) -> ReservationInfo | None:
     return _reservations.release_reservation(key)
 
 
+@idempotent
 def restock(key: str, lines: Lines) -> tuple[StockLine, ...]:
     """
     Put sold units back on hand (a refund, a cancelled order). ``key`` names

@@ -21,6 +21,17 @@ class ShopError(Exception):
         self.extra = extra
         super().__init__(self.detail)
 
+    @classmethod
+    def from_remote(cls, detail: str, code: str, extra: dict) -> "ShopError":
+        """
+        The same refusal again in this process, from what a remote service
+        answered (``shop.core.remote``). A subclass whose constructor takes
+        more than a detail rebuilds what it holds from ``extra``.
+        """
+        error = cls.__new__(cls)
+        ShopError.__init__(error, detail, code=code, **extra)
+        return error
+
 
 class NotFound(ShopError):
     status_code = 404
@@ -46,3 +57,15 @@ class IdempotencyKeyReused(Conflict):
 
     code = "idempotency_key_reused"
     default_detail = "This Idempotency-Key was used for a different request; send a new key."
+
+
+class ServiceUnavailable(ShopError):
+    """
+    Another service did not answer in time (or at all) a call that had to go
+    to it; ``code`` names it: ``payments_unavailable``. Nothing is known to
+    have happened there, so the caller's request may be sent again.
+    """
+
+    status_code = 503
+    code = "service_unavailable"
+    default_detail = "A part of the shop is not reachable right now. Please try again."

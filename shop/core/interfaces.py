@@ -22,6 +22,17 @@ from typing import Any
 from .events import PLAIN_SCALARS
 
 
+def idempotent(function):
+    """
+    Mark a public function as safe to call again with the same arguments (a
+    read, or a write keyed by its caller): a remote call of it
+    (``shop.core.remote``) is retried when the service does not answer; any
+    other is sent once.
+    """
+    function.__idempotent__ = True
+    return function
+
+
 class InterfaceViolation(TypeError):
     """A public function returned something its annotation does not promise, or not plain."""
 

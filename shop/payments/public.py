@@ -10,6 +10,8 @@ outcome through ``shop.payments.events``.
 
 from decimal import Decimal
 
+from shop.core.interfaces import idempotent
+
 from . import selectors as _selectors
 from .data import PaymentInfo, PaymentStatus, RefundInfo
 from .errors import (
@@ -69,6 +71,7 @@ def _refund_info(refund: _Refund) -> RefundInfo:
     )
 
 
+@idempotent
 def create_payment(
     *,
     reference: str,
@@ -102,16 +105,19 @@ def create_payment(
     return _payment_info(payment)
 
 
+@idempotent
 def get_payment(payment_id: str) -> PaymentInfo:
     """Raises ``PaymentNotFound``."""
     return _payment_info(_selectors.payment_by_id(payment_id))
 
 
+@idempotent
 def get_payment_for_reference(reference: str) -> PaymentInfo:
     """Raises ``PaymentNotFound``."""
     return _payment_info(_selectors.payment_by_reference(reference))
 
 
+@idempotent
 def cancel_payment(reference: str) -> PaymentInfo:
     """
     Stop a pending payment from completing (its checkout expired): the
@@ -124,6 +130,7 @@ def cancel_payment(reference: str) -> PaymentInfo:
     return _payment_info(_cancelling.cancel_payment(reference))
 
 
+@idempotent
 def refund_payment(
     *, reference: str, key: str, amount: Decimal | None = None, reason: str = ""
 ) -> RefundInfo:
