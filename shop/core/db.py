@@ -61,9 +61,6 @@ class Database:
     def on_commit(self, func) -> None:
         transaction.on_commit(func, using=self.alias)
 
-    def in_transaction(self) -> bool:
-        return connections[self.alias].in_atomic_block
-
     @property
     def connection(self):
         return connections[self.alias]

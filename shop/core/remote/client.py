@@ -57,6 +57,7 @@ class RemoteApp:
         return self._errors
 
     def unavailable(self, why: str) -> ServiceUnavailable:
+        logger.error("The %s service is unavailable: %s", self.app, why)
         return ServiceUnavailable(
             f"The {self.app} service is not reachable right now. Please try again.",
             code=f"{self.app}_unavailable",
