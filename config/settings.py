@@ -31,17 +31,6 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# The RSA key (PEM) that signs API access tokens. A laptop gets one generated
-# into a git-ignored file, shared by every local process; production sets it.
-if "JWT_PRIVATE_KEY" in env.ENVIRON:
-    HEADLESS_JWT_PRIVATE_KEY = env.str("JWT_PRIVATE_KEY", multiline=True)
-elif DEBUG:
-    from shop.core.devkeys import development_jwt_key
-
-    HEADLESS_JWT_PRIVATE_KEY = development_jwt_key(BASE_DIR / ".jwt-dev-key.pem")
-else:
-    raise ImproperlyConfigured("With DEBUG=0, JWT_PRIVATE_KEY (an RSA key in PEM) must be set.")
-
 SHOP_NAME = env("SHOP_NAME", default="Shop")
 SHOP_CURRENCY = env("SHOP_CURRENCY", default="EUR")
 # The storefront's public address, for links in emails sent outside a request.
@@ -67,6 +56,9 @@ STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 # Only for tests and local fakes: where the stripe library sends API calls.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 PAYMENTS_TEST_GATEWAY_ENABLED = env.bool("PAYMENTS_TEST_GATEWAY_ENABLED", default=DEBUG)
+# Where customers reach the payments service ("http://127.0.0.1:8001") when it
+# runs apart from the storefront; empty: at the storefront's own address.
+PAYMENTS_URL = env("PAYMENTS_URL", default="")
 # Seconds after which a stored gateway event nobody processed is processed by
 # the periodic sweep (its task message was lost).
 PAYMENTS_EVENT_OVERDUE_AFTER = env.int("PAYMENTS_EVENT_OVERDUE_AFTER", default=120)
@@ -93,7 +85,7 @@ ORDERS_CARRIER = env("ORDERS_CARRIER", default="shop.orders.carriers.DemoCarrier
 SEARCH_CONFIG = env("SEARCH_CONFIG", default="english")
 
 # The apps that are services. Order matters only for readability.
-SHOP_APPS = [
+ALL_SHOP_APPS = [
     "shop.core",
     "shop.catalog",
     "shop.accounts",
@@ -101,16 +93,38 @@ SHOP_APPS = [
     "shop.payments",
     "shop.orders",
 ]
+# This deployment's name: "shop", the monolith, runs every app not named in
+# SHOP_REMOTE_APPS; an app's name runs that app alone as a service of its own
+# (config/payments_settings.py; docs/architecture.md "Running an app as its own service").
+SHOP_SERVICE_NAME = env("SHOP_SERVICE_NAME", default="shop")
 # Apps that run as services of their own elsewhere ("payments=http://127.0.0.1:8001"):
 # not installed here; their public functions are called over HTTP (shop.core.remote).
 SHOP_REMOTE_APPS = env.dict("SHOP_REMOTE_APPS", default={})
-SHOP_APPS = [app for app in SHOP_APPS if app.rpartition(".")[2] not in SHOP_REMOTE_APPS]
-# This deployment's name, as other services see their callers.
-SHOP_SERVICE_NAME = env("SHOP_SERVICE_NAME", default="shop")
+if SHOP_SERVICE_NAME == "shop":
+    SHOP_APPS = [app for app in ALL_SHOP_APPS if app.rpartition(".")[2] not in SHOP_REMOTE_APPS]
+elif f"shop.{SHOP_SERVICE_NAME}" in ALL_SHOP_APPS:
+    SHOP_APPS = ["shop.core", f"shop.{SHOP_SERVICE_NAME}"]
+else:
+    raise ImproperlyConfigured(f"SHOP_SERVICE_NAME={SHOP_SERVICE_NAME!r} names no app of the shop.")
+# accounts owns Django's users and allauth: installed with it, or not at all.
+WITH_ACCOUNTS = "shop.accounts" in SHOP_APPS
 # Signs and checks calls between services (every service of one shop shares it).
 SHOP_SERVICE_SECRET = env("SHOP_SERVICE_SECRET", default=SECRET_KEY)
 SHOP_REMOTE_TIMEOUT = env.float("SHOP_REMOTE_TIMEOUT", default=5.0)
 SHOP_REMOTE_RETRIES = env.int("SHOP_REMOTE_RETRIES", default=2)
+
+# The RSA key (PEM) that signs API access tokens. A laptop gets one generated
+# into a git-ignored file, shared by every local process; production sets it.
+if not WITH_ACCOUNTS:
+    pass
+elif "JWT_PRIVATE_KEY" in env.ENVIRON:
+    HEADLESS_JWT_PRIVATE_KEY = env.str("JWT_PRIVATE_KEY", multiline=True)
+elif DEBUG:
+    from shop.core.devkeys import development_jwt_key
+
+    HEADLESS_JWT_PRIVATE_KEY = development_jwt_key(BASE_DIR / ".jwt-dev-key.pem")
+else:
+    raise ImproperlyConfigured("With DEBUG=0, JWT_PRIVATE_KEY (an RSA key in PEM) must be set.")
 
 INSTALLED_APPS = [
     "shop.core.adminsite.ShopAdminConfig",  # django.contrib.admin, sections by service
@@ -127,9 +141,7 @@ INSTALLED_APPS = [
     "imagekit",
     "django_countries",
     *SHOP_APPS,  # before allauth: the shop's templates override allauth's
-    "allauth",
-    "allauth.account",
-    "allauth.headless",
+    *(["allauth", "allauth.account", "allauth.headless"] if WITH_ACCOUNTS else []),
 ]
 
 MIDDLEWARE = [
@@ -141,7 +153,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "allauth.account.middleware.AccountMiddleware",
+    *(["allauth.account.middleware.AccountMiddleware"] if WITH_ACCOUNTS else []),
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -159,7 +171,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.core.context_processors.shop",
-                "shop.cart.context_processors.cart",
+                *(["shop.cart.context_processors.cart"] if "shop.cart" in SHOP_APPS else []),
             ],
         },
     },
@@ -198,7 +210,7 @@ DATABASES = {"default": _database(env.db_url_config(_database_url))}
 SHOP_DATABASES = env("SHOP_DATABASES", default="shared")
 if SHOP_DATABASES not in ("shared", "per-app"):
     raise ImproperlyConfigured('SHOP_DATABASES must be "shared" or "per-app".')
-if SHOP_DATABASES == "per-app":
+if SHOP_DATABASES == "per-app" and SHOP_SERVICE_NAME == "shop":
     # accounts stays on "default" with the Django and allauth tables it owns.
     for _service in (app.rpartition(".")[2] for app in SHOP_APPS[1:] if app != "shop.accounts"):
         _url = env(
@@ -219,11 +231,14 @@ SESSION_ENGINE = env(
     default="django.contrib.sessions.backends.cached_db",
 )
 
-AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# A deployment without accounts keeps Django's own user model for its staff
+# (config/payments_settings.py).
+if WITH_ACCOUNTS:
+    AUTH_USER_MODEL = "accounts.User"
+    AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",
+    ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -339,9 +354,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_ROUTES = ("shop.core.messaging.route_task",)
 # Every task named "<app>.<verb>" goes to the queue "<app>" (route_task); a
 # worker started without -Q consumes all of these, so none is forgotten.
+# The shared kernel's tasks (the outbox relay, pruning) work on this
+# deployment's databases, so a service of its own runs them on its own queue.
+SHOP_CORE_QUEUE = "core" if SHOP_SERVICE_NAME == "shop" else SHOP_SERVICE_NAME
 CELERY_TASK_QUEUES = [
     Queue(name, Exchange(name), routing_key=name)
-    for name in ["celery", *(app.rpartition(".")[2] for app in SHOP_APPS)]
+    for name in dict.fromkeys(
+        [
+            *(["celery"] if SHOP_SERVICE_NAME == "shop" else []),
+            *(
+                SHOP_CORE_QUEUE if app == "shop.core" else app.rpartition(".")[2]
+                for app in SHOP_APPS
+            ),
+        ]
+    )
 ]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -361,6 +387,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+# Each deployment schedules the periodic tasks of the apps it runs.
+CELERY_BEAT_SCHEDULE = {
+    name: entry
+    for name, entry in CELERY_BEAT_SCHEDULE.items()
+    if f"shop.{entry['task'].partition('.')[0]}" in SHOP_APPS
+}
 # Which consumers receive each event (shop.core.eventcatalog).
 SHOP_EVENT_CATALOG = BASE_DIR / "config" / "events.toml"
 # An outbox row not handed to the broker this many seconds after commit is
@@ -371,7 +403,11 @@ OUTBOX_RESEND_AFTER = env.float("OUTBOX_RESEND_AFTER", default=30.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "allauth.headless.contrib.rest_framework.authentication.JWTTokenAuthentication",
+        *(
+            ["allauth.headless.contrib.rest_framework.authentication.JWTTokenAuthentication"]
+            if WITH_ACCOUNTS
+            else []
+        ),
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -398,7 +434,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "shop.core.api.schema.add_headless_endpoints",
+        *(["shop.core.api.schema.add_headless_endpoints"] if WITH_ACCOUNTS else []),
     ],
     # Choice sets that share a field name ("status") across apps get their own names.
     "ENUM_NAME_OVERRIDES": {

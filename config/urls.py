@@ -5,10 +5,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from shop.core import health
 from shop.core.api.views import api_root
-from shop.core.remote import views as remote_views
-from shop.core.views import favicon, not_found, server_error
+from shop.core.views import not_found, server_error
 
 # (name, URL name) of each app's API, listed at /api/v1/ as the apps land.
 API_RESOURCES = (
@@ -32,11 +30,7 @@ if apps.is_installed("shop.payments"):  # else payments runs as a service of its
     api_v1.append(path("payments/", include("shop.payments.api.urls")))
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
-    path("favicon.ico", favicon),
-    # Other services' calls (shop.core.remote); never routed from the public.
-    path("internal/<str:app>/<str:function>/", remote_views.call, name="internal-call"),
+    path("", include("shop.core.urls")),  # probes, favicon, other services' calls
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -24,6 +24,22 @@ class UserInfo:
 
 
 @dataclass(frozen=True)
+class StaffInfo:
+    """
+    A member of staff as another service's admin sees them once they signed
+    in: ``permissions`` are Django's ``"app_label.codename"`` strings, those
+    granted to them and to their roles, the models of services running
+    elsewhere included.
+    """
+
+    id: int
+    email: str
+    full_name: str
+    is_superuser: bool
+    permissions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PostalAddress:
     """
     What a parcel needs, as the address book stores it: an optional field

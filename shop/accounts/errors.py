@@ -49,6 +49,14 @@ class StaffAccountNotDeletable(Conflict):
     default_detail = "A staff account cannot be deleted here; ask an administrator."
 
 
+class InvalidCredentials(ShopError):
+    """Not the password of an active member of staff (which of the two is not said)."""
+
+    status_code = 401
+    code = "invalid_credentials"
+    default_detail = "Please enter the email and password of a staff account."
+
+
 class InvalidToken(ShopError):
     """A malformed, forged or expired access token, or one whose session has ended."""
 

@@ -10,21 +10,32 @@ from shop.core.interfaces import idempotent
 
 from . import postal as _postal
 from . import selectors as _selectors
-from .data import AddressField, AddressInfo, PostalAddress, UserInfo
-from .errors import AddressNotFound, InvalidAddress, InvalidProfile, InvalidToken, UserNotFound
+from .data import AddressField, AddressInfo, PostalAddress, StaffInfo, UserInfo
+from .errors import (
+    AddressNotFound,
+    InvalidAddress,
+    InvalidCredentials,
+    InvalidProfile,
+    InvalidToken,
+    UserNotFound,
+)
 from .services import deletion as _deletion
+from .services import staff as _staff
 
 __all__ = [
     "AddressField",
     "AddressInfo",
     "AddressNotFound",
     "InvalidAddress",
+    "InvalidCredentials",
     "InvalidProfile",
     "InvalidToken",
     "PostalAddress",
+    "StaffInfo",
     "UserInfo",
     "UserNotFound",
     "address_fields",
+    "authenticate_staff",
     "authenticate_token",
     "deleted_user_email",
     "get_address",
@@ -152,3 +163,25 @@ def authenticate_token(access_token: str) -> UserInfo:
     if not info.is_active:
         raise InvalidToken()
     return info
+
+
+@idempotent
+def authenticate_staff(email: str, password: str) -> StaffInfo:
+    """
+    The active member of staff who signs in with ``email`` and ``password``,
+    with their permissions: how the admin of a service running elsewhere
+    signs staff in with their shop account. Raises ``InvalidCredentials``
+    for a wrong password, an unknown or inactive account or one that is not
+    staff, without saying which.
+    """
+    valid = isinstance(email, str) and isinstance(password, str)
+    user = _staff.staff_member(email, password) if valid else None
+    if user is None:
+        raise InvalidCredentials()
+    return StaffInfo(
+        id=user.pk,
+        email=user.email,
+        full_name=user.get_full_name(),
+        is_superuser=user.is_superuser,
+        permissions=_staff.permissions_of(user),
+    )

@@ -43,7 +43,7 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 from . import eventcatalog
 from .events import Event, from_payload, to_payload
 from .models import BaseInboxMessage, BaseOutboxMessage
-from .registry import shop_app_labels
+from .registry import CORE, shop_app_labels
 
 logger = logging.getLogger(__name__)
 
@@ -280,6 +280,8 @@ def route_task(name, args, kwargs, options, task=None, **kw):
     in another process (another deployment) by its queue, without its code.
     """
     app_label = name.split(".", 1)[0]
+    if app_label == CORE:
+        return {"queue": settings.SHOP_CORE_QUEUE}
     if app_label in shop_app_labels() or app_label in eventcatalog.services():
         return {"queue": app_label}
     return None

@@ -28,7 +28,7 @@ from .errors import (
     PaymentNotFound,
 )
 from .gateways import gateway_for, is_test_gateway_enabled
-from .gateways.builtin import OUTCOMES, TestGateway
+from .gateways.builtin import OUTCOMES, TestGateway, is_page_key
 from .messages import GatewayEventReceived
 from .models import GatewayEvent, Payment, Provider
 from .services import status
@@ -63,15 +63,17 @@ def record(provider: str, event: dict) -> tuple[GatewayEvent, bool]:
     return stored, True
 
 
-def payment_on_test_gateway(payment_id, user_id: int) -> Payment:
+def payment_on_test_gateway(payment_id, key: str) -> Payment:
     """
-    The payment ``user_id`` may settle on the test gateway's page: theirs and
-    taken by the test gateway (anything else is not found), and only while
-    the test gateway is switched on.
+    The payment its page's link (``key``) lets the customer settle on the
+    test gateway: one taken by the test gateway (anything else, or a wrong
+    key, is not found), and only while the test gateway is switched on.
     """
     if not is_test_gateway_enabled():
         raise GatewayDisabled()
-    payment = selectors.payment_of_user(payment_id, user_id)
+    if not is_page_key(payment_id, key):
+        raise PaymentNotFound()
+    payment = selectors.payment_by_id(payment_id)
     if payment.provider != Provider.TEST:
         raise PaymentNotFound()
     return payment

@@ -37,14 +37,6 @@ def payment_by_reference(reference: str) -> Payment:
     return payment
 
 
-def payment_of_user(payment_id, user_id: int) -> Payment:
-    """The payment if it is ``user_id``'s; someone else's is not found, like a missing one."""
-    payment = payment_by_id(payment_id)
-    if payment.user_id != user_id:
-        raise PaymentNotFound()
-    return payment
-
-
 def payment_for_notification(provider: str, notification: Notification) -> Payment | None:
     """The payment a gateway event is about: by our id, else by the gateway's ids."""
     payments = Payment.objects.filter(provider=provider)

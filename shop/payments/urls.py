@@ -5,5 +5,5 @@ from . import views
 app_name = "payments"
 
 urlpatterns = [
-    path("test/<uuid:payment_id>/", views.pay_on_test_gateway, name="test-gateway"),
+    path("test/<uuid:payment_id>/<str:key>/", views.pay_on_test_gateway, name="test-gateway"),
 ]

@@ -6,10 +6,12 @@ from dataclasses import asdict
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from shop.accounts import public
 from shop.accounts.models import Address
+from shop.accounts.roles import ORDER_MANAGERS, ROLES
 from shop.accounts.services import addresses as address_book
 from shop.accounts.services import deletion
 from shop.core.errors import ShopError
@@ -278,3 +280,40 @@ def test_a_deleted_account_has_the_deleted_user_email_and_only_it_counts_as_dele
     assert not public.is_deleted_user_email("ada@example.com")
     assert not public.is_deleted_user_email("deleted-ada@invalid")
     assert not public.is_deleted_user_email(f"deleted-{ada.pk}@invalid.example.com")
+
+
+def test_a_member_of_staff_signing_in_elsewhere_gets_their_roles_permissions_by_name():
+    olga = make_user("olga@example.com", is_staff=True, first_name="Olga")
+    olga.groups.add(Group.objects.get(name=ORDER_MANAGERS))
+
+    staff = public.authenticate_staff("olga@example.com", PASSWORD)
+
+    assert (staff.id, staff.email, staff.full_name, staff.is_superuser) == (
+        olga.pk,
+        "olga@example.com",
+        "Olga",
+        False,
+    )
+    assert "payments.add_refund" in staff.permissions
+    assert set(ROLES[ORDER_MANAGERS]) <= set(staff.permissions)
+    assert "catalog.change_product" not in staff.permissions
+
+
+@pytest.mark.parametrize(
+    "email, password, fields",
+    [
+        ("olga@example.com", "not-the-password", {"is_staff": True}),
+        ("olga@example.com", PASSWORD, {"is_staff": False}),
+        ("olga@example.com", PASSWORD, {"is_staff": True, "is_active": False}),
+        ("nobody@example.com", PASSWORD, {"is_staff": True}),
+        ("olga@example.com", None, {"is_staff": True}),
+    ],
+    ids=["wrong-password", "customer", "deactivated", "unknown", "no-password"],
+)
+def test_staff_sign_in_elsewhere_is_refused_without_saying_why(email, password, fields):
+    make_user("olga@example.com", **fields)
+
+    with pytest.raises(public.InvalidCredentials) as refused:
+        public.authenticate_staff(email, password)
+
+    assert (refused.value.status_code, refused.value.code) == (401, "invalid_credentials")

@@ -4,8 +4,10 @@ reserved, payment asked for) → the test gateway → exactly one order, or the
 stock back on a decline or expiry.
 """
 
+import re
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -17,6 +19,7 @@ from shop.accounts.services import addresses as accounts
 from shop.cart import public as cart
 from shop.catalog import public as catalog
 from shop.catalog.models import Reservation, Variant
+from shop.core.remote.client import remote_module
 from shop.orders.checkout import completion, expiry, starting
 from shop.orders.models import Checkout, Order, SentEmail
 from shop.payments import public as payments
@@ -59,9 +62,8 @@ def start(client, key="key-1", **body):
 
 
 def pay(client, checkout: dict, outcome="succeeded"):
-    response = client.post(
-        f"/api/v1/payments/test/{checkout['payment']['id']}/", {"outcome": outcome}
-    )
+    link = urlsplit(checkout["payment"]["redirect_url"]).path
+    response = client.post(f"/api/v1{link}", {"outcome": outcome})
     assert response.status_code in (200, 202), response.content
 
 
@@ -100,8 +102,9 @@ def test_paying_turns_the_checkout_into_one_order_and_empties_the_cart(api, ada,
         "4.90",
     )
     assert checkout["total"] == "44.90"
-    assert checkout["payment"]["redirect_url"].endswith(
-        f"/payments/test/{checkout['payment']['id']}/"
+    assert re.fullmatch(
+        rf"http://testserver/payments/test/{checkout['payment']['id']}/[0-9a-f]{{32}}/",
+        checkout["payment"]["redirect_url"],
     )
     assert available(tee) == 3  # held for this checkout
 
@@ -342,17 +345,37 @@ def test_a_payment_after_expiry_still_becomes_an_order_while_stock_lasts(api, te
     assert Variant.objects.get(sku=tee).stock_on_hand == 3
 
 
-def test_a_gateway_outage_keeps_a_keyed_checkout_and_the_same_key_resumes_it(api, tee, monkeypatch):
+def gateway_away(**kwargs):
+    raise payments.GatewayUnavailable()
+
+
+def payments_service_away(**kwargs):
+    """payments run as a service of its own (SHOP_REMOTE_APPS) that does not answer."""
+    return remote_module("payments", "http://127.0.0.1:9").create_payment(**kwargs)
+
+
+OUTAGES = pytest.mark.parametrize(
+    "unreachable, code",
+    [
+        (gateway_away, "payment_gateway_unavailable"),
+        (payments_service_away, "payments_unavailable"),
+    ],
+    ids=["gateway", "payments-service"],
+)
+
+
+@OUTAGES
+def test_a_payments_outage_keeps_a_keyed_checkout_and_the_same_key_resumes_it(
+    api, tee, monkeypatch, settings, unreachable, code
+):
+    settings.SHOP_REMOTE_RETRIES = 0
     fill_cart(api, tee, 2)
     real = payments.create_payment
-
-    def unreachable(**kwargs):
-        raise payments.GatewayUnavailable()
 
     monkeypatch.setattr(payments, "create_payment", unreachable)
     down = start(api, key="k-outage")
     assert down.status_code == 503
-    assert down.json()["code"] == "payment_gateway_unavailable"
+    assert down.json()["code"] == code
     assert available(tee) == 3
 
     monkeypatch.setattr(payments, "create_payment", real)
@@ -364,15 +387,17 @@ def test_a_gateway_outage_keeps_a_keyed_checkout_and_the_same_key_resumes_it(api
     assert available(tee) == 3
 
 
-def test_a_gateway_outage_without_a_key_gives_the_stock_back(api, tee, monkeypatch):
+@OUTAGES
+def test_a_payments_outage_without_a_key_gives_the_stock_back(
+    api, tee, monkeypatch, settings, unreachable, code
+):
+    settings.SHOP_REMOTE_RETRIES = 0
     fill_cart(api, tee, 2)
-
-    def unreachable(**kwargs):
-        raise payments.GatewayUnavailable()
 
     monkeypatch.setattr(payments, "create_payment", unreachable)
     response = api.post(CHECKOUT, {"shipping_method": "standard"}, format="json")
 
     assert response.status_code == 503
+    assert response.json()["code"] == code
     assert available(tee) == 5
     assert Checkout.objects.get().status == "failed"

@@ -59,7 +59,7 @@ def test_cart_to_order_in_the_browser_without_javascript(client, tee):
     )
     assert started.status_code == 302
     pay_page = started["Location"]
-    assert re.fullmatch(r"/payments/test/[0-9a-f-]+/", pay_page)
+    assert re.fullmatch(r"/payments/test/[0-9a-f-]+/[0-9a-f]{32}/", pay_page)
     assert "€52.90" in text(client.get(pay_page))  # 2 x 20.00 + express 12.90
 
     back = client.post(pay_page, {"outcome": "succeeded"})

@@ -22,7 +22,8 @@ def test_the_webhook_is_documented_with_its_signature_header_and_refusals(schema
 
 
 def test_the_test_gateway_endpoint_is_documented(schema):
-    endpoint = schema["paths"]["/api/v1/payments/test/{payment_id}/"]["post"]
+    endpoint = schema["paths"]["/api/v1/payments/test/{payment_id}/{key}/"]["post"]
 
-    assert {"202", "400", "401", "403", "404", "409"} <= set(endpoint["responses"])
+    assert {"202", "400", "403", "404", "409"} <= set(endpoint["responses"])
+    assert endpoint["security"] == [{}]
     assert endpoint["tags"] == ["payments"]

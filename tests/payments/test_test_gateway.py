@@ -2,6 +2,8 @@
 The built-in test gateway, the default without Stripe keys: a page with
 "Pay" and "Decline" (and the same for API clients) that settles the payment
 through the webhook's own path, and is off in production unless enabled.
+Like a Stripe Checkout link, the page's address is the permission: its key
+lets whoever was given the link pay, and nothing else reaches the payment.
 """
 
 import pytest
@@ -9,6 +11,7 @@ from rest_framework.test import APIClient
 
 from shop.payments import public
 from shop.payments.events import PaymentFailed, PaymentSucceeded
+from shop.payments.gateways.builtin import page_key
 from shop.payments.models import GatewayEvent
 
 from .conftest import (
@@ -29,17 +32,17 @@ def payment(test_gateway, customer):
 
 
 @pytest.fixture
-def browser(client, customer):
-    client.force_login(customer)
+def browser(client):
+    """The customer's browser: the payment link is all it needs, as on Stripe's page."""
     return client
 
 
-def page(payment) -> str:
-    return f"/payments/test/{payment.id}/"
+def page(payment, key=None) -> str:
+    return f"/payments/test/{payment.id}/{page_key(payment.id) if key is None else key}/"
 
 
-def api_url(payment) -> str:
-    return f"/api/v1/payments/test/{payment.id}/"
+def api_url(payment, key=None) -> str:
+    return "/api/v1" + page(payment, key)
 
 
 def status_of(payment) -> str:
@@ -53,6 +56,23 @@ def wait_for_status(payment, status: str) -> bool:
 def test_without_stripe_keys_the_customer_is_sent_to_the_test_page(payment):
     assert payment.provider == "test"
     assert payment.redirect_url == page(payment)
+
+
+def test_the_payment_link_points_at_the_payments_service_when_it_runs_apart(
+    test_gateway, customer, settings
+):
+    settings.PAYMENTS_URL = "http://127.0.0.1:8001/"
+
+    payment = create_payment(customer, reference="checkout-apart")
+
+    assert payment.redirect_url == "http://127.0.0.1:8001" + page(payment)
+
+
+def test_the_page_stands_apart_from_the_storefront(browser, payment):
+    html = browser.get(page(payment)).content.decode()
+
+    assert "Sign in" not in html
+    assert 'href="/cart/"' not in html
 
 
 def test_the_page_shows_the_amount_and_both_buttons(browser, payment):
@@ -121,9 +141,8 @@ def test_the_page_of_a_settled_payment_has_no_buttons(browser, payment):
     assert "canceled" in response.content.decode()
 
 
-def test_an_api_client_pays_with_the_outcome(payment, customer):
+def test_an_api_client_pays_with_the_outcome_and_the_links_key_alone(payment):
     api = APIClient()
-    api.force_authenticate(customer)
 
     response = api.post(api_url(payment), {"outcome": "succeeded"}, format="json")
 
@@ -133,9 +152,8 @@ def test_an_api_client_pays_with_the_outcome(payment, customer):
     assert wait_for_status(payment, "succeeded")
 
 
-def test_an_api_client_declines_and_cannot_pay_afterwards(payment, customer):
+def test_an_api_client_declines_and_cannot_pay_afterwards(payment):
     api = APIClient()
-    api.force_authenticate(customer)
 
     declined = api.post(api_url(payment), {"outcome": "failed"}, format="json")
     assert declined.json()["next_url"] == CANCEL_URL
@@ -147,9 +165,8 @@ def test_an_api_client_declines_and_cannot_pay_afterwards(payment, customer):
     assert published(PaymentSucceeded) == []
 
 
-def test_an_unknown_outcome_is_refused_with_a_code(payment, customer):
+def test_an_unknown_outcome_is_refused_with_a_code(payment):
     api = APIClient()
-    api.force_authenticate(customer)
 
     response = api.post(api_url(payment), {"outcome": "maybe"}, format="json")
 
@@ -159,42 +176,45 @@ def test_an_unknown_outcome_is_refused_with_a_code(payment, customer):
     assert not GatewayEvent.objects.exists()
 
 
-def test_another_customers_payment_is_not_found(payment, client):
+@pytest.mark.parametrize("key", ["0" * 32, "", "not-the-key"])
+def test_a_payment_is_not_found_without_its_links_key(payment, client, key):
     mallory = make_customer("mallory@example.com")
     client.force_login(mallory)
     api = APIClient()
     api.force_authenticate(mallory)
 
-    assert client.get(page(payment)).status_code == 404
-    assert client.post(page(payment), {"outcome": "succeeded"}).status_code == 404
-    response = api.post(api_url(payment), {"outcome": "succeeded"}, format="json")
+    assert client.get(page(payment, key)).status_code == 404
+    assert client.post(page(payment, key), {"outcome": "succeeded"}).status_code == 404
+    response = api.post(api_url(payment, key), {"outcome": "succeeded"}, format="json")
     assert response.status_code == 404
-    assert response.json()["code"] == "payment_not_found"
+    if key:
+        assert response.json()["code"] == "payment_not_found"
     assert status_of(payment) == "pending"
 
 
-def test_signed_out_visitors_are_asked_to_sign_in(payment, client):
-    assert client.get(page(payment)).status_code == 302
-    response = APIClient().post(api_url(payment), {"outcome": "succeeded"}, format="json")
-    assert response.status_code == 401
+def test_one_payments_key_opens_no_other_payment(payment, customer, client):
+    other = create_payment(customer, reference="checkout-43")
+
+    response = client.post(page(other, page_key(payment.id)), {"outcome": "succeeded"})
+
+    assert response.status_code == 404
+    assert status_of(other) == "pending"
 
 
 def test_a_stripe_payment_has_no_test_page(fake_stripe, customer, client, settings):
     settings.PAYMENTS_TEST_GATEWAY_ENABLED = True
     payment = create_payment(customer, reference="checkout-stripe")
-    client.force_login(customer)
 
     assert client.post(page(payment), {"outcome": "succeeded"}).status_code == 404
     assert status_of(payment) == "pending"
 
 
 def test_the_test_gateway_refuses_when_debug_is_off_and_it_is_not_enabled(
-    browser, payment, customer, settings
+    browser, payment, settings
 ):
     settings.DEBUG = False
     settings.PAYMENTS_TEST_GATEWAY_ENABLED = False
     api = APIClient()
-    api.force_authenticate(customer)
 
     html = browser.post(page(payment), {"outcome": "succeeded"})
     response = api.post(api_url(payment), {"outcome": "succeeded"}, format="json")

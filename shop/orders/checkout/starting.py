@@ -26,7 +26,7 @@ from django.utils import timezone
 from shop.accounts import public as accounts
 from shop.cart import public as cart
 from shop.catalog import public as catalog
-from shop.core.errors import IdempotencyKeyReused
+from shop.core.errors import IdempotencyKeyReused, ServiceUnavailable
 from shop.core.idempotency import clean_idempotency_key, request_fingerprint
 from shop.core.money import quantize, store_currency
 from shop.payments import public as payments
@@ -69,8 +69,10 @@ def start_checkout(
     ``InvalidShippingMethod``, ``InvalidIdempotencyKey``,
     ``accounts.InvalidAddress`` (400), ``accounts.AddressNotFound`` (404),
     ``catalog.OutOfStock`` (409, naming each short SKU),
-    ``payments.GatewayUnavailable`` (503: the checkout and its reservation are
-    kept; the same key again retries the payment).
+    ``payments.GatewayUnavailable`` or ``ServiceUnavailable``
+    (``payments_unavailable``, where payments runs as a service of its own)
+    (503: the checkout and its reservation are kept until it expires; the
+    same key again retries the payment).
     """
     idempotency_key = clean_idempotency_key(idempotency_key)
     fingerprint = request_fingerprint(
@@ -100,7 +102,8 @@ def start_checkout(
         return StartedCheckout(_reused(found, fingerprint, return_url), created=False)
     try:
         return StartedCheckout(_with_payment(checkout, return_url), created=True)
-    except payments.GatewayUnavailable as unavailable:
+    except (payments.GatewayUnavailable, ServiceUnavailable) as unavailable:
+        # The provider, or the payments service itself, did not answer.
         if idempotency_key:
             # Kept with its stock: the same key again creates the payment.
             unavailable.extra["checkout_id"] = str(checkout.pk)

@@ -8,7 +8,7 @@ examples it needs. The error shape is the shared ``Error`` component of
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
-from shop.core.api.docs import NOT_SIGNED_IN, error, error_example, example
+from shop.core.api.docs import error, error_example, example
 
 from .serializers import (
     GatewayOutcomeSerializer,
@@ -122,7 +122,6 @@ settle_on_test_gateway = extend_schema(
             "The outcome is missing or not one of the two.",
             error_example("Bad outcome", "Some values are invalid.", "invalid", outcome=["…"]),
         ),
-        **NOT_SIGNED_IN,
         403: error(
             "The test gateway is switched off here.",
             error_example(
@@ -132,7 +131,7 @@ settle_on_test_gateway = extend_schema(
             ),
         ),
         404: error(
-            "No test-gateway payment of yours has this id.",
+            "No test-gateway payment has this id and key.",
             error_example("Unknown", "No such payment.", "payment_not_found"),
         ),
         409: error(

@@ -11,7 +11,7 @@ work happens in the ``payments.process_gateway_event`` task. Refusals are
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -36,12 +36,15 @@ class StripeWebhookView(APIView):
 
 
 class TestGatewayView(APIView):
-    permission_classes = (IsAuthenticated,)
+    """The payment page's buttons for API clients: its link's key is the permission."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
     parser_classes = (JSONParser,)
 
     @schema.settle_on_test_gateway
-    def post(self, request, payment_id):
-        payment = inbound.payment_on_test_gateway(payment_id, request.user.pk)
+    def post(self, request, payment_id, key):
+        payment = inbound.payment_on_test_gateway(payment_id, key)
         serializer = GatewayOutcomeSerializer(data=request.data)
         if not serializer.is_valid():
             raise ValidationError(

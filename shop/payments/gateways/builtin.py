@@ -1,11 +1,19 @@
 """
 The built-in test gateway: no money moves. The customer's "Pay" or "Decline"
-on ``/payments/test/<payment id>/`` (or the same through the API) becomes an
-event shaped like a gateway's, recorded and processed exactly as a Stripe
-webhook is, so a demo exercises the real checkout saga.
+on ``/payments/test/<payment id>/<key>/`` (or the same through the API)
+becomes an event shaped like a gateway's, recorded and processed exactly as
+a Stripe webhook is, so a demo exercises the real checkout saga.
+
+Like a Stripe Checkout link, the page's address is what lets the customer
+pay: ``key`` is an HMAC of the payment id under the service's secret key,
+so the page needs no sign-in (which works where payments runs apart from
+accounts, and for guests) and nobody reaches a payment whose link they were
+not given (docs/decisions/0014).
 """
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from shop.core.money import to_minor_units
 
@@ -14,6 +22,22 @@ from ..models import Provider
 from .base import CheckoutSession, GatewayRefund, Notification, PaymentUpdate
 
 OUTCOMES = ("succeeded", "failed")
+KEY_SALT = "shop.payments.test-gateway"
+
+
+def page_key(payment_id) -> str:
+    """The part of the payment page's address that only its link holds."""
+    return salted_hmac(KEY_SALT, str(payment_id), algorithm="sha256").hexdigest()[:32]
+
+
+def is_page_key(payment_id, key: str) -> bool:
+    return constant_time_compare(page_key(payment_id), key)
+
+
+def page_url(payment_id) -> str:
+    """The payment page, absolute when ``PAYMENTS_URL`` says where this service is."""
+    path = reverse("payments:test-gateway", args=[payment_id, page_key(payment_id)])
+    return settings.PAYMENTS_URL.rstrip("/") + path
 
 
 class TestGateway:
@@ -24,7 +48,7 @@ class TestGateway:
     def create_session(self, payment, *, customer_email):
         return CheckoutSession(
             id=f"test_{payment.id.hex}",
-            url=reverse("payments:test-gateway", args=[payment.id]),
+            url=page_url(payment.id),
         )
 
     def cancel(self, payment):
