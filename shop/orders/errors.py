@@ -57,3 +57,24 @@ class AddressRequired(ShopError):
 class InvalidShippingMethod(ShopError):
     code = "invalid_shipping_method"
     default_detail = "Choose one of the shipping methods offered."
+
+
+class PaymentUnderWay(Conflict):
+    """
+    The customer's earlier checkout has been paid and its order is being
+    placed: a new checkout now would hold the stock a second time.
+    ``extra["checkout_id"]`` names the earlier one.
+    """
+
+    code = "checkout_payment_under_way"
+    default_detail = (
+        "Your earlier checkout has just been paid and its order is being placed. "
+        "Wait a moment before starting another."
+    )
+
+
+class CheckoutStarting(Conflict):
+    """Another checkout of the same customer is being started at this very moment."""
+
+    code = "checkout_in_progress"
+    default_detail = "Another checkout of yours is being started. Try again in a moment."

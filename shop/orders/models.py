@@ -70,6 +70,12 @@ class Checkout(models.Model):
                 condition=~Q(idempotency_key=""),
                 name="orders_checkout_idempotency_key",
             ),
+            # One checkout per customer holds stock (checkout/starting.py, decision 0015).
+            models.UniqueConstraint(
+                fields=["user_id"],
+                condition=Q(status="awaiting_payment"),
+                name="orders_checkout_one_awaiting",
+            ),
         ]
         indexes = [
             models.Index(

@@ -42,7 +42,7 @@ def expire_checkouts(*, limit: int = 200) -> int:
             .order_by("expires_at")[:limit]
         )
         for checkout in due:
-            if _paid(checkout):
+            if holds.is_paid(checkout):
                 logger.warning(
                     "Paid checkout %s missed its PaymentSucceeded: completing", checkout.pk
                 )
@@ -56,15 +56,6 @@ def expire_checkouts(*, limit: int = 200) -> int:
             holds.give_up(checkout, "Nobody paid within the time the stock was held.")
             expired += 1
     return expired
-
-
-def _paid(checkout: Checkout) -> bool:
-    if not checkout.payment_id:
-        return False
-    try:
-        return payments.get_payment(checkout.payment_id).status == "succeeded"
-    except payments.PaymentNotFound:
-        return False
 
 
 def close_payment_page(checkout_id: str) -> None:

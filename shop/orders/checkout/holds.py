@@ -9,10 +9,21 @@ from django.utils import timezone
 
 from shop.catalog import public as catalog
 from shop.core.messaging import publish
+from shop.payments import public as payments
 
 from ..db import db
 from ..models import Checkout
 from .messages import CheckoutExpired
+
+
+def is_paid(checkout: Checkout) -> bool:
+    """Whether the checkout's payment has succeeded (its order may not be placed yet)."""
+    if not checkout.payment_id:
+        return False
+    try:
+        return payments.get_payment(checkout.payment_id).status == "succeeded"
+    except payments.PaymentNotFound:
+        return False
 
 
 def give_up(checkout: Checkout, reason: str, *, save: bool = True) -> None:

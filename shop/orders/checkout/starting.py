@@ -32,10 +32,18 @@ from shop.core.money import quantize, store_currency
 from shop.payments import public as payments
 
 from ..db import db
-from ..errors import AddressRequired, CartEmpty, EmailUnverified
+from ..errors import (
+    AddressRequired,
+    CartEmpty,
+    CheckoutStarting,
+    EmailUnverified,
+    PaymentUnderWay,
+)
 from ..models import Checkout, CheckoutLine
 from . import holds
 from .shipping import shipping_option
+
+REPLACED = "Replaced by a newer checkout."
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +73,15 @@ def start_checkout(
     without a second reservation or payment, even when two requests with it
     race; with a different request it raises ``IdempotencyKeyReused``.
 
+    An earlier checkout of the user still awaiting payment is given up first
+    (``_replace_earlier``).
+
     Refusals: ``EmailUnverified`` (403), ``CartEmpty``, ``AddressRequired``,
     ``InvalidShippingMethod``, ``InvalidIdempotencyKey``,
     ``accounts.InvalidAddress`` (400), ``accounts.AddressNotFound`` (404),
-    ``catalog.OutOfStock`` (409, naming each short SKU),
+    ``catalog.OutOfStock`` (409, naming each short SKU), ``PaymentUnderWay``
+    (409: the earlier checkout was paid), ``CheckoutStarting`` (409: another
+    one is being started at this moment),
     ``payments.GatewayUnavailable`` or ``ServiceUnavailable``
     (``payments_unavailable``, where payments runs as a service of its own)
     (503: the checkout and its reservation are kept until it expires; the
@@ -90,15 +103,19 @@ def start_checkout(
     lines = cart.get_cart_lines(user_id=user_id)
     if not lines:
         raise CartEmpty()
+    _replace_earlier(user_id)
     try:
         checkout = _create(
             user, lines, shipping_method, shipping_address, idempotency_key, fingerprint
         )
     except IntegrityError:
-        if not idempotency_key:
-            raise
-        # The same key from a concurrent request won the insert.
-        found = Checkout.objects.get(user_id=user_id, idempotency_key=idempotency_key)
+        # A concurrent request won the insert: the same key (that checkout is
+        # this one), or another key (one checkout per customer holds stock).
+        found = idempotency_key and (
+            Checkout.objects.filter(user_id=user_id, idempotency_key=idempotency_key).first()
+        )
+        if not found:
+            raise CheckoutStarting() from None
         return StartedCheckout(_reused(found, fingerprint, return_url), created=False)
     try:
         return StartedCheckout(_with_payment(checkout, return_url), created=True)
@@ -110,6 +127,26 @@ def start_checkout(
         else:
             holds.abandon(checkout, "The payment provider could not be reached.")
         raise
+
+
+def _replace_earlier(user_id: int) -> None:
+    """
+    A customer has one checkout holding stock at a time
+    (docs/decisions/0015-one-checkout-holds-stock.md): their earlier ones
+    still awaiting payment are given up before a new one holds anything
+    (stock back now, payment page closed through ``CheckoutExpired``; a
+    payment made there meanwhile is completed or refunded like any late
+    one). Refused with ``PaymentUnderWay`` if one was paid already: its
+    order is being placed.
+    """
+    with db.atomic():
+        earlier = Checkout.objects.select_for_update().filter(
+            user_id=user_id, status=Checkout.Status.AWAITING_PAYMENT
+        )
+        for checkout in earlier:
+            if holds.is_paid(checkout):
+                raise PaymentUnderWay(checkout_id=str(checkout.pk))
+            holds.give_up(checkout, REPLACED)
 
 
 def _address_snapshot(user_id: int, address_id: int | None, address: dict | None) -> dict:

@@ -21,7 +21,9 @@ start_checkout = extend_schema(
         "Buys your cart: prices from the catalog, stock reserved for "
         "ORDERS_CHECKOUT_TTL_MINUTES, and a payment to make at `payment.redirect_url`. "
         "Send an `Idempotency-Key` header: the same key returns the same checkout "
-        "(200) and never reserves or charges twice."
+        "(200) and never reserves or charges twice. A new checkout expires your earlier "
+        "one still awaiting payment (its stock goes back, its payment page closes): you "
+        "hold stock for one checkout at a time."
     ),
     parameters=[
         OpenApiParameter(
@@ -58,7 +60,9 @@ start_checkout = extend_schema(
             "No such address in your address book.",
         ),
         409: docs.error(
-            "Some lines are short (nothing was reserved), or the key was used for another request.",
+            "Some lines are short (nothing was reserved), the key was used for another request, "
+            "your earlier checkout was just paid (checkout_payment_under_way), or another "
+            "checkout of yours is being started at this moment (checkout_in_progress).",
             docs.error_example(
                 "out_of_stock",
                 "Not enough stock: TEE-M (requested 3, available 1)",
@@ -70,11 +74,27 @@ start_checkout = extend_schema(
                 "This Idempotency-Key was used for a different checkout request.",
                 "idempotency_key_reused",
             ),
+            docs.error_example(
+                "checkout_payment_under_way",
+                "Your earlier checkout has just been paid and its order is being placed. "
+                "Wait a moment before starting another.",
+                "checkout_payment_under_way",
+                checkout_id="3f2b…",
+            ),
         ),
-        503: _error(
-            "The payment provider did not answer; retry with the same key.",
-            "payment_gateway_unavailable",
-            "The payment provider is not reachable right now.",
+        503: docs.error(
+            "The payment provider, or the payments service where it runs apart, did not "
+            "answer; retry with the same key.",
+            docs.error_example(
+                "payment_gateway_unavailable",
+                "The payment provider is not reachable right now.",
+                "payment_gateway_unavailable",
+            ),
+            docs.error_example(
+                "payments_unavailable",
+                "The payments service is not reachable right now. Please try again.",
+                "payments_unavailable",
+            ),
         ),
         **docs.NOT_SIGNED_IN,
     },
