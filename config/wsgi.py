@@ -5,3 +5,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
+
+# A setting every request of some kind would trip over stops the process here.
+from shop.core.startup import refuse_to_start_on_errors  # noqa: E402
+
+refuse_to_start_on_errors()

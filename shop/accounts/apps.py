@@ -12,5 +12,11 @@ class AccountsConfig(AppConfig):
         # allauth 65.21's JWT strategy uses this module without importing it
         # (a lazy-import bug); importing it here makes token signing work.
         import cryptography.hazmat.primitives.serialization  # noqa: F401
+        from django.core import checks
+
+        from shop.core.startup import STARTUP
 
         from . import signals  # noqa: F401  (keeps the staff roles in step after migrate)
+        from .checks import check_jwt_private_key
+
+        checks.register(check_jwt_private_key, checks.Tags.security, STARTUP)

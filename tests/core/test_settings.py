@@ -7,6 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from shop.core.devkeys import development_jwt_key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,3 +106,55 @@ def test_production_with_a_per_process_cache_is_flagged_by_the_deployment_check(
 
     assert result.returncode != 0
     assert "shop.W001" in result.stderr
+
+
+BROKEN_KEYS = {
+    "empty": "",
+    "not-pem": "not a key",
+    "short-rsa": "short",
+    "not-rsa": "ec",
+}
+
+
+def _broken_key(kind: str) -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    if kind == "short-rsa":
+        key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    elif kind == "not-rsa":
+        key = ec.generate_private_key(ec.SECP256R1())
+    else:
+        return BROKEN_KEYS[kind]
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+@pytest.mark.parametrize("kind", list(BROKEN_KEYS))
+def test_a_broken_token_signing_key_fails_the_deployment_check(kind):
+    result = run(
+        ["manage.py", "check", "--deploy"], **{**PRODUCTION, "JWT_PRIVATE_KEY": _broken_key(kind)}
+    )
+
+    assert result.returncode != 0
+    assert "accounts.E001" in result.stderr
+    assert "JWT_PRIVATE_KEY" in result.stderr
+
+
+def test_a_web_process_with_a_broken_token_signing_key_refuses_to_start():
+    result = run(
+        ["-c", "import config.wsgi"], **{**PRODUCTION, "JWT_PRIVATE_KEY": _broken_key("short-rsa")}
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "has 1024 bits; at least 2048 are needed" in result.stderr
+
+
+def test_a_web_process_with_a_sound_key_starts():
+    result = run(["-c", "import config.wsgi; print('serving')"], **PRODUCTION)
+
+    assert result.stdout.strip() == "serving", result.stderr
