@@ -4,6 +4,16 @@ process, gunicorn (``DEBUG=0``), a Celery worker on every app queue and
 ``celery beat``, all on one PostgreSQL database and one Redis database (broker
 and cache) of the benchmark's own.
 
+With ``split`` the payments service runs as a deployment of its own
+(``config.payments_settings``, docs/decisions/0014): its gunicorn on
+``port + 1``, its worker (queue ``payments``) and its beat, on the database
+``<name>_payments``; the shop calls it over HTTP (``SHOP_REMOTE_APPS``) and
+keeps every other service on a database of its own (``SHOP_DATABASES=per-app``:
+accounts in ``<name>``, then ``<name>_catalog``, ``<name>_cart``,
+``<name>_orders``). Only the payments service gets the Stripe settings, and
+Stripe's webhook goes to ``shop.payments_base``. Both share the broker and
+the cache, as the Procfile.split deployment does.
+
     with PurchaseStack(options) as shop:
         skus = shop.stock(["A-1"], on_hand=20)
         buyers = shop.buyers("storm", 200)
@@ -21,6 +31,12 @@ from bench import stack
 from bench.stripe_server import StripeProcess
 
 DATA_SCRIPT = str(Path(__file__).resolve().parent / "purchase_data.py")
+# With split: where each service's tables are (shop.core.db, SHOP_DATABASES=per-app;
+# payments' one database is the one it would have in the per-app monolith).
+SPLIT_SERVICES = ("accounts", "catalog", "cart", "orders", "payments")
+# Signs the calls between the two deployments (the same in both); payments has its own key.
+SERVICE_SECRET = "bench-only-service-secret-not-used-anywhere-else-0123456789"
+PAYMENTS_SECRET_KEY = "bench-only-payments-secret-key-not-used-anywhere-else-012345"
 
 
 @dataclass
@@ -35,16 +51,31 @@ class StackOptions:
     loglevel: str = "WARNING"
     # Process logs go to test-artifacts/bench/<log_prefix>-<process>.log.
     log_prefix: str = "purchase"
-    # Settings for this deployment on top of stack.environment's.
+    # Settings for this deployment (both, when split) on top of stack.environment's.
     settings: dict = field(default_factory=dict)
+    # The payments service apart, on port + 1 (module docstring).
+    split: bool = False
+    payments_workers: int = 2  # its gunicorn's, as Procfile.split's default
 
 
 class PurchaseStack:
     def __init__(self, options: StackOptions):
         self.options = options
         self.base = f"http://127.0.0.1:{options.port}"
+        # Where Stripe's webhook and the payment pages are.
+        self.payments_base = f"http://127.0.0.1:{options.port + 1}" if options.split else self.base
         self.gunicorn = self.worker = self.beat = None
+        self.payments_gunicorn = self.payments_worker = self.payments_beat = None
         self.workers_started = 0
+
+    def database_url(self, service: str) -> str:
+        """The database of ``service``'s tables: its own when split (accounts: the main one)."""
+        if not self.options.split or service == "accounts":
+            return self.options.database_url
+        return f"{self.options.database_url}_{service}"
+
+    def _log_name(self, process: str) -> str:
+        return f"{self.options.log_prefix}-{process}"
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -52,51 +83,112 @@ class PurchaseStack:
         options = self.options
         self._scratch = tempfile.TemporaryDirectory(prefix="shop-bench-")
         scratch = Path(self._scratch.name)
-        for process in ("gunicorn", "worker", "beat"):
-            (stack.ARTIFACTS / f"{options.log_prefix}-{process}.log").unlink(missing_ok=True)
+        processes = ("gunicorn", "worker", "beat")
+        for process in (*processes, *(f"payments-{name}" for name in processes)):
+            (stack.ARTIFACTS / f"{self._log_name(process)}.log").unlink(missing_ok=True)
         self.stripe = StripeProcess().__enter__()
         try:
-            self.env = stack.environment(
-                database_url=options.database_url,
-                cache_url=options.redis_url,
-                broker_url=options.redis_url,
-                static_root=str(scratch / "static"),
-                **{
-                    **self.stripe.settings(),
-                    # Tokens are minted once before the run; they must outlive it.
-                    "JWT_ACCESS_TOKEN_EXPIRES_IN": "86400",
-                    # The confirmation emails are rendered, not sent anywhere.
-                    "EMAIL_URL": "dummymail://",
-                    **options.settings,
-                },
-            )
-            self.schedule = scratch / "beat-schedule"
-            stack.create_database(options.database_url, fresh=options.fresh_database)
-            stack.flush_redis(options.redis_url)
-            stack.manage(self.env, "migrate", "--noinput", "-v0")
-            stack.manage(self.env, "collectstatic", "--noinput", "-v0")
+            self._environments(scratch)
+            self._prepare()
             self.gunicorn = stack.start_gunicorn(
                 self.env,
                 port=options.port,
                 workers=options.workers,
-                log_name=f"{options.log_prefix}-gunicorn",
+                log_name=self._log_name("gunicorn"),
             )
             self.start_worker()
             if options.beat:
-                self.beat = stack.start_beat(
-                    self.env,
-                    schedule=self.schedule,
-                    log_name=f"{options.log_prefix}-beat",
-                    loglevel=options.loglevel,
-                )
+                self.beat = self._start_beat(self.env, scratch / "beat-schedule", "beat")
+            if options.split:
+                self.start_payments()
+                self.start_payments_worker()
+                if options.beat:
+                    self.payments_beat = self._start_beat(
+                        self.payments_env, scratch / "payments-beat-schedule", "payments-beat"
+                    )
             stack.wait_until_serving(self.base)
+            stack.wait_until_serving(self.payments_base)
         except BaseException:
             self.__exit__()
             raise
         return self
 
+    def _environments(self, scratch: Path) -> None:
+        """``self.env`` (the shop's) and, when split, ``self.payments_env``."""
+        options = self.options
+        shared = {
+            # The confirmation emails are rendered, not sent anywhere.
+            "EMAIL_URL": "dummymail://",
+            **options.settings,
+        }
+        stripe = self.stripe.settings()
+        shop = {
+            # Tokens are minted once before the run; they must outlive it.
+            "JWT_ACCESS_TOKEN_EXPIRES_IN": "86400",
+            **shared,
+        }
+        if options.split:
+            shop = {
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+                "SHOP_SERVICE_NAME": "shop",
+                "SHOP_DATABASES": "per-app",
+                "SHOP_REMOTE_APPS": f"payments={self.payments_base}",
+                "SHOP_SERVICE_SECRET": SERVICE_SECRET,
+                **shop,
+            }
+        self.env = stack.environment(
+            database_url=options.database_url,
+            cache_url=options.redis_url,
+            broker_url=options.redis_url,
+            static_root=str(scratch / "static"),
+            **(shop if options.split else {**stripe, **shop}),
+        )
+        if not options.split:
+            return
+        # What deploy/split.py gives the payments deployment.
+        self.payments_env = stack.environment(
+            database_url=self.database_url("payments"),
+            cache_url=options.redis_url,
+            broker_url=options.redis_url,
+            static_root=str(scratch / "payments-static"),
+            DJANGO_SETTINGS_MODULE="config.payments_settings",
+            SHOP_SERVICE_NAME="payments",
+            SHOP_DATABASES="shared",
+            SHOP_REMOTE_APPS=f"accounts={self.base}",
+            SHOP_SERVICE_SECRET=SERVICE_SECRET,
+            SECRET_KEY=PAYMENTS_SECRET_KEY,
+            PAYMENTS_URL=self.payments_base,
+            **stripe,
+            **shared,
+        )
+        # Only accounts signs tokens.
+        self.payments_env.pop("JWT_PRIVATE_KEY")
+
+    def _prepare(self) -> None:
+        """Databases created (dropped first if ``fresh_database``) and migrated; static files."""
+        options = self.options
+        if options.split:
+            for service in SPLIT_SERVICES:
+                stack.create_database(self.database_url(service), fresh=options.fresh_database)
+            stack.flush_redis(options.redis_url)
+            for env in (self.env, self.payments_env):
+                stack.manage(env, "migrate_services", "-v0")
+                stack.manage(env, "collectstatic", "--noinput", "-v0")
+            return
+        stack.create_database(options.database_url, fresh=options.fresh_database)
+        stack.flush_redis(options.redis_url)
+        stack.manage(self.env, "migrate", "--noinput", "-v0")
+        stack.manage(self.env, "collectstatic", "--noinput", "-v0")
+
     def __exit__(self, *exc_info) -> None:
-        for process in (self.gunicorn, self.worker, self.beat):
+        for process in (
+            self.gunicorn,
+            self.worker,
+            self.beat,
+            self.payments_gunicorn,
+            self.payments_worker,
+            self.payments_beat,
+        ):
             stack.stop(process)
         self.stripe.__exit__()
         self._scratch.cleanup()
@@ -106,8 +198,32 @@ class PurchaseStack:
         self.worker = stack.start_worker(
             self.env,
             concurrency=self.options.worker_concurrency,
-            log_name=f"{self.options.log_prefix}-worker",
+            log_name=self._log_name("worker"),
             loglevel=self.options.loglevel,
+        )
+
+    def start_payments(self) -> None:
+        """The payments service's gunicorn (split only); returns once it answers."""
+        self.payments_gunicorn = stack.start_gunicorn(
+            self.payments_env,
+            port=self.options.port + 1,
+            workers=self.options.payments_workers,
+            log_name=self._log_name("payments-gunicorn"),
+        )
+        stack.wait_until_serving(self.payments_base)
+
+    def start_payments_worker(self) -> None:
+        """The payments service's worker (split only): its queue, ``payments``."""
+        self.payments_worker = stack.start_worker(
+            self.payments_env,
+            concurrency=self.options.worker_concurrency,
+            log_name=self._log_name("payments-worker"),
+            loglevel=self.options.loglevel,
+        )
+
+    def _start_beat(self, env: dict, schedule: Path, process: str):
+        return stack.start_beat(
+            env, schedule=schedule, log_name=self._log_name(process), loglevel=self.options.loglevel
         )
 
     # --- data set up before the timed part ------------------------------------------------
