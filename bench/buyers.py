@@ -2,13 +2,16 @@
 The customer's side of a purchase, over HTTP as an API client does it, for
 the purchase benchmarks: add to the cart, start the checkout (with an
 ``Idempotency-Key``), pay on (fake) Stripe, and, playing Stripe, post the
-signed ``checkout.session.completed`` webhook; then follow
-``GET /api/v1/checkout/<id>/`` until the order is there.
+signed ``checkout.session.completed`` webhook (to the payments service's
+address when payments runs apart); then follow ``GET /api/v1/checkout/<id>/``
+until the order is there.
 
 Every call is timed by step in a ``Recorder``. With ``patience`` a step that
 fails with a 5xx, a timeout or a refused connection is tried again, with the
 same body and key, until that many seconds have passed: what a client that
-retries, and Stripe redelivering a webhook, do during an outage.
+retries, and Stripe redelivering a webhook, do during an outage. A failure
+is recorded by its status and the error code the body names
+("503 payments_unavailable"), or as a timeout or a connection error.
 """
 
 import asyncio
@@ -16,7 +19,7 @@ import json
 import time
 import uuid
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -103,9 +106,32 @@ class Purchase:
     started: float
     checkout_id: str = ""
     event_id: str = ""  # of the checkout.session.completed event Stripe sends
+    checkout_status: int = 0  # of the last answer to starting the checkout
+    checkout_state: str = ""  # the checkout's status in that answer
     paid: bool = False  # Stripe's webhook was accepted (200)
     order_number: str = ""
     finished: float = 0.0
+    # (step, kind) of each failed call of this purchase, retries included.
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def failed(self, step: str, kind: str) -> bool:
+        return (step, kind) in self.failures
+
+
+def _body(response: httpx.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _failure(response: httpx.Response) -> str:
+    """Empty for an answer below 500; else its status, and the code its body names if any."""
+    if response.status_code < 500:
+        return ""
+    code = _body(response).get("code")
+    return f"{response.status_code} {code}" if isinstance(code, str) else str(response.status_code)
 
 
 class Customers:
@@ -120,9 +146,17 @@ class Customers:
         recorder: Recorder,
         patience: float = 0,
         timeout: float = 60,
+        payments_base: str = "",
     ):
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         self.shop = httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout)
+        # Stripe's webhook goes to the payments service: the shop's own address
+        # unless payments runs as a deployment of its own.
+        self.payments = self.shop
+        if payments_base and payments_base != base:
+            self.payments = httpx.AsyncClient(
+                base_url=payments_base, limits=limits, timeout=timeout
+            )
         self.stripe = httpx.AsyncClient(
             base_url=stripe_url,
             limits=limits,
@@ -135,9 +169,14 @@ class Customers:
     async def close(self) -> None:
         await self.shop.aclose()
         await self.stripe.aclose()
+        if self.payments is not self.shop:
+            await self.payments.aclose()
 
-    async def _request(self, step: str, send, patience: float | None = None):
-        """``send()`` once, or until it is answered below 500 within ``patience`` seconds."""
+    async def _request(self, step: str, send, patience: float | None = None, failures=None):
+        """
+        ``send()`` once, or until it is answered below 500 within ``patience``
+        seconds; each failure is recorded, and appended to ``failures`` if given.
+        """
         deadline = now() + (self.patience if patience is None else patience)
         delay = 0.25
         while True:
@@ -150,11 +189,13 @@ class Customers:
             except httpx.TransportError:
                 failure = "connection error"
             else:
-                failure = str(response.status_code) if response.status_code >= 500 else ""
+                failure = _failure(response)
             if not failure:
                 self.recorder.time(step, now() - started)
                 return response
             self.recorder.error(step, failure)
+            if failures is not None:
+                failures.append((step, failure))
             if now() + delay > deadline:
                 return response
             await asyncio.sleep(delay)
@@ -164,35 +205,44 @@ class Customers:
     def _auth(buyer: dict) -> dict:
         return {"Authorization": f"Bearer {buyer['token']}"}
 
-    async def add_to_cart(self, buyer: dict, sku: str, quantity: int = 1) -> httpx.Response | None:
+    async def add_to_cart(
+        self, buyer: dict, sku: str, quantity: int = 1, failures=None
+    ) -> httpx.Response | None:
         return await self._request(
             ADD_TO_CART,
             lambda: self.shop.post(
                 CART_ITEMS, json={"sku": sku, "quantity": quantity}, headers=self._auth(buyer)
             ),
+            failures=failures,
         )
 
-    async def start_checkout(self, buyer: dict, key: str) -> httpx.Response | None:
+    async def start_checkout(self, buyer: dict, key: str, failures=None) -> httpx.Response | None:
         headers = {**self._auth(buyer), "Idempotency-Key": key}
         return await self._request(
-            START_CHECKOUT, lambda: self.shop.post(CHECKOUT, json=CHECKOUT_BODY, headers=headers)
+            START_CHECKOUT,
+            lambda: self.shop.post(CHECKOUT, json=CHECKOUT_BODY, headers=headers),
+            failures=failures,
         )
 
-    async def pay(self, checkout: dict) -> dict | None:
+    async def pay(self, checkout: dict, failures=None) -> dict | None:
         """The customer pays on Stripe's page: the event Stripe will send about it."""
         session_id = checkout["payment"]["redirect_url"].rsplit("/", 1)[-1]
-        response = await self._request(PAY, lambda: self.stripe.post(f"/_bench/pay/{session_id}"))
+        response = await self._request(
+            PAY, lambda: self.stripe.post(f"/_bench/pay/{session_id}"), failures=failures
+        )
         return response.json() if response is not None and response.status_code == 200 else None
 
-    async def deliver_webhook(self, event: dict, patience: float | None = None) -> bool:
+    async def deliver_webhook(
+        self, event: dict, patience: float | None = None, failures=None
+    ) -> bool:
         """Stripe posts the signed event (signed again on each retry, as Stripe does)."""
         body = json.dumps(event)
 
         def send():
             headers = {"Content-Type": "application/json", "Stripe-Signature": signature(body)}
-            return self.shop.post(WEBHOOK, content=body, headers=headers)
+            return self.payments.post(WEBHOOK, content=body, headers=headers)
 
-        response = await self._request(WEBHOOK_ANSWER, send, patience)
+        response = await self._request(WEBHOOK_ANSWER, send, patience, failures)
         return response is not None and response.status_code == 200
 
     async def checkout_status(self, buyer: dict, checkout_id: str) -> dict | None:
@@ -221,19 +271,27 @@ class Customers:
     async def purchase(self, buyer: dict, sku: str, *, order_timeout: float = 60) -> Purchase:
         """One whole purchase of one unit of ``sku``; how far it got is in the result."""
         record = Purchase(buyer_id=buyer["id"], started=now())
-        added = await self.add_to_cart(buyer, sku)
+        added = await self.add_to_cart(buyer, sku, failures=record.failures)
         if added is None or added.status_code not in (200, 201):
             return record
-        started = await self.start_checkout(buyer, str(uuid.uuid4()))
+        started = await self.start_checkout(buyer, str(uuid.uuid4()), failures=record.failures)
+        record.checkout_status = started.status_code if started is not None else 0
         if started is None or started.status_code not in (200, 201):
+            # A 503 names the checkout it keeps (with its stock) for the same key.
+            if started is not None and started.status_code == 503:
+                record.checkout_id = str(_body(started).get("checkout_id", ""))
             return record
         checkout = started.json()
         record.checkout_id = checkout["id"]
-        event = await self.pay(checkout)
+        record.checkout_state = checkout["status"]
+        if checkout["payment"] is None:
+            # The same key named a checkout that expired (or failed) meanwhile.
+            return record
+        event = await self.pay(checkout, failures=record.failures)
         if event is None:
             return record
         record.event_id = event["id"]
-        record.paid = await self.deliver_webhook(event)
+        record.paid = await self.deliver_webhook(event, failures=record.failures)
         if not record.paid:
             return record
         accepted = now()
