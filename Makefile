@@ -20,7 +20,8 @@ SPLIT_ENV := \
 # payments run alone, for the checks that need no database (make lint).
 PAYMENTS_ENV := DJANGO_SETTINGS_MODULE=config.payments_settings
 
-.PHONY: install demo run test services-test split-test e2e-test lint lock worker beat stack clean
+.PHONY: install demo run test services-test split-test e2e-test lint lock worker beat stack \
+	split-stack clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -90,5 +91,14 @@ stack: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho run python deploy/prepare.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
+# The same with payments as a service of its own (README "Payments as a service of its
+# own"): Procfile.split under honcho, the shop on :8000 and payments on :8001, a worker
+# and beat each (deploy/split.py gives each process its deployment's settings). The
+# first run writes .env.split; every run prepares both deployments' databases first.
+split-stack: install
+	test -f .env.split || $(BIN)/python deploy/write_env.py --split
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e .env.split run python deploy/split.py prepare
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e .env.split -f Procfile.split start
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles staticfiles-payments
