@@ -21,7 +21,7 @@ SPLIT_ENV := \
 PAYMENTS_ENV := DJANGO_SETTINGS_MODULE=config.payments_settings
 
 .PHONY: install demo run test services-test split-test e2e-test lint lock worker beat stack \
-	split-stack clean
+	split-stack drill clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -99,6 +99,12 @@ split-stack: install
 	test -f .env.split || $(BIN)/python deploy/write_env.py --split
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e .env.split run python deploy/split.py prepare
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e .env.split -f Procfile.split start
+
+# One customer signs up, buys, is declined, retries and gets a refund through the public
+# API, on the monolith and on the split topology (ports 8100 and 8101, databases drill_*,
+# Redis 10-13); fails on any difference (deploy/drill.py, logs in test-artifacts/drill/).
+drill: install
+	$(BIN)/python deploy/drill.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles staticfiles-payments
