@@ -3,20 +3,37 @@ Faults under a purchase load. Buyers keep buying (as in ``purchases.py``,
 retrying a failed call with the same body and Idempotency-Key, and Stripe
 redelivering an unanswered webhook) while, in the middle of the load:
 
-  redis     Redis (broker and cache) stops for 30 s, then starts again, empty
-  worker    the Celery worker is SIGKILLed holding a task; a new one starts
-  postgres  PostgreSQL restarts (``pg_ctl restart -m fast``); gunicorn is left alone
+  redis            Redis (broker and cache) stops for 30 s, then starts again, empty
+  worker           the (shop's) Celery worker is SIGKILLed holding a task; a new one starts
+  postgres         PostgreSQL restarts (``pg_ctl restart -m fast``); gunicorn is left alone
+
+and, with ``--split`` (payments as a deployment of its own, docs/decisions/0014:
+``PurchaseStack`` with ``split``, the payments service on ``--port`` + 1, its
+worker and beat, every service on a database of its own):
+
+  payments         the payments service's gunicorn (master and workers) is
+                   SIGKILLed (``--stop-signal TERM``: stopped gracefully) and
+                   started again ``--outage`` seconds later; meanwhile checkout
+                   answers 503 ``payments_unavailable`` and Stripe's webhooks
+                   are refused, and both are retried
+  payments-worker  the payments service's Celery worker is SIGKILLed holding a
+                   task of its queue; a new one starts
 
 After each, the load stops and the script waits for the system to settle, then
 counts, for that phase's checkouts: payments succeeded (webhooks accepted),
 orders created, duplicates (a checkout with more than one order) and lost
-(a paid checkout without an order), explains any lost one, and counts the
-events the broker lost (recovered, if at all, by the checkout expiry task).
-Exits 1 if anything was lost or duplicated.
+(a paid checkout without an order), explains any lost one, counts the
+events the broker lost (recovered, if at all, by the checkout expiry task),
+the calls answered 503 ``payments_unavailable`` and what became of those
+purchases, and the stock reservations made during the phase that are still
+active (it waits for those too: none may hold stock for ever). Exits 1 if
+anything was lost or duplicated, or a reservation was still active when it
+stopped waiting.
 
     python bench/faults.py                       # all three, production timers (15-40 min)
     python bench/faults.py --quick               # all three, short load and timers (~3 min)
     python bench/faults.py --faults worker --quick
+    python bench/faults.py --split --quick       # payments and payments-worker (~5 min)
 
 It never touches the shared PostgreSQL and Redis: it starts a private
 PostgreSQL cluster (initdb into a temporary directory, as the ``postgres``
@@ -31,11 +48,17 @@ message the broker lost is processed by a sweep (``PAYMENTS_EVENT_OVERDUE_AFTER`
 120 s), and a checkout whose ``PaymentSucceeded`` the broker lost is completed
 by ``orders.expire_checkouts`` when its hold runs out
 (``ORDERS_CHECKOUT_TTL_MINUTES`` 15), so a full run can take 40 minutes.
-``--quick`` sets them to 20 s, 5 s, 5 s, 10 s and 1 minute.
+``--quick`` sets them to 20 s, 5 s, 5 s, 10 s and 1 minute, and the outage
+to 10 s unless ``--outage`` is given.
+
+With ``--split`` the counting reads each service's own database (orders'
+tables in ``<name>_orders``, payments' in ``<name>_payments``, reservations
+in ``<name>_catalog``) with one query per database, combined here.
 """
 
 import argparse
 import asyncio
+import datetime
 import json
 import os
 import pwd
@@ -47,12 +70,13 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import stack
-from bench.buyers import Customers, Purchase, Recorder, now
+from bench.buyers import END_TO_END, START_CHECKOUT, Customers, Purchase, Recorder, now
 from bench.purchase_stack import PurchaseStack, StackOptions
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -63,6 +87,18 @@ PLACE_ORDER = "orders.complete_checkout"
 # What orders.expire_checkouts logs when it completes a paid checkout
 # (shop/orders/checkout/expiry.py).
 BACKSTOP = "missed its PaymentSucceeded"
+# The payments service's queue (its worker's only one, with --split).
+PAYMENTS_QUEUE = "payments"
+# What checkout answers when the payments service does not (shop.core.remote.client).
+UNAVAILABLE = "503 payments_unavailable"
+# Faults that need payments running apart.
+SPLIT_FAULTS = ("payments", "payments-worker")
+STALL_WARNING = (
+    "NOTE: a checkout holds a shop gunicorn worker while payments.create_payment asks the "
+    "shop's accounts.get_user for the customer's email; {buyers} buyers can hold all "
+    "{workers} workers, and then no checkout goes through (docs/benchmarks.md, Faults). "
+    "--workers {spare} or more keeps one free."
+)
 
 
 # --- private services -------------------------------------------------------------------
@@ -179,7 +215,6 @@ class Context:
     shop: PurchaseStack
     postgres: PrivatePostgres
     redis: PrivateRedis
-    database_url: str
     broker_url: str
     skus: list[str]
     run: str
@@ -194,27 +229,76 @@ def stop_redis(context: Context) -> str:
     return f"Redis down for {time.monotonic() - started:.1f} s, back empty"
 
 
-def _in_flight(client) -> list[str]:
-    """The task messages the broker handed out that nobody has acknowledged (acks are late)."""
-    return [json.loads(raw)[0]["headers"]["task"] for raw in client.hvals("unacked")]
+def _in_flight(client, held_by) -> list[str]:
+    """
+    The task messages the broker handed out that nobody has acknowledged
+    (acks are late), of the queues ``held_by(queue)`` accepts: kombu keeps
+    each as ``[message, exchange, routing key]`` in the ``unacked`` hash.
+    """
+    held = []
+    for raw in client.hvals("unacked"):
+        message, _exchange, queue = json.loads(raw)
+        if held_by(queue):
+            held.append(message["headers"]["task"])
+    return held
 
 
-def kill_worker(context: Context) -> str:
-    """SIGKILL the worker (and its pool) the moment it holds an unacknowledged task."""
+def _kill_holding_a_task(context: Context, name: str, process, held_by, restart) -> str:
+    """SIGKILL ``process`` the moment it holds an unacknowledged task, then ``restart()``."""
     import redis
 
     with redis.Redis.from_url(context.broker_url) as client:
         deadline = time.monotonic() + 30
-        while not client.hlen("unacked") and time.monotonic() < deadline:
+        while not _in_flight(client, held_by) and time.monotonic() < deadline:
             time.sleep(0.002)
-        killed = context.shop.worker.pid
+        killed = process.pid
         at = time.strftime("%H:%M:%S")
-        stack.kill(context.shop.worker)
-        in_flight = _in_flight(client)
-    context.shop.start_worker()
+        stack.kill(process)
+        in_flight = _in_flight(client, held_by)
+    restart()
     return (
-        f"worker {killed} SIGKILLed at {at} holding {len(in_flight)} unacknowledged "
+        f"{name} {killed} SIGKILLed at {at} holding {len(in_flight)} unacknowledged "
         f"task messages ({', '.join(in_flight)})"
+    )
+
+
+def kill_worker(context: Context) -> str:
+    """The shop's worker: every queue, or (split) every queue but payments'."""
+    split = context.args.split
+    return _kill_holding_a_task(
+        context,
+        "worker",
+        context.shop.worker,
+        lambda queue: not split or queue != PAYMENTS_QUEUE,
+        context.shop.start_worker,
+    )
+
+
+def kill_payments_worker(context: Context) -> str:
+    return _kill_holding_a_task(
+        context,
+        "payments worker",
+        context.shop.payments_worker,
+        lambda queue: queue == PAYMENTS_QUEUE,
+        context.shop.start_payments_worker,
+    )
+
+
+def stop_payments(context: Context) -> str:
+    """The payments service's gunicorn down for ``--outage`` seconds, then started again."""
+    shop, args = context.shop, context.args
+    at = time.strftime("%H:%M:%S")
+    started = time.monotonic()
+    if args.stop_signal == "KILL":
+        stack.kill(shop.payments_gunicorn)
+    else:
+        stack.stop(shop.payments_gunicorn)
+    stopped = time.monotonic() - started
+    time.sleep(max(0.0, args.outage - stopped))
+    shop.start_payments()
+    return (
+        f"payments service's gunicorn SIG{args.stop_signal}ed at {at} (gone in {stopped:.1f} s), "
+        f"serving again {time.monotonic() - started:.1f} s later"
     )
 
 
@@ -224,7 +308,13 @@ def restart_postgres(context: Context) -> str:
     return f"PostgreSQL restarted in {time.monotonic() - started:.1f} s"
 
 
-FAULTS = {"redis": stop_redis, "worker": kill_worker, "postgres": restart_postgres}
+FAULTS = {
+    "redis": stop_redis,
+    "worker": kill_worker,
+    "postgres": restart_postgres,
+    "payments": stop_payments,
+    "payments-worker": kill_payments_worker,
+}
 
 
 # --- counting ---------------------------------------------------------------------------
@@ -244,71 +334,75 @@ def _processes_under(pid: int) -> set[int]:
     return {pid, *children}
 
 
-def order_counts(database_url: str, checkout_ids: list[str]) -> dict[str, int]:
+def _rows(database_url: str, query: str, *params) -> list[tuple]:
     import psycopg
 
     with psycopg.connect(database_url) as connection:
-        rows = connection.execute(
-            "SELECT checkout_id::text, COUNT(*) FROM orders_order "
-            "WHERE checkout_id = ANY(%s::uuid[]) GROUP BY checkout_id",
-            [checkout_ids],
-        ).fetchall()
+        return connection.execute(query, params).fetchall()
+
+
+def _one(database_url: str, query: str, *params) -> tuple | None:
+    rows = _rows(database_url, query, *params)
+    return rows[0] if rows else None
+
+
+def order_counts(context: Context, checkout_ids: list[str]) -> dict[str, int]:
+    rows = _rows(
+        context.shop.database_url("orders"),
+        "SELECT checkout_id::text, COUNT(*) FROM orders_order "
+        "WHERE checkout_id = ANY(%s::uuid[]) GROUP BY checkout_id",
+        checkout_ids,
+    )
     return dict(rows)
 
 
-def explain_lost(database_url: str, lost: list[Purchase]) -> list[str]:
+def explain_lost(context: Context, lost: list[Purchase]) -> list[str]:
     """Where each lost purchase stopped: the webhook's event, the payment, its event, the order."""
-    import psycopg
-
-    def one(connection, query: str, *params):
-        return connection.execute(query, params).fetchone()
-
+    orders = context.shop.database_url("orders")
+    payments = context.shop.database_url("payments")
     lines = []
-    with psycopg.connect(database_url) as connection:
-        for purchase in lost:
-            reference = purchase.checkout_id
-            checkout = one(
-                connection, "SELECT status FROM orders_checkout WHERE id = %s::uuid", reference
+    for purchase in lost:
+        reference = purchase.checkout_id
+        checkout = _one(orders, "SELECT status FROM orders_checkout WHERE id = %s::uuid", reference)
+        event = _one(
+            payments,
+            "SELECT processed_at IS NOT NULL, outcome FROM payments_gatewayevent "
+            "WHERE event_id = %s",
+            purchase.event_id,
+        )
+        payment = _one(
+            payments, "SELECT status FROM payments_payment WHERE reference = %s", reference
+        )
+        published = _one(
+            payments,
+            "SELECT id::text, to_char(sent_at, 'HH24:MI:SS.MS'), attempts "
+            "FROM payments_outboxmessage "
+            "WHERE event_name = 'payments.PaymentSucceeded' AND payload->>'reference' = %s",
+            reference,
+        )
+        marks = published and _one(
+            orders,
+            "SELECT COUNT(*) FROM orders_inboxmessage WHERE event_id = %s::uuid",
+            published[0],
+        )
+        if event is None:
+            webhook = "not stored"
+        else:
+            webhook = f"{'processed' if event[0] else 'stored, not processed'} ({event[1]!r})"
+        if published is None:
+            succeeded = "not published"
+        else:
+            handed = f"sent at {published[1]}" if published[1] else "not sent"
+            task = uuid.uuid5(uuid.UUID(published[0]), PLACE_ORDER)
+            succeeded = (
+                f"{handed} ({published[2]} attempts), as task {task}; the worker log "
+                f"says of it: {_worker_log_about(str(task)) or 'nothing'}"
             )
-            event = one(
-                connection,
-                "SELECT processed_at IS NOT NULL, outcome FROM payments_gatewayevent "
-                "WHERE event_id = %s",
-                purchase.event_id,
-            )
-            payment = one(
-                connection, "SELECT status FROM payments_payment WHERE reference = %s", reference
-            )
-            published = one(
-                connection,
-                "SELECT id::text, to_char(sent_at, 'HH24:MI:SS.MS'), attempts "
-                "FROM payments_outboxmessage "
-                "WHERE event_name = 'payments.PaymentSucceeded' AND payload->>'reference' = %s",
-                reference,
-            )
-            marks = published and one(
-                connection,
-                "SELECT COUNT(*) FROM orders_inboxmessage WHERE event_id = %s::uuid",
-                published[0],
-            )
-            if event is None:
-                webhook = "not stored"
-            else:
-                webhook = f"{'processed' if event[0] else 'stored, not processed'} ({event[1]!r})"
-            if published is None:
-                succeeded = "not published"
-            else:
-                handed = f"sent at {published[1]}" if published[1] else "not sent"
-                task = uuid.uuid5(uuid.UUID(published[0]), PLACE_ORDER)
-                succeeded = (
-                    f"{handed} ({published[2]} attempts), as task {task}; the worker log "
-                    f"says of it: {_worker_log_about(str(task)) or 'nothing'}"
-                )
-            lines.append(
-                f"checkout {reference} {checkout and checkout[0]}: webhook event {webhook}; "
-                f"payment {payment and payment[0]}; PaymentSucceeded {succeeded}; "
-                f"orders inbox marks for it: {marks[0] if marks else 0}"
-            )
+        lines.append(
+            f"checkout {reference} {checkout and checkout[0]}: webhook event {webhook}; "
+            f"payment {payment and payment[0]}; PaymentSucceeded {succeeded}; "
+            f"orders inbox marks for it: {marks[0] if marks else 0}"
+        )
     return lines
 
 
@@ -323,17 +417,62 @@ def _worker_log_about(task_id: str) -> list[str]:
     ]
 
 
-def settle(context: Context, purchases: list[Purchase], limit: float) -> dict:
-    """Wait until every paid checkout of the phase has its order, or ``limit`` seconds."""
+def reservations(context: Context, since: datetime.datetime) -> dict[str, int]:
+    """
+    The stock reservations made since ``since`` (the phase's checkouts' holds)
+    by status; "active" ones count as "holding" until they expire, then as
+    "active, expired" until ``catalog.release_expired_reservations`` closes them.
+    """
+    rows = _rows(
+        context.shop.database_url("catalog"),
+        "SELECT CASE WHEN status <> 'active' THEN status "
+        "WHEN expires_at > now() THEN 'holding' ELSE 'active, expired' END, COUNT(*) "
+        "FROM catalog_reservation WHERE created_at >= %s GROUP BY 1",
+        since,
+    )
+    return dict(rows)
+
+
+def still_active(context: Context, since: datetime.datetime) -> list[str]:
+    """Each reservation of the phase still active, with its checkout's status (orders' database)."""
+    held = _rows(
+        context.shop.database_url("catalog"),
+        "SELECT key, to_char(expires_at, 'HH24:MI:SS') FROM catalog_reservation "
+        "WHERE created_at >= %s AND status = 'active' ORDER BY created_at",
+        since,
+    )
+    checkouts = dict(
+        _rows(
+            context.shop.database_url("orders"),
+            "SELECT reservation_key, status FROM orders_checkout WHERE reservation_key = ANY(%s)",
+            [key for key, _ in held],
+        )
+    )
+    return [
+        f"reservation {key} (expires {expires}): checkout {checkouts.get(key, 'not found')}"
+        for key, expires in held
+    ]
+
+
+def settle(
+    context: Context, purchases: list[Purchase], since: datetime.datetime, limit: float
+) -> dict:
+    """
+    Wait until every paid checkout of the phase has its order and no
+    reservation made since ``since`` is still active, or ``limit`` seconds.
+    """
     checkout_ids = [purchase.checkout_id for purchase in purchases if purchase.checkout_id]
     paid = [purchase for purchase in purchases if purchase.paid]
     started = time.monotonic()
     while True:
-        counts = order_counts(context.database_url, checkout_ids)
+        counts = order_counts(context, checkout_ids)
         lost = [purchase for purchase in paid if not counts.get(purchase.checkout_id)]
-        if not lost or time.monotonic() - started > limit:
+        held = reservations(context, since)
+        active = held.get("holding", 0) + held.get("active, expired", 0)
+        if (not lost and not active) or time.monotonic() - started > limit:
             break
         time.sleep(1)
+    refused = [purchase for purchase in purchases if purchase.failed(START_CHECKOUT, UNAVAILABLE)]
     return {
         "settled_after": time.monotonic() - started,
         "checkouts": len(checkout_ids),
@@ -341,33 +480,51 @@ def settle(context: Context, purchases: list[Purchase], limit: float) -> dict:
         "orders": sum(counts.values()),
         "duplicates": sum(1 for count in counts.values() if count > 1),
         "lost": lost,
-        "explained": explain_lost(context.database_url, lost),
-        **undelivered(context.database_url, paid),
+        "explained": explain_lost(context, lost),
+        "reservations": held,
+        "still_active": still_active(context, since) if active else [],
+        "refused": {
+            "purchases": len(refused),
+            # The last answer to the same key: 200, the checkout kept for it.
+            "answers": Counter(
+                f"{purchase.checkout_status} {purchase.checkout_state}".strip()
+                for purchase in refused
+            ),
+            "paid": sum(1 for purchase in refused if purchase.paid),
+            "ordered": sum(1 for purchase in refused if counts.get(purchase.checkout_id)),
+        },
+        **undelivered(context, paid),
     }
 
 
-def undelivered(database_url: str, paid: list[Purchase]) -> dict[str, int]:
+def undelivered(context: Context, paid: list[Purchase]) -> dict[str, int]:
     """
     Events of the phase that never reached their consumer: webhook events
     never processed (``payments.GatewayEventReceived`` lost) and successes
     ``orders.complete_checkout`` never handled (``payments.PaymentSucceeded`` lost).
-    Their orders, if any, came from the checkout expiry task.
+    Their orders, if any, came from the checkout expiry task. Payments' outbox
+    and orders' inbox are read apart (two databases with --split).
     """
-    import psycopg
-
-    with psycopg.connect(database_url) as connection:
-        webhooks = connection.execute(
-            "SELECT COUNT(*) FROM payments_gatewayevent "
-            "WHERE event_id = ANY(%s) AND processed_at IS NULL",
-            [[purchase.event_id for purchase in paid]],
-        ).fetchone()[0]
-        successes = connection.execute(
-            "SELECT COUNT(*) FROM payments_outboxmessage m "
-            "WHERE m.event_name = 'payments.PaymentSucceeded' "
-            "AND m.payload->>'reference' = ANY(%s) AND NOT EXISTS ("
-            "SELECT 1 FROM orders_inboxmessage i WHERE i.event_id = m.id AND i.consumer = %s)",
-            [[purchase.checkout_id for purchase in paid], PLACE_ORDER],
-        ).fetchone()[0]
+    payments = context.shop.database_url("payments")
+    webhooks = _one(
+        payments,
+        "SELECT COUNT(*) FROM payments_gatewayevent "
+        "WHERE event_id = ANY(%s) AND processed_at IS NULL",
+        [purchase.event_id for purchase in paid],
+    )[0]
+    published = _rows(
+        payments,
+        "SELECT id::text FROM payments_outboxmessage "
+        "WHERE event_name = 'payments.PaymentSucceeded' AND payload->>'reference' = ANY(%s)",
+        [purchase.checkout_id for purchase in paid],
+    )
+    handled = _rows(
+        context.shop.database_url("orders"),
+        "SELECT event_id::text FROM orders_inboxmessage "
+        "WHERE event_id = ANY(%s::uuid[]) AND consumer = %s",
+        [event_id for (event_id,) in published],
+        PLACE_ORDER,
+    )
     log = stack.ARTIFACTS / "faults-worker.log"
     backstop = [line for line in log.read_text(errors="replace").splitlines() if BACKSTOP in line]
     completed_at_expiry = sum(
@@ -375,7 +532,7 @@ def undelivered(database_url: str, paid: list[Purchase]) -> dict[str, int]:
     )
     return {
         "webhook_events_unprocessed": webhooks,
-        "successes_undelivered": successes,
+        "successes_undelivered": len(published) - len(handled),
         "completed_at_expiry": completed_at_expiry,
     }
 
@@ -393,6 +550,7 @@ async def phase(context: Context, name: str, buyers: list[dict]) -> dict:
         recorder=recorder,
         patience=args.patience,
         timeout=30,
+        payments_base=context.shop.payments_base,
     )
     stopping = asyncio.Event()
     purchases: list[Purchase] = []
@@ -403,6 +561,7 @@ async def phase(context: Context, name: str, buyers: list[dict]) -> dict:
             purchase = await customers.purchase(buyer, pick(context.skus), order_timeout=20)
             purchases.append(purchase)
 
+    since = datetime.datetime.now(datetime.UTC)
     gunicorn_before = _processes_under(context.shop.gunicorn.pid)
     load = asyncio.gather(*(keep_buying(buyer) for buyer in buyers))
     try:
@@ -417,7 +576,7 @@ async def phase(context: Context, name: str, buyers: list[dict]) -> dict:
     finally:
         stopping.set()
         await customers.close()
-    counted = await asyncio.to_thread(settle, context, purchases, args.settle)
+    counted = await asyncio.to_thread(settle, context, purchases, since, args.settle)
     return {
         "fault": name,
         "note": note,
@@ -428,12 +587,28 @@ async def phase(context: Context, name: str, buyers: list[dict]) -> dict:
         "errors_after": recorder.errors_between(fault_ended + 5, load_ended),
         "gunicorn_unchanged": _processes_under(context.shop.gunicorn.pid) == gunicorn_before,
         "recorder": recorder,
+        # Purchases a buyer saw through to the order, per second, before and after the fault.
+        "rate_before": len(recorder.durations(END_TO_END, until=fault_started)) / args.before,
+        "rate_after": len(recorder.durations(END_TO_END, fault_ended, load_ended))
+        / max(load_ended - fault_ended, 1),
+        # How long after the fault the first checkout was answered again (2xx or 4xx).
+        "first_checkout_after": min(
+            (
+                ended - fault_ended
+                for ended, _ in recorder.times[START_CHECKOUT]
+                if ended >= fault_ended
+            ),
+            default=None,
+        ),
         **counted,
     }
 
 
 def report(result: dict) -> bool:
-    """Print one phase's figures; True when nothing was lost or duplicated."""
+    """
+    Print one phase's figures; True when nothing was lost or duplicated and
+    no reservation of the phase was still active.
+    """
     lost = result["lost"]
     print(f"\n## {result['fault']}: {result['note']}")
     print(
@@ -453,31 +628,77 @@ def report(result: dict) -> bool:
         f"events unprocessed, {result['successes_undelivered']} PaymentSucceeded not handled by "
         f"{PLACE_ORDER}; checkouts completed by the expiry task: {result['completed_at_expiry']}"
     )
-    print(f"gunicorn master and workers unchanged: {result['gunicorn_unchanged']}")
+    first = result["first_checkout_after"]
+    print(
+        f"complete purchases a second: {result['rate_before']:.1f} before the fault, "
+        f"{result['rate_after']:.1f} after it; first checkout answered after it: "
+        + (f"{first:.1f} s after it ended" if first is not None else "none")
+    )
+    refused = result["refused"]
+    if refused["purchases"]:
+        print(
+            f"checkouts answered {UNAVAILABLE}: {refused['purchases']} purchases; the same "
+            f"Idempotency-Key then answered {dict(refused['answers'])}; of them paid "
+            f"{refused['paid']}, with an order {refused['ordered']}"
+        )
+    held = result["reservations"]
+    print(
+        f"reservations made during the phase, when it settled: {dict(held)} (holding: active "
+        "and not expired; active, expired: holding nothing, not yet closed by the sweep)"
+    )
+    for line in result["still_active"]:
+        print(f"  STILL ACTIVE {line}")
+    print(f"the shop's gunicorn master and workers unchanged: {result['gunicorn_unchanged']}")
     for line in result["explained"]:
         print(f"  LOST {line}")
-    return not lost and not result["duplicates"]
+    return ok(result)
+
+
+def ok(result: dict) -> bool:
+    return not result["lost"] and not result["duplicates"] and not result["still_active"]
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--faults", nargs="+", choices=list(FAULTS), default=list(FAULTS))
+    parser.add_argument(
+        "--faults",
+        nargs="+",
+        choices=list(FAULTS),
+        help=f"default: all but {', '.join(SPLIT_FAULTS)}; with --split, those two",
+    )
+    parser.add_argument("--split", action="store_true", help="payments as a service of its own")
     parser.add_argument("--quick", action="store_true", help="short load, outage and timers")
     parser.add_argument("--buyers", type=int, default=8, help="concurrent buyers")
-    parser.add_argument("--before", type=float, default=20, help="seconds of load before")
-    parser.add_argument("--after", type=float, default=40, help="seconds of load after")
-    parser.add_argument("--outage", type=float, default=30, help="seconds Redis stays down")
-    parser.add_argument("--settle", type=float, default=1200, help="most seconds to wait")
+    parser.add_argument("--before", type=float, help="seconds of load before (20; quick 8)")
+    parser.add_argument("--after", type=float, help="seconds of load after (40; quick 15)")
+    parser.add_argument(
+        "--outage", type=float, help="seconds Redis or payments stays down (30; quick 10)"
+    )
+    parser.add_argument("--settle", type=float, help="most seconds to wait (1200; quick 150)")
+    parser.add_argument(
+        "--stop-signal",
+        choices=["KILL", "TERM"],
+        default="KILL",
+        help="how the payments fault stops its gunicorn",
+    )
     parser.add_argument("--patience", type=float, default=120, help="seconds a call is retried")
     parser.add_argument("--postgres-port", type=int, default=5439)
     parser.add_argument("--redis-port", type=int, default=6391)
-    parser.add_argument("--port", type=int, default=8767, help="gunicorn's")
+    parser.add_argument("--port", type=int, default=8767, help="gunicorn's (payments: +1)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--worker-concurrency", type=int, default=2)
     args = parser.parse_args()
+    if args.faults is None:
+        args.faults = [name for name in FAULTS if (name in SPLIT_FAULTS) == args.split]
+    elif not args.split and set(args.faults) & set(SPLIT_FAULTS):
+        parser.error(f"{', '.join(SPLIT_FAULTS)} need --split")
+    # Unless given: production's, or --quick's.
+    defaults = (8, 15, 10, 150) if args.quick else (20, 40, 30, 1200)
+    for name, default in zip(("before", "after", "outage", "settle"), defaults, strict=True):
+        if getattr(args, name) is None:
+            setattr(args, name, default)
     args.timers = {}
     if args.quick:
-        args.before, args.after, args.outage, args.settle = 8, 15, 10, 150
         args.timers = {
             "ORDERS_CHECKOUT_TTL_MINUTES": "1",
             "CELERY_VISIBILITY_TIMEOUT": "20",
@@ -492,6 +713,9 @@ def main():
     args = parse_args()
     stack.clean_up_on_sigterm()
     run = time.strftime("%Y%m%d%H%M%S")
+    for port in (args.port, args.port + 1) if args.split else (args.port,):
+        if _port_in_use(port):
+            raise SystemExit(f"port {port} is in use: not starting gunicorn there")
     with PrivatePostgres(args.postgres_port) as postgres, PrivateRedis(args.redis_port) as redis:
         database_url = postgres.url("shop_faults")
         options = StackOptions(
@@ -503,20 +727,34 @@ def main():
             loglevel="INFO",
             log_prefix="faults",
             settings=args.timers,
+            split=args.split,
         )
         with PurchaseStack(options) as shop:
             skus = shop.stock([f"FAULT-{run}-{n}" for n in range(20)], on_hand=PLENTY)
-            context = Context(
-                shop, postgres, redis, database_url, options.redis_url, skus, run, args
+            context = Context(shop, postgres, redis, options.redis_url, skus, run, args)
+            topology = (
+                f"payments a service of its own at {shop.payments_base}, "
+                "each service on a database of its own"
+                if args.split
+                else "one deployment, one database"
             )
-            print(f"{stack.machine()}; timers as in production, but {args.timers or 'none'}")
+            print(
+                f"{stack.machine()}; {topology}; "
+                f"timers as in production, but {args.timers or 'none'}"
+            )
+            if args.split and args.buyers >= args.workers:
+                print(
+                    STALL_WARNING.format(
+                        buyers=args.buyers, workers=args.workers, spare=args.buyers + 1
+                    )
+                )
             results = []
             for name in args.faults:
                 buyers = shop.buyers(f"{name}-{run}", args.buyers)
                 results.append(asyncio.run(phase(context, name, buyers)))
                 report(results[-1])
     print(f"\nprocess logs: {stack.ARTIFACTS}/")
-    if not all(not result["lost"] and not result["duplicates"] for result in results):
+    if not all(ok(result) for result in results):
         sys.exit(1)
 
 
