@@ -172,10 +172,14 @@ class Customers:
         if self.payments is not self.shop:
             await self.payments.aclose()
 
-    async def _request(self, step: str, send, patience: float | None = None, failures=None):
+    async def _request(
+        self, step: str, send, patience: float | None = None, record: Purchase | None = None
+    ):
         """
         ``send()`` once, or until it is answered below 500 within ``patience``
-        seconds; each failure is recorded, and appended to ``failures`` if given.
+        seconds. Each failure is recorded, and kept in the purchase ``record``
+        if given, with the checkout a failed answer names (a 503 names the
+        checkout it keeps for the same key).
         """
         deadline = now() + (self.patience if patience is None else patience)
         delay = 0.25
@@ -194,8 +198,10 @@ class Customers:
                 self.recorder.time(step, now() - started)
                 return response
             self.recorder.error(step, failure)
-            if failures is not None:
-                failures.append((step, failure))
+            if record is not None:
+                record.failures.append((step, failure))
+                if response is not None and not record.checkout_id:
+                    record.checkout_id = str(_body(response).get("checkout_id") or "")
             if now() + delay > deadline:
                 return response
             await asyncio.sleep(delay)
@@ -206,34 +212,34 @@ class Customers:
         return {"Authorization": f"Bearer {buyer['token']}"}
 
     async def add_to_cart(
-        self, buyer: dict, sku: str, quantity: int = 1, failures=None
+        self, buyer: dict, sku: str, quantity: int = 1, record=None
     ) -> httpx.Response | None:
         return await self._request(
             ADD_TO_CART,
             lambda: self.shop.post(
                 CART_ITEMS, json={"sku": sku, "quantity": quantity}, headers=self._auth(buyer)
             ),
-            failures=failures,
+            record=record,
         )
 
-    async def start_checkout(self, buyer: dict, key: str, failures=None) -> httpx.Response | None:
+    async def start_checkout(self, buyer: dict, key: str, record=None) -> httpx.Response | None:
         headers = {**self._auth(buyer), "Idempotency-Key": key}
         return await self._request(
             START_CHECKOUT,
             lambda: self.shop.post(CHECKOUT, json=CHECKOUT_BODY, headers=headers),
-            failures=failures,
+            record=record,
         )
 
-    async def pay(self, checkout: dict, failures=None) -> dict | None:
+    async def pay(self, checkout: dict, record=None) -> dict | None:
         """The customer pays on Stripe's page: the event Stripe will send about it."""
         session_id = checkout["payment"]["redirect_url"].rsplit("/", 1)[-1]
         response = await self._request(
-            PAY, lambda: self.stripe.post(f"/_bench/pay/{session_id}"), failures=failures
+            PAY, lambda: self.stripe.post(f"/_bench/pay/{session_id}"), record=record
         )
         return response.json() if response is not None and response.status_code == 200 else None
 
     async def deliver_webhook(
-        self, event: dict, patience: float | None = None, failures=None
+        self, event: dict, patience: float | None = None, record=None
     ) -> bool:
         """Stripe posts the signed event (signed again on each retry, as Stripe does)."""
         body = json.dumps(event)
@@ -242,7 +248,7 @@ class Customers:
             headers = {"Content-Type": "application/json", "Stripe-Signature": signature(body)}
             return self.payments.post(WEBHOOK, content=body, headers=headers)
 
-        response = await self._request(WEBHOOK_ANSWER, send, patience, failures)
+        response = await self._request(WEBHOOK_ANSWER, send, patience, record)
         return response is not None and response.status_code == 200
 
     async def checkout_status(self, buyer: dict, checkout_id: str) -> dict | None:
@@ -271,15 +277,12 @@ class Customers:
     async def purchase(self, buyer: dict, sku: str, *, order_timeout: float = 60) -> Purchase:
         """One whole purchase of one unit of ``sku``; how far it got is in the result."""
         record = Purchase(buyer_id=buyer["id"], started=now())
-        added = await self.add_to_cart(buyer, sku, failures=record.failures)
+        added = await self.add_to_cart(buyer, sku, record=record)
         if added is None or added.status_code not in (200, 201):
             return record
-        started = await self.start_checkout(buyer, str(uuid.uuid4()), failures=record.failures)
+        started = await self.start_checkout(buyer, str(uuid.uuid4()), record=record)
         record.checkout_status = started.status_code if started is not None else 0
         if started is None or started.status_code not in (200, 201):
-            # A 503 names the checkout it keeps (with its stock) for the same key.
-            if started is not None and started.status_code == 503:
-                record.checkout_id = str(_body(started).get("checkout_id", ""))
             return record
         checkout = started.json()
         record.checkout_id = checkout["id"]
@@ -287,11 +290,11 @@ class Customers:
         if checkout["payment"] is None:
             # The same key named a checkout that expired (or failed) meanwhile.
             return record
-        event = await self.pay(checkout, failures=record.failures)
+        event = await self.pay(checkout, record=record)
         if event is None:
             return record
         record.event_id = event["id"]
-        record.paid = await self.deliver_webhook(event, failures=record.failures)
+        record.paid = await self.deliver_webhook(event, record=record)
         if not record.paid:
             return record
         accepted = now()

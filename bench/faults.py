@@ -296,9 +296,15 @@ def stop_payments(context: Context) -> str:
     stopped = time.monotonic() - started
     time.sleep(max(0.0, args.outage - stopped))
     shop.start_payments()
+    # Back once it listens: whether its workers then answer is what the load measures.
+    deadline = time.monotonic() + 60
+    while not _port_in_use(args.port + 1):
+        if time.monotonic() > deadline:
+            raise SystemExit("the payments service's gunicorn did not start again")
+        time.sleep(0.05)
     return (
         f"payments service's gunicorn SIG{args.stop_signal}ed at {at} (gone in {stopped:.1f} s), "
-        f"serving again {time.monotonic() - started:.1f} s later"
+        f"listening again {time.monotonic() - started:.1f} s later"
     )
 
 

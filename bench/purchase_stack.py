@@ -203,14 +203,13 @@ class PurchaseStack:
         )
 
     def start_payments(self) -> None:
-        """The payments service's gunicorn (split only); returns once it answers."""
+        """The payments service's gunicorn (split only); ``__enter__`` waits until it answers."""
         self.payments_gunicorn = stack.start_gunicorn(
             self.payments_env,
             port=self.options.port + 1,
             workers=self.options.payments_workers,
             log_name=self._log_name("payments-gunicorn"),
         )
-        stack.wait_until_serving(self.payments_base)
 
     def start_payments_worker(self) -> None:
         """The payments service's worker (split only): its queue, ``payments``."""
