@@ -503,7 +503,41 @@ def settle(
     }
 
 
-def undelivered(context: Context, paid: list[Purchase]) -> dict[str, int]:
+def explain_unprocessed(
+    context: Context, paid: list[Purchase], webhooks: list[tuple[str, str]]
+) -> list[str]:
+    """For each webhook event not processed: its checkout, payment, the payment's events, orders."""
+    payments = context.shop.database_url("payments")
+    checkout_of = {purchase.event_id: purchase.checkout_id for purchase in paid}
+    lines = []
+    for event_id, received in webhooks:
+        reference = checkout_of[event_id]
+        payment = _one(
+            payments,
+            "SELECT id::text, status, to_char(updated_at, 'HH24:MI:SS.MS') "
+            "FROM payments_payment WHERE reference = %s",
+            reference,
+        )
+        events = payment and _rows(
+            payments,
+            "SELECT event_id, to_char(processed_at, 'HH24:MI:SS.MS'), outcome "
+            "FROM payments_gatewayevent WHERE payment_id = %s::uuid",
+            payment[0],
+        )
+        checkout = _one(
+            context.shop.database_url("orders"),
+            "SELECT status, failure_reason FROM orders_checkout WHERE id = %s::uuid",
+            reference,
+        )
+        lines.append(
+            f"event {event_id} (received {received}) of checkout {reference} {checkout}: payment "
+            f"{payment and payment[1:]}, events processed for it {events}, orders "
+            f"{order_counts(context, [reference]).get(reference, 0)}"
+        )
+    return lines
+
+
+def undelivered(context: Context, paid: list[Purchase]) -> dict:
     """
     Events of the phase that never reached their consumer: webhook events
     never processed (``payments.GatewayEventReceived`` lost) and successes
@@ -512,12 +546,12 @@ def undelivered(context: Context, paid: list[Purchase]) -> dict[str, int]:
     and orders' inbox are read apart (two databases with --split).
     """
     payments = context.shop.database_url("payments")
-    webhooks = _one(
+    webhooks = _rows(
         payments,
-        "SELECT COUNT(*) FROM payments_gatewayevent "
+        "SELECT event_id, to_char(received_at, 'HH24:MI:SS.MS') FROM payments_gatewayevent "
         "WHERE event_id = ANY(%s) AND processed_at IS NULL",
         [purchase.event_id for purchase in paid],
-    )[0]
+    )
     published = _rows(
         payments,
         "SELECT id::text FROM payments_outboxmessage "
@@ -537,7 +571,8 @@ def undelivered(context: Context, paid: list[Purchase]) -> dict[str, int]:
         1 for purchase in paid if any(purchase.checkout_id in line for line in backstop)
     )
     return {
-        "webhook_events_unprocessed": webhooks,
+        "webhook_events_unprocessed": len(webhooks),
+        "unprocessed": explain_unprocessed(context, paid, webhooks),
         "successes_undelivered": len(published) - len(handled),
         "completed_at_expiry": completed_at_expiry,
     }
@@ -657,6 +692,8 @@ def report(result: dict) -> bool:
     print(f"the shop's gunicorn master and workers unchanged: {result['gunicorn_unchanged']}")
     for line in result["explained"]:
         print(f"  LOST {line}")
+    for line in result["unprocessed"]:
+        print(f"  UNPROCESSED {line}")
     return ok(result)
 
 
