@@ -33,7 +33,7 @@ stopped waiting.
     python bench/faults.py                       # all three, production timers (15-40 min)
     python bench/faults.py --quick               # all three, short load and timers (~3 min)
     python bench/faults.py --faults worker --quick
-    python bench/faults.py --split --quick       # payments and payments-worker (~5 min)
+    python bench/faults.py --split --workers 10 --quick   # payments, payments-worker (~3 min)
 
 It never touches the shared PostgreSQL and Redis: it starts a private
 PostgreSQL cluster (initdb into a temporary directory, as the ``postgres``
@@ -53,7 +53,11 @@ to 10 s unless ``--outage`` is given.
 
 With ``--split`` the counting reads each service's own database (orders'
 tables in ``<name>_orders``, payments' in ``<name>_payments``, reservations
-in ``<name>_catalog``) with one query per database, combined here.
+in ``<name>_catalog``) with one query per database, combined here. Give
+the shop more gunicorn workers than there are buyers: a checkout holds a
+shop worker while payments calls the shop back (``accounts.get_user``), so
+as many checkouts at once as the shop has workers hold them all and nothing
+goes through (docs/benchmarks.md, Faults).
 """
 
 import argparse
