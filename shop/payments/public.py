@@ -80,12 +80,13 @@ def create_payment(
     description: str,
     return_url: str,
     cancel_url: str,
+    customer_email: str = "",
 ) -> PaymentInfo:
     """
     The payment for ``reference`` (created on the first call, the same one on
     every later call with the same figures). ``return_url`` and
     ``cancel_url`` are absolute URLs the customer comes back to after paying
-    or giving up.
+    or giving up; ``customer_email`` fills in the gateway's form (not stored).
 
     Raises ``PaymentConflict`` when ``reference`` was used with other figures;
     ``GatewayUnavailable`` when the gateway cannot be reached (the payment
@@ -101,6 +102,7 @@ def create_payment(
         description=description,
         return_url=return_url,
         cancel_url=cancel_url,
+        customer_email=customer_email,
     )
     return _payment_info(payment)
 

@@ -377,6 +377,11 @@ def test_a_payments_outage_keeps_a_keyed_checkout_and_the_same_key_resumes_it(
     assert down.status_code == 503
     assert down.json()["code"] == code
     assert available(tee) == 3
+    still_down = start(api, key="k-outage")
+    assert (still_down.status_code, still_down.json()["checkout_id"]) == (
+        503,
+        down.json()["checkout_id"],
+    )
 
     monkeypatch.setattr(payments, "create_payment", real)
     resumed = start(api, key="k-outage")

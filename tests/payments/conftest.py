@@ -63,6 +63,7 @@ def create_payment(user, reference: str = "checkout-42", amount="49.90") -> publ
         description="Order at the shop",
         return_url=RETURN_URL,
         cancel_url=CANCEL_URL,
+        customer_email=user.email,
     )
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from shop.accounts import public as accounts
 from shop.payments import public
 from shop.payments.gateways import stripe_checkout
 from shop.payments.models import Payment
@@ -131,3 +132,19 @@ def test_the_provider_is_kept_on_the_payment_when_the_settings_change(
 
     assert public.get_payment(payment.id).provider == "stripe"
     assert create_payment(customer).provider == "stripe"
+
+
+def test_the_customers_email_comes_with_the_call_so_payments_never_calls_the_shop_back(
+    fake_stripe, customer, monkeypatch
+):
+    """Run apart, a call back into the shop while its checkout waits could exhaust both sides."""
+
+    def no_call_back(*args, **kwargs):
+        raise AssertionError("payments asked accounts while creating a payment")
+
+    monkeypatch.setattr(accounts, "get_user", no_call_back)
+
+    create_payment(customer, reference="checkout-no-call-back")
+
+    (call,) = fake_stripe.calls("POST", SESSIONS)
+    assert call.params["customer_email"] == customer.email

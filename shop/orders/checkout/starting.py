@@ -167,7 +167,11 @@ def _reused(checkout: Checkout, fingerprint: str, return_url: str) -> Checkout:
         raise IdempotencyKeyReused(
             "This Idempotency-Key was used for a different checkout request."
         )
-    return _with_payment(checkout, return_url)
+    try:
+        return _with_payment(checkout, return_url)
+    except (payments.GatewayUnavailable, ServiceUnavailable) as unavailable:
+        unavailable.extra["checkout_id"] = str(checkout.pk)
+        raise
 
 
 def _create(user, lines, method, shipping_address, idempotency_key, fingerprint) -> Checkout:
@@ -254,6 +258,7 @@ def _with_payment(checkout: Checkout, return_url: str) -> Checkout:
         description=f"{settings.SHOP_NAME} order",
         return_url=back,
         cancel_url=back,
+        customer_email=checkout.email,
     )
     Checkout.objects.filter(pk=checkout.pk, payment_id="").update(
         payment_id=payment.id,

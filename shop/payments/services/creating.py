@@ -2,13 +2,18 @@
 Creating a payment and the gateway session the customer pays at. The same
 reference again returns the same payment, and opens its session if the
 gateway was unreachable the first time.
+
+Everything the session needs comes with the call (the customer's email
+too): asking accounts for it here would be a call back into the shop while
+the shop's checkout waits on this one, and with a fixed number of web
+workers on each side, enough checkouts at once would leave every worker
+waiting on the other service (decision 14).
 """
 
 import logging
 
 from django.db import IntegrityError
 
-from shop.accounts.public import UserNotFound, get_user
 from shop.core.money import format_money, store_currency
 
 from ..db import db
@@ -24,6 +29,7 @@ logger = logging.getLogger(__name__)
 REFERENCE_MAX_LENGTH = Payment._meta.get_field("reference").max_length
 URL_MAX_LENGTH = Payment._meta.get_field("return_url").max_length
 DESCRIPTION_MAX_LENGTH = Payment._meta.get_field("description").max_length
+EMAIL_MAX_LENGTH = 254
 
 
 def create_payment(
@@ -34,12 +40,14 @@ def create_payment(
     description: str,
     return_url: str,
     cancel_url: str,
+    customer_email: str = "",
 ) -> Payment:
     """
     The payment for ``reference``, with a gateway session to pay at. Calling
     again with the same figures returns the same payment (and opens its
     session if the gateway was unreachable the first time); other figures
-    raise ``PaymentConflict``.
+    raise ``PaymentConflict``. ``customer_email`` fills in the gateway's
+    form; it is not stored here.
     """
     reference = check_text(reference, "reference", REFERENCE_MAX_LENGTH)
     amount = check_amount(amount)
@@ -48,6 +56,7 @@ def create_payment(
     description = check_text(description, "description", DESCRIPTION_MAX_LENGTH, blank=True)
     return_url = check_text(return_url, "return URL", URL_MAX_LENGTH)
     cancel_url = check_text(cancel_url, "cancel URL", URL_MAX_LENGTH)
+    customer_email = check_text(customer_email, "customer email", EMAIL_MAX_LENGTH, blank=True)
     currency = store_currency()
     with db.atomic():
         payment = Payment.objects.select_for_update().filter(reference=reference).first()
@@ -64,7 +73,7 @@ def create_payment(
         elif (payment.amount, payment.currency, payment.user_id) != (amount, currency, user_id):
             raise PaymentConflict(reference=reference)
     if payment.is_pending and not payment.checkout_session_id:
-        _open_session(payment)
+        _open_session(payment, customer_email)
     return payment
 
 
@@ -85,18 +94,10 @@ def _new_payment(**fields) -> Payment:
     return payment
 
 
-def _customer_email(user_id: int) -> str | None:
-    try:
-        return get_user(user_id).email or None
-    except UserNotFound:
-        return None
-
-
-def _open_session(payment: Payment) -> None:
+def _open_session(payment: Payment, customer_email: str) -> None:
     gateway = gateway_for(payment.provider)
-    email = _customer_email(payment.user_id) if payment.provider == Provider.STRIPE else None
     try:
-        session = gateway.create_session(payment, customer_email=email)
+        session = gateway.create_session(payment, customer_email=customer_email or None)
     except GatewayRefused as refused:
         logger.error("The gateway refused a session for payment %s: %s", payment.pk, refused)
         raise GatewayUnavailable() from refused
