@@ -48,7 +48,7 @@ class LogInline(ReadOnlyInline):
 
 class GatewayEventInline(ReadOnlyInline):
     model = GatewayEvent
-    fields = ("received_at", "type", "event_id", "processed_at", "outcome")
+    fields = ("received_at", "type", "event_id", "processed_at", "failed_at", "outcome")
     ordering = ("received_at",)
     verbose_name_plural = "gateway notifications"
 
@@ -224,12 +224,49 @@ class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return format_money(refund.amount, refund.payment.currency)
 
 
+class GatewayEventStateFilter(admin.SimpleListFilter):
+    """Waiting to be processed, processed, or given up ("failed": nobody retries it)."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("waiting", "Waiting"),
+            ("processed", "Processed"),
+            ("failed", "Failed (staff must look)"),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() == "processed":
+            return queryset.filter(processed_at__isnull=False)
+        if self.value() == "failed":
+            return queryset.filter(failed_at__isnull=False)
+        if self.value() == "waiting":
+            return queryset.filter(processed_at__isnull=True, failed_at__isnull=True)
+        return queryset
+
+
 @admin.register(GatewayEvent)
 class GatewayEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """Notifications as the gateways sent them (after their signature was checked)."""
+    """
+    Notifications as the gateways sent them (after their signature was
+    checked). One that could not be processed is under the filter "Failed",
+    with its last error; ``reconcile_payments --fix`` brings its payment up to
+    date from the gateway itself.
+    """
 
-    list_display = ("received_at", "provider", "type", "event_id", "payment", "processed_at")
-    list_filter = ("provider", "type", ("processed_at", admin.EmptyFieldListFilter))
+    list_display = (
+        "received_at",
+        "provider",
+        "type",
+        "event_id",
+        "payment",
+        "state",
+        "attempts",
+        "outcome",
+    )
+    list_filter = (GatewayEventStateFilter, "provider", "type")
     list_select_related = ("payment",)
     search_fields = ("=event_id", "payment__reference")
     date_hierarchy = "received_at"
