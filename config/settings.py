@@ -401,6 +401,10 @@ SHOP_EVENT_CATALOG = BASE_DIR / "config" / "events.toml"
 # An outbox row not handed to the broker this many seconds after commit is
 # re-sent by the periodic relay (the on-commit relay failed or never ran).
 OUTBOX_RESEND_AFTER = env.float("OUTBOX_RESEND_AFTER", default=30.0)
+# Relay tries that fail because of the event itself (its consumer raises
+# in-process, the catalog no longer declares it) after which the event is
+# parked for staff. A broker outage never counts.
+OUTBOX_MAX_FAILURES = env.int("OUTBOX_MAX_FAILURES", default=10)
 
 # --- API --------------------------------------------------------------------
 

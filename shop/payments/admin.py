@@ -16,11 +16,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from shop.core.admin import ReadOnlyInline, ReadOnlyMixin
+from shop.core.admin import ReadOnlyInline, ReadOnlyMixin, StateFilter
 from shop.core.errors import ShopError
 from shop.core.money import format_money
 
@@ -224,27 +225,14 @@ class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return format_money(refund.amount, refund.payment.currency)
 
 
-class GatewayEventStateFilter(admin.SimpleListFilter):
+class GatewayEventStateFilter(StateFilter):
     """Waiting to be processed, processed, or given up ("failed": nobody retries it)."""
 
-    title = "state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return (
-            ("waiting", "Waiting"),
-            ("processed", "Processed"),
-            ("failed", "Failed (staff must look)"),
-        )
-
-    def queryset(self, request, queryset):
-        if self.value() == "processed":
-            return queryset.filter(processed_at__isnull=False)
-        if self.value() == "failed":
-            return queryset.filter(failed_at__isnull=False)
-        if self.value() == "waiting":
-            return queryset.filter(processed_at__isnull=True, failed_at__isnull=True)
-        return queryset
+    states = {
+        "waiting": ("Waiting", Q(processed_at__isnull=True, failed_at__isnull=True)),
+        "processed": ("Processed", Q(processed_at__isnull=False)),
+        "failed": ("Failed (staff must look)", Q(failed_at__isnull=False)),
+    }
 
 
 @admin.register(GatewayEvent)
