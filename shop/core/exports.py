@@ -13,7 +13,8 @@ Excel, LibreOffice or Google Sheets would run as a formula (one starting with
 gets a leading apostrophe, which spreadsheets take as "this is text" and do
 not show. Only ``str`` cells: numbers, amounts and dates handed over as
 ``Decimal``, ``int`` or ``datetime`` stay numbers, negative ones included.
-An import that reads an export back undoes it with ``restore``.
+An import that reads an export back undoes it with ``restore``
+(docs/decisions/0017-spreadsheet-safe-exports.md).
 """
 
 import csv
