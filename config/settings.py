@@ -62,6 +62,9 @@ PAYMENTS_URL = env("PAYMENTS_URL", default="")
 # Seconds after which a stored gateway event nobody processed is processed by
 # the periodic sweep (its task message was lost).
 PAYMENTS_EVENT_OVERDUE_AFTER = env.int("PAYMENTS_EVENT_OVERDUE_AFTER", default=120)
+# Failed attempts of that sweep (one a minute) after which an event is given up
+# and left for staff (the admin's "failed" filter, reconcile_payments).
+PAYMENTS_EVENT_MAX_ATTEMPTS = env.int("PAYMENTS_EVENT_MAX_ATTEMPTS", default=10)
 
 # Orders: shipping methods (price in the store currency; standard shipping is
 # free from ORDERS_FREE_SHIPPING_THRESHOLD up), how long a checkout holds its
@@ -398,6 +401,10 @@ SHOP_EVENT_CATALOG = BASE_DIR / "config" / "events.toml"
 # An outbox row not handed to the broker this many seconds after commit is
 # re-sent by the periodic relay (the on-commit relay failed or never ran).
 OUTBOX_RESEND_AFTER = env.float("OUTBOX_RESEND_AFTER", default=30.0)
+# Relay tries that fail because of the event itself (its consumer raises
+# in-process, the catalog no longer declares it) after which the event is
+# parked for staff. A broker outage never counts.
+OUTBOX_MAX_FAILURES = env.int("OUTBOX_MAX_FAILURES", default=10)
 
 # --- API --------------------------------------------------------------------
 

@@ -33,6 +33,13 @@ rows get the defaults). The rows of one product must agree on its columns.
 Files are UTF-8. The export ends lines with ``\r\n``, as RFC 4180 has it; an
 import reads ``\r\n`` and ``\n`` alike.
 
+Text a spreadsheet would run as a formula (a name, SKU, description or option
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
+exported with a leading apostrophe, so opening the file runs nothing
+(``shop.core.exports``); an import drops that apostrophe again, so an export
+imported back changes nothing. A hand-written cell such as ``'=x`` is
+therefore read as ``=x``; write ``''=x`` to keep the apostrophe.
+
 Every row is checked before anything is written; errors name the line and
 the column. A file with a bad row changes nothing unless bad rows are to be
 skipped. The writes run in one transaction through each model's ``save()``,

@@ -14,6 +14,7 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
+from shop.core.exports import restore
 from shop.core.money import minor_unit_exponent
 
 from .models import PRICE_DIGITS
@@ -221,7 +222,7 @@ def parse_rows(
         values, row_errors = {}, []
         for name, cell in zip(header, record, strict=True):
             try:
-                values[name] = PARSERS[name](cell)
+                values[name] = PARSERS[name](restore(cell))
             except ValidationError as exc:
                 row_errors.append(RowError(line, name, " ".join(exc.messages)))
         errors.extend(row_errors)

@@ -6,6 +6,15 @@ not with ``--no-progress`` or ``-v 0``), and CSV as RFC 4180 writes it.
 An app's command subclasses ``ExportCommand`` and hands ``write_csv`` its
 columns and an iterator of rows streamed from its selectors, so an export's
 memory does not grow with the data.
+
+Every text cell is written spreadsheet-safe (``neutralise``): a cell that
+Excel, LibreOffice or Google Sheets would run as a formula (one starting with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return, as OWASP lists them)
+gets a leading apostrophe, which spreadsheets take as "this is text" and do
+not show. Only ``str`` cells: numbers, amounts and dates handed over as
+``Decimal``, ``int`` or ``datetime`` stay numbers, negative ones included.
+An import that reads an export back undoes it with ``restore``
+(docs/decisions/0017-spreadsheet-safe-exports.md).
 """
 
 import csv
@@ -18,6 +27,26 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 STDOUT = "-"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell):
+    """
+    ``cell``, with an apostrophe before it if it is text a spreadsheet would
+    run as a formula. Text that already starts with apostrophes before such a
+    character gets one more, so ``restore`` gives back exactly what was
+    written.
+    """
+    if isinstance(cell, str) and cell.lstrip("'").startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def restore(text: str) -> str:
+    """The text ``neutralise`` was given: one leading apostrophe dropped where it added one."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 class ExportCommand(BaseCommand):
@@ -51,7 +80,7 @@ class ExportCommand(BaseCommand):
             writer = csv.writer(out)
             writer.writerow(columns)
             for row in rows:
-                writer.writerow(row)
+                writer.writerow([neutralise(cell) for cell in row])
                 count += 1
                 progress.update()
         return count

@@ -1,4 +1,9 @@
-"""Liveness and readiness probes for load balancers and orchestrators."""
+"""
+Liveness and readiness probes for load balancers and orchestrators.
+``/readyz`` also counts the events parked in the outboxes (``parked_events``,
+and per service): they do not make the process unready, but a monitor that
+alerts on a number above zero tells staff an event needs them.
+"""
 
 import logging
 import uuid
@@ -8,6 +13,8 @@ from django.core.cache import cache
 from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+
+from .messaging import parked_counts
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +61,22 @@ def readyz(request):
             logger.exception("Readiness check %s failed", name)
             results[name] = "unavailable"
     failed = [name for name, result in results.items() if result == "unavailable"]
+    parked = None if "database" in failed else _parked()
     return JsonResponse(
-        {"status": "unavailable" if failed else "ok", "failed": failed, "checks": results},
+        {
+            "status": "unavailable" if failed else "ok",
+            "failed": failed,
+            "checks": results,
+            "parked_events": None if parked is None else sum(parked.values()),
+            "parked_by_service": parked,
+        },
         status=503 if failed else 200,
     )
+
+
+def _parked() -> dict[str, int] | None:
+    try:
+        return parked_counts()
+    except Exception:
+        logger.exception("Counting parked outbox events failed")
+        return None

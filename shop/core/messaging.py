@@ -25,6 +25,15 @@ why, records nothing, and the delivery is retried, so the event waits for a
 consumer that understands it instead of being lost or misread.
 
 Events are not ordered: a consumer must cope with seeing them in any order.
+
+Poison events: a row the relay cannot hand over because of the event itself
+(its consumer raises in-process, the catalog no longer declares it) counts a
+``failure``; after ``OUTBOX_MAX_FAILURES`` of them it is parked: the relay
+leaves it, the admin's outbox lists it under "Parked" with its last error,
+``/readyz`` counts it, and ``resend_parked`` (the admin's "Send again",
+``manage.py relay_outbox --parked``) puts it back and relays it. A broker that
+is unreachable is nobody's event's fault: it ends the run and counts no
+failure, so an outage never parks anything and delivery stays at least once.
 """
 
 import logging
@@ -119,8 +128,10 @@ def _relay_committed(model, pk) -> None:
 
 def relay_pending(*, older_than: float | None = None, limit: int = 500) -> tuple[int, int]:
     """
-    Send outbox rows that were committed but never handed to the broker.
-    Returns ``(sent, failed)``. Rows locked by a concurrent relay are skipped.
+    Send outbox rows that were committed but never handed to the broker, the
+    least failed first (so events that keep failing never hold up newer
+    ones), parked rows left out. Returns ``(sent, failed)``. Rows locked by a
+    concurrent relay are skipped.
     """
     age = settings.OUTBOX_RESEND_AFTER if older_than is None else older_than
     cutoff = timezone.now() - timedelta(seconds=age)
@@ -129,8 +140,8 @@ def relay_pending(*, older_than: float | None = None, limit: int = 500) -> tuple
         with transaction.atomic(using=router.db_for_write(model)):
             batch = (
                 model.objects.select_for_update(skip_locked=True)
-                .filter(sent_at__isnull=True, created_at__lte=cutoff)
-                .order_by("created_at")[:limit]
+                .filter(sent_at__isnull=True, parked_at__isnull=True, created_at__lte=cutoff)
+                .order_by("failures", "created_at")[:limit]
             )
             model_sent, model_failed = _deliver(model, batch)
         sent += model_sent
@@ -140,30 +151,87 @@ def relay_pending(*, older_than: float | None = None, limit: int = 500) -> tuple
 
 def _deliver(model, messages) -> tuple[int, int]:
     """
-    Hand ``messages`` to the broker, oldest first. The first one the broker
+    Hand ``messages`` to the broker, in order. The first one the broker
     cannot take ends the run: the others would each wait out the publish
     retries too (half a second apiece, minutes for a backlog) and fail the
-    same way; the next run tries again. A message that fails for a reason of
-    its own (a consumer failing in-process) does not hold the others back.
+    same way; the next run tries again, and nothing counts against the event.
+    A message that fails for a reason of its own (a consumer failing
+    in-process) counts a failure, is parked after ``OUTBOX_MAX_FAILURES``, and
+    does not hold the others back.
     """
     sent = failed = 0
     for message in messages:
         try:
             _send(message)
+        except BrokerUnreachable as exc:
+            failed += 1
+            logger.warning("Outbox %s not relayed, the broker is unreachable: %s", message, exc)
+            model.objects.filter(pk=message.pk).update(
+                attempts=F("attempts") + 1, last_error=_describe(exc)
+            )
+            break
         except Exception as exc:
             failed += 1
-            logger.warning("Outbox %s not relayed, will retry: %s", message, exc)
-            model.objects.filter(pk=message.pk).update(
-                attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-            )
-            if isinstance(exc, BrokerUnreachable):
-                break
+            _count_failure(model, message, exc)
         else:
             sent += 1
             model.objects.filter(pk=message.pk).update(
                 attempts=F("attempts") + 1, sent_at=timezone.now(), last_error=""
             )
     return sent, failed
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _count_failure(model, message, exc: Exception) -> None:
+    """A failure of the event itself: counted, and the event parked at the limit."""
+    failures = message.failures + 1
+    park = failures >= settings.OUTBOX_MAX_FAILURES
+    model.objects.filter(pk=message.pk).update(
+        attempts=F("attempts") + 1,
+        failures=F("failures") + 1,
+        last_error=_describe(exc),
+        parked_at=timezone.now() if park else None,
+    )
+    if park:
+        logger.error(
+            "Outbox %s parked after %s failures: %s. Nothing sends it until staff do (the "
+            "admin's outbox, filter Parked, action Send again; or manage.py relay_outbox "
+            "--parked).",
+            message,
+            failures,
+            _describe(exc),
+        )
+    else:
+        logger.warning("Outbox %s not relayed (failure %s), will retry: %s", message, failures, exc)
+
+
+def resend_parked(model, ids=None) -> tuple[int, int]:
+    """
+    Put ``model``'s parked events (those of ``ids``, or all) back in the
+    relay's hands with their failures forgotten, and relay them now.
+    Returns ``(sent, failed)``; one that fails again waits for the relay and
+    is parked again after ``OUTBOX_MAX_FAILURES``.
+    """
+    with transaction.atomic(using=router.db_for_write(model)):
+        parked = model.objects.select_for_update().filter(parked_at__isnull=False)
+        if ids is not None:
+            parked = parked.filter(pk__in=list(ids))
+        pks = list(parked.order_by("created_at").values_list("pk", flat=True))
+        model.objects.filter(pk__in=pks).update(failures=0, parked_at=None)
+        rows = model.objects.select_for_update().filter(pk__in=pks).order_by("created_at")
+        return _deliver(model, rows)
+
+
+def parked_counts() -> dict[str, int]:
+    """How many events each app's outbox has parked (apps with none left out)."""
+    counts = {
+        model._meta.app_label: model.objects.filter(parked_at__isnull=False).count()
+        for model in outbox_models()
+    }
+    return {app: count for app, count in counts.items() if count}
 
 
 def _send(message: BaseOutboxMessage) -> None:

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 
 class BaseOutboxMessage(models.Model):
-    """An event waiting to be (or already) handed to the broker."""
+    """
+    An event waiting to be (or already) handed to the broker. ``attempts``
+    counts every time the relay tried, broker outages included; ``failures``
+    only the tries that failed because of the event itself (its consumer
+    raised in-process, it is no longer in the catalog). After
+    ``OUTBOX_MAX_FAILURES`` of those it is parked (``parked_at``): the relay
+    leaves it until staff send it again.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event_name = models.CharField(max_length=100, db_index=True)
@@ -22,16 +29,31 @@ class BaseOutboxMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(
+        default=0, help_text="Tries that failed because of the event itself (not the broker)."
+    )
     last_error = models.TextField(blank=True)
+    parked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the relay gave up on it: nothing sends it until staff send it again.",
+    )
 
     class Meta:
         abstract = True
         ordering = ["created_at"]
         indexes = [
+            # What the periodic relay reads: waiting events, the least failed first.
             models.Index(
-                fields=["created_at"],
-                name="%(app_label)s_outbox_unsent",
-                condition=models.Q(sent_at__isnull=True),
+                fields=["failures", "created_at"],
+                name="%(app_label)s_outbox_waiting",
+                condition=models.Q(sent_at__isnull=True, parked_at__isnull=True),
+            ),
+            # What /readyz counts, and the admin's "Parked" filter.
+            models.Index(
+                fields=["parked_at"],
+                name="%(app_label)s_outbox_parked",
+                condition=models.Q(parked_at__isnull=False),
             ),
         ]
 
@@ -47,6 +69,12 @@ class BaseOutboxMessage(models.Model):
             "occurred_at": self.created_at.isoformat(),
             "payload": self.payload,
         }
+
+    @property
+    def state(self) -> str:
+        if self.sent_at is not None:
+            return "sent"
+        return "parked" if self.parked_at is not None else "waiting"
 
 
 class BaseInboxMessage(models.Model):

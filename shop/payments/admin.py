@@ -16,11 +16,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from shop.core.admin import ReadOnlyInline, ReadOnlyMixin
+from shop.core.admin import ReadOnlyInline, ReadOnlyMixin, StateFilter
 from shop.core.errors import ShopError
 from shop.core.money import format_money
 
@@ -48,7 +49,7 @@ class LogInline(ReadOnlyInline):
 
 class GatewayEventInline(ReadOnlyInline):
     model = GatewayEvent
-    fields = ("received_at", "type", "event_id", "processed_at", "outcome")
+    fields = ("received_at", "type", "event_id", "processed_at", "failed_at", "outcome")
     ordering = ("received_at",)
     verbose_name_plural = "gateway notifications"
 
@@ -224,12 +225,36 @@ class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return format_money(refund.amount, refund.payment.currency)
 
 
+class GatewayEventStateFilter(StateFilter):
+    """Waiting to be processed, processed, or given up ("failed": nobody retries it)."""
+
+    states = {
+        "waiting": ("Waiting", Q(processed_at__isnull=True, failed_at__isnull=True)),
+        "processed": ("Processed", Q(processed_at__isnull=False)),
+        "failed": ("Failed (staff must look)", Q(failed_at__isnull=False)),
+    }
+
+
 @admin.register(GatewayEvent)
 class GatewayEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """Notifications as the gateways sent them (after their signature was checked)."""
+    """
+    Notifications as the gateways sent them (after their signature was
+    checked). One that could not be processed is under the filter "Failed",
+    with its last error; ``reconcile_payments --fix`` brings its payment up to
+    date from the gateway itself.
+    """
 
-    list_display = ("received_at", "provider", "type", "event_id", "payment", "processed_at")
-    list_filter = ("provider", "type", ("processed_at", admin.EmptyFieldListFilter))
+    list_display = (
+        "received_at",
+        "provider",
+        "type",
+        "event_id",
+        "payment",
+        "state",
+        "attempts",
+        "outcome",
+    )
+    list_filter = (GatewayEventStateFilter, "provider", "type")
     list_select_related = ("payment",)
     search_fields = ("=event_id", "payment__reference")
     date_hierarchy = "received_at"

@@ -7,6 +7,12 @@ transaction, and the ``payments.process_gateway_event`` task does the work.
 A replayed event id is already stored and changes nothing. The test
 gateway's "Pay" and "Decline" enter here too, as events of their own, so
 they take exactly the webhook's path.
+
+An event that cannot be processed is given up (``failed_at``) and left for
+staff: at once when its fields are unreadable (retrying cannot help), else
+after ``PAYMENTS_EVENT_MAX_ATTEMPTS`` failed attempts of the overdue sweep.
+The sweep takes the events tried least first, so one that keeps failing never
+holds up newer ones.
 """
 
 import logging
@@ -27,7 +33,7 @@ from .errors import (
     NotPending,
     PaymentNotFound,
 )
-from .gateways import gateway_for, is_test_gateway_enabled
+from .gateways import UnreadableEvent, gateway_for, is_test_gateway_enabled
 from .gateways.builtin import OUTCOMES, TestGateway, is_page_key
 from .messages import GatewayEventReceived
 from .models import GatewayEvent, Payment, Provider
@@ -37,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 EVENT_ID_MAX_LENGTH = GatewayEvent._meta.get_field("event_id").max_length
 TYPE_MAX_LENGTH = GatewayEvent._meta.get_field("type").max_length
+OUTCOME_MAX_LENGTH = GatewayEvent._meta.get_field("outcome").max_length
 
 
 def receive_webhook(provider: str, body: bytes, headers) -> tuple[GatewayEvent, bool]:
@@ -101,12 +108,19 @@ def process(gateway_event_id: int) -> None:
     """
     Apply a stored event to its payment, once (the task's inbox and
     ``processed_at`` both say so), in payments' transaction (the task's, when
-    a task runs it).
+    a task runs it). An event given up earlier is left alone; one whose
+    fields are unreadable is given up now.
     """
     stored = GatewayEvent.objects.select_for_update().filter(pk=gateway_event_id).first()
-    if stored is None or stored.processed_at is not None:
+    if stored is None or stored.processed_at is not None or stored.failed_at is not None:
         return
-    notification = gateway_for(stored.provider).interpret(stored.payload)
+    try:
+        notification = gateway_for(stored.provider).interpret(stored.payload)
+    except UnreadableEvent as exc:
+        stored.attempts += 1
+        _give_up(stored, f"unreadable: {exc}")
+        stored.save(update_fields=["attempts", "outcome", "last_error", "failed_at"])
+        return
     payment = selectors.payment_for_notification(stored.provider, notification)
     if notification.update is None:
         outcome = "acknowledged: nothing to do for this type"
@@ -119,24 +133,60 @@ def process(gateway_event_id: int) -> None:
         outcome = f"payment {payment.status}" + (" (flagged)" if payment.flagged else "")
     stored.payment = payment
     stored.processed_at = timezone.now()
-    stored.outcome = outcome[: GatewayEvent._meta.get_field("outcome").max_length]
+    stored.outcome = outcome[:OUTCOME_MAX_LENGTH]
     stored.save(update_fields=["payment", "processed_at", "outcome"])
+
+
+def _give_up(stored: GatewayEvent, error: str) -> None:
+    """Mark ``stored`` failed: nothing processes it again until staff say so."""
+    stored.failed_at = timezone.now()
+    stored.last_error = error
+    stored.outcome = f"failed: {error}"[:OUTCOME_MAX_LENGTH]
+    logger.error(
+        "%s event %s (%s) given up after %s attempt(s): %s. Staff: the admin's "
+        "gateway notifications, filter Failed; reconcile_payments names it.",
+        stored.provider,
+        stored.event_id,
+        stored.type,
+        stored.attempts,
+        error,
+    )
+
+
+def count_failed_attempt(gateway_event_id: int, error: Exception) -> None:
+    """
+    Record that processing the event failed (its own transaction: the failed
+    one was rolled back), and give it up after ``PAYMENTS_EVENT_MAX_ATTEMPTS``.
+    """
+    with db.atomic():
+        stored = GatewayEvent.objects.select_for_update().filter(pk=gateway_event_id).first()
+        if stored is None or stored.processed_at is not None or stored.failed_at is not None:
+            return
+        stored.attempts += 1
+        stored.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if stored.attempts >= settings.PAYMENTS_EVENT_MAX_ATTEMPTS:
+            _give_up(stored, stored.last_error)
+        stored.save(update_fields=["attempts", "last_error", "outcome", "failed_at"])
 
 
 def process_overdue(*, limit: int = 200) -> int:
     """
     Process stored events still unprocessed ``PAYMENTS_EVENT_OVERDUE_AFTER``
     seconds after they arrived: their ``GatewayEventReceived`` was lost after
-    the broker took it (a Redis restart without persistence). Stripe does
-    not send again an event it got a 200 for, so without this the payment
-    would wait for the checkout's expiry to ask the gateway. Each event is
-    processed in its own transaction; one that fails is left for the next run.
+    the broker took it (a Redis restart without persistence), or processing
+    them failed. Stripe does not send again an event it got a 200 for, so
+    without this the payment would wait for the checkout's expiry to ask the
+    gateway. Each event is processed in its own transaction; one that fails
+    counts an attempt and is left for the next run, until it is given up.
+    Events tried least come first, so failing ones never hold up newer ones.
     Returns how many were processed.
     """
     due = timezone.now() - timedelta(seconds=settings.PAYMENTS_EVENT_OVERDUE_AFTER)
     overdue = list(
-        GatewayEvent.objects.filter(processed_at__isnull=True, received_at__lte=due)
-        .order_by("received_at")
+        GatewayEvent.objects.filter(
+            processed_at__isnull=True, failed_at__isnull=True, received_at__lte=due
+        )
+        .order_by("attempts", "received_at")
         .values_list("pk", flat=True)[:limit]
     )
     processed = 0
@@ -144,8 +194,9 @@ def process_overdue(*, limit: int = 200) -> int:
         try:
             with db.atomic():
                 process(pk)
-        except Exception:
+        except Exception as exc:
             logger.exception("Overdue gateway event %s could not be processed", pk)
+            count_failed_attempt(pk, exc)
         else:
             processed += 1
     if overdue:

@@ -137,6 +137,11 @@ class GatewayEvent(models.Model):
     gateway's page), stored once per ``(provider, event_id)`` after its
     signature was verified, and processed later by the
     ``payments.process_gateway_event`` task.
+
+    One that cannot be processed is given up (``failed_at``) at once when its
+    fields are not what its type promises, or after
+    ``PAYMENTS_EVENT_MAX_ATTEMPTS`` failed attempts of the overdue sweep; the
+    sweep then leaves it for staff (the admin, ``reconcile_payments``).
     """
 
     provider = models.CharField(max_length=20, choices=Provider.choices)
@@ -153,6 +158,15 @@ class GatewayEvent(models.Model):
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=255, blank=True)
+    attempts = models.PositiveIntegerField(
+        default=0, help_text="Attempts to process it that failed."
+    )
+    last_error = models.TextField(blank=True, help_text="Why the last attempt failed.")
+    failed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When processing it was given up: nothing retries it; staff must look.",
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -163,14 +177,20 @@ class GatewayEvent(models.Model):
             # The overdue sweep reads the few unprocessed events every minute;
             # without this it would walk every event ever received.
             models.Index(
-                fields=["received_at"],
-                condition=models.Q(processed_at__isnull=True),
-                name="payments_event_unprocessed",
+                fields=["attempts", "received_at"],
+                condition=models.Q(processed_at__isnull=True, failed_at__isnull=True),
+                name="payments_event_waiting",
             ),
         ]
 
     def __str__(self):
         return f"{self.provider} {self.type} {self.event_id}"
+
+    @property
+    def state(self) -> str:
+        if self.processed_at is not None:
+            return "processed"
+        return "failed" if self.failed_at is not None else "waiting"
 
 
 class PaymentLogEntry(models.Model):

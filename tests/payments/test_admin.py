@@ -5,10 +5,11 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from shop.payments.events import PaymentRefunded
 from shop.payments.gateways import PaymentUpdate
-from shop.payments.models import Payment, Refund
+from shop.payments.models import GatewayEvent, Payment, Refund
 from shop.payments.services.status import apply_update
 
 from .conftest import create_payment, published, session_id
@@ -16,6 +17,7 @@ from .conftest import create_payment, published, session_id
 pytestmark = pytest.mark.django_db
 
 PAYMENTS = "/admin/payments/payment/"
+GATEWAY_EVENTS = "/admin/payments/gatewayevent/"
 
 
 def staff(group: str, email: str):
@@ -85,6 +87,41 @@ def test_flagged_payments_can_be_listed_on_their_own(order_manager, fake_stripe,
     response = order_manager.get(PAYMENTS, {"flagged__exact": "1"})
 
     assert [p.reference for p in response.context["cl"].result_list] == ["checkout-42"]
+
+
+def test_gateway_events_that_could_not_be_processed_are_listed_with_their_error(
+    order_manager, fake_stripe
+):
+    def stored(event_id: str, **fields) -> GatewayEvent:
+        event = fake_stripe.event("charge.refunded", {"id": "ch_1", "object": "charge"})
+        return GatewayEvent.objects.create(
+            provider="stripe", event_id=event_id, type=event["type"], payload=event, **fields
+        )
+
+    stored("evt_waiting")
+    stored("evt_processed", processed_at=timezone.now(), outcome="payment succeeded")
+    stored(
+        "evt_failed",
+        attempts=10,
+        last_error="RuntimeError: a bug",
+        outcome="failed: RuntimeError: a bug",
+        failed_at=timezone.now(),
+    )
+
+    def listed(state: str) -> list[str]:
+        response = order_manager.get(GATEWAY_EVENTS, {"state": state})
+        assert response.status_code == 200
+        return [event.event_id for event in response.context["cl"].result_list]
+
+    assert listed("failed") == ["evt_failed"]
+    assert listed("waiting") == ["evt_waiting"]
+    assert listed("processed") == ["evt_processed"]
+    page = order_manager.get(GATEWAY_EVENTS, {"state": "failed"}).content.decode()
+    assert "failed: RuntimeError: a bug" in page
+    detail = order_manager.get(
+        f"{GATEWAY_EVENTS}{GatewayEvent.objects.get(event_id='evt_failed').pk}/change/"
+    )
+    assert "RuntimeError: a bug" in detail.content.decode()
 
 
 def test_an_order_manager_refunds_part_of_a_payment_after_confirming(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from shop.payments import public
 from shop.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from shop.payments.gateways import PaymentUpdate, stripe_checkout
-from shop.payments.models import Payment, Refund
+from shop.payments.models import GatewayEvent, Payment, Refund
 from shop.payments.services.status import apply_update
 
 from .conftest import create_payment, published, session_id
@@ -154,3 +154,29 @@ def test_flagged_payments_are_counted_for_staff(capsys, fake_stripe, payment):
     assert Payment.objects.get(pk=payment.id).flagged
     assert "1 flagged for staff" in out
     assert published(PaymentSucceeded) == []
+
+
+def test_a_gateway_event_given_up_is_named_and_its_payment_fixed_from_stripe(
+    capsys, fake_stripe, payment
+):
+    session = fake_stripe.pay(session_id(payment))
+    reconcile(capsys, "--fix")
+    charge = fake_stripe.refund_in_dashboard(session["payment_intent"], 1000)
+    GatewayEvent.objects.create(
+        provider="stripe",
+        event_id="evt_unreadable",
+        type="charge.refunded",
+        payload=fake_stripe.event("charge.refunded", {**charge, "amount_refunded": "lots"}),
+        attempts=1,
+        last_error="unreadable: amount_refunded is 'lots', not a whole number of minor units.",
+        failed_at=timezone.now(),
+    )
+
+    out = reconcile(capsys, "--fix")
+
+    assert "Gateway event stripe charge.refunded evt_unreadable" in out
+    assert "given up after 1 attempt(s): unreadable: amount_refunded is 'lots'" in out
+    assert "1 gateway event(s) could not be processed" in out
+    assert "-> fixed" in out
+    assert Payment.objects.get(pk=payment.id).refunded_amount == Decimal("10.00")
+    assert "could not be processed" not in reconcile(capsys, "--since", "2030-01-01")

@@ -266,6 +266,41 @@ def test_a_signed_body_that_is_not_an_event_is_refused(client, fake_stripe):
     assert refused(response, "invalid_webhook")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[]",
+        '["evt_1", "checkout.session.completed"]',
+        '"checkout.session.completed"',
+        "42",
+        "null",
+        '{"id": "evt_1", "type": "charge.refunded", "data": {"object": {"amount_refunded": NaN}}}',
+        '{"id": "evt_1", "type": "charge.refunded", "data": {"object": {"amount": 1e999}}}',
+        '{"id": "evt_1", "type": "t", "data": {"object": {"name": "a\\u0000b"}}}',
+        '{"id": "evt_1", "type": "t", "data": {"object": {"name": "\\ud800"}}}',
+        "[" * 100_000 + "]" * 100_000,
+        b"\xff\xfe not utf-8",
+    ],
+    ids=[
+        *("array", "list", "string", "number", "null", "nan", "infinity"),
+        *("nul", "lone-surrogate", "deep", "not-utf8"),
+    ],
+)
+def test_a_signed_body_that_is_not_a_json_object_is_refused_not_a_server_error(body, fake_stripe):
+    """Whoever holds the signing secret (or a bug at the sender) cannot make the webhook 500."""
+    from django.test import Client
+
+    stripe_servers = Client(raise_request_exception=False)
+    text = body.decode("latin-1") if isinstance(body, bytes) else body
+    raw = body if isinstance(body, bytes) else body.encode()
+
+    response = stripe_servers.post(
+        WEBHOOK_URL, raw, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature(text)
+    )
+
+    assert refused(response, "invalid_webhook")
+
+
 def test_without_a_webhook_secret_stripe_is_told_to_retry_later(client, fake_stripe, settings):
     settings.STRIPE_WEBHOOK_SECRET = ""
     event = fake_stripe.event("checkout.session.completed", {"id": "cs_x"})

@@ -72,8 +72,9 @@ stripe_webhook = extend_schema(
             examples=[example("Stored", {"received": True, "duplicate": False})],
         ),
         400: error(
-            "The signature is missing, wrong or too old, or the body is not an event. "
-            "Nothing was stored.",
+            "The signature is missing, wrong or too old, or the body is not an event (not "
+            "a JSON object with an id, a type and data.object; NaN, Infinity or \\u0000 in "
+            "it). Nothing was stored.",
             error_example(
                 "Bad signature",
                 "The webhook signature could not be verified.",
@@ -86,6 +87,9 @@ stripe_webhook = extend_schema(
             ),
             error_example(
                 "No header", "The Stripe-Signature header is missing.", "missing_signature"
+            ),
+            error_example(
+                "Not an event", "The webhook body is not a Stripe event.", "invalid_webhook"
             ),
         ),
         503: error(

@@ -9,7 +9,14 @@ from django.conf import settings
 
 from ..errors import GatewayUnavailable
 from ..models import Provider
-from .base import CheckoutSession, Gateway, GatewayRefund, Notification, PaymentUpdate
+from .base import (
+    CheckoutSession,
+    Gateway,
+    GatewayRefund,
+    Notification,
+    PaymentUpdate,
+    UnreadableEvent,
+)
 
 __all__ = [
     "CheckoutSession",
@@ -17,6 +24,7 @@ __all__ = [
     "GatewayRefund",
     "Notification",
     "PaymentUpdate",
+    "UnreadableEvent",
     "default_provider",
     "gateway_for",
     "is_test_gateway_enabled",

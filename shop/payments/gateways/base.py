@@ -19,6 +19,14 @@ class GatewayRefused(Exception):
     """The gateway answered and said no (not a network failure: retrying will not help)."""
 
 
+class UnreadableEvent(Exception):
+    """
+    A stored event whose fields are not what its type promises (an amount
+    that is not a whole number, metadata that is not an object): processing
+    it again will not help, so it is given up at once.
+    """
+
+
 @dataclass(frozen=True)
 class CheckoutSession:
     """Where the customer pays: the gateway's id for it and its page."""
@@ -93,7 +101,10 @@ class Gateway(Protocol):
         """``(event id, event type)`` of a verified event, for storing it once."""
 
     def interpret(self, event: dict) -> Notification:
-        """What a stored event means for which payment (no network call)."""
+        """
+        What a stored event means for which payment (no network call);
+        ``UnreadableEvent`` when its fields are not what its type promises.
+        """
 
     def fetch(self, payment: "Payment") -> PaymentUpdate | None:
         """The gateway's current view of the payment (for reconciling); ``None``: nothing known."""

@@ -14,6 +14,7 @@ one never calls Stripe back.
 
 import json
 import logging
+import re
 from contextlib import contextmanager
 
 import stripe
@@ -23,7 +24,14 @@ from shop.core.money import to_minor_units
 
 from ..errors import GatewayUnavailable, InvalidSignature, InvalidWebhook, WebhookNotConfigured
 from ..models import Provider
-from .base import CheckoutSession, GatewayRefund, GatewayRefused, Notification, PaymentUpdate
+from .base import (
+    CheckoutSession,
+    GatewayRefund,
+    GatewayRefused,
+    Notification,
+    PaymentUpdate,
+    UnreadableEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +55,25 @@ def _id(value) -> str:
     if isinstance(value, dict):
         return str(value.get("id") or "")
     return str(value or "")
+
+
+def _minor_units(obj: dict, name: str) -> int | None:
+    """An amount in minor units (``None`` if absent); ``UnreadableEvent`` if not a whole number."""
+    value = obj.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise UnreadableEvent(f"{name} is {value!r}, not a whole number of minor units.")
+    return value
+
+
+def _metadata(obj: dict) -> dict:
+    metadata = obj.get("metadata")
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, dict):
+        raise UnreadableEvent(f"metadata is {type(metadata).__name__}, not an object.")
+    return metadata
 
 
 @contextmanager
@@ -76,6 +103,40 @@ def session_update(session: dict, *, expired_reason: str = "expired") -> Payment
     if session.get("status") == "expired":
         return PaymentUpdate(status="canceled", reason=expired_reason, payment_intent_id=intent)
     return PaymentUpdate(status="pending", payment_intent_id=intent)
+
+
+# \u0000 as JSON writes it: a backslash that is not itself escaped, then u0000.
+_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_event(body: bytes) -> dict:
+    """
+    A verified body as an event: a JSON object with a string ``id`` and
+    ``type`` and an object in ``data.object``, holding nothing PostgreSQL's
+    ``jsonb`` refuses to store (``NaN``, ``Infinity`` or ``1e999``, ``\\u0000``,
+    a lone surrogate). Anything else, however well signed, is ``InvalidWebhook``.
+    """
+    try:
+        event = json.loads(body, parse_constant=_refuse_constant)
+        text = json.dumps(event, allow_nan=False, ensure_ascii=False)  # 1e999 parses to inf
+        text.encode()  # a lone surrogate is not UTF-8
+        if _NUL.search(text):
+            raise ValueError("\\u0000 in a string")
+    except (ValueError, RecursionError):
+        raise InvalidWebhook("The webhook body is not a Stripe event.") from None
+    data = event.get("data") if isinstance(event, dict) else None
+    if not (
+        isinstance(data, dict)
+        and isinstance(event.get("id"), str)
+        and isinstance(event.get("type"), str)
+        and isinstance(data.get("object"), dict)
+    ):
+        raise InvalidWebhook("The webhook body is not a Stripe event.")
+    return event
 
 
 class StripeGateway:
@@ -180,7 +241,7 @@ class StripeGateway:
                 "The Stripe-Signature header is missing.", code="missing_signature"
             )
         try:
-            stripe.Webhook.construct_event(
+            stripe.WebhookSignature.verify_header(
                 body, signature, secret, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE
             )
         except stripe.SignatureVerificationError as exc:
@@ -190,18 +251,9 @@ class StripeGateway:
                     code="stale_signature",
                 ) from None
             raise InvalidSignature() from None
-        except ValueError:
+        except ValueError:  # not UTF-8
             raise InvalidWebhook("The webhook body is not a Stripe event.") from None
-        event = json.loads(body)
-        data = event.get("data") if isinstance(event, dict) else None
-        if not (
-            isinstance(event.get("id"), str)
-            and isinstance(event.get("type"), str)
-            and isinstance(data, dict)
-            and isinstance(data.get("object"), dict)
-        ):
-            raise InvalidWebhook("The webhook body is not a Stripe event.")
-        return event
+        return parse_event(body)
 
     def event_identity(self, event):
         return event["id"], event["type"]
@@ -209,8 +261,9 @@ class StripeGateway:
     def interpret(self, event):
         kind, obj = event["type"], event["data"]["object"]
         if kind.startswith("checkout.session."):
+            _minor_units(obj, "amount_total")
             found = {
-                "payment_id": str((obj.get("metadata") or {}).get("payment_id") or ""),
+                "payment_id": str(_metadata(obj).get("payment_id") or ""),
                 "session_id": str(obj.get("id") or ""),
                 "payment_intent_id": _id(obj.get("payment_intent")),
             }
@@ -228,7 +281,7 @@ class StripeGateway:
         if kind == "charge.refunded":
             intent = _id(obj.get("payment_intent"))
             refunded = PaymentUpdate(
-                refunded_total=int(obj.get("amount_refunded") or 0),
+                refunded_total=_minor_units(obj, "amount_refunded") or 0,
                 currency=str(obj.get("currency") or ""),
                 payment_intent_id=intent,
             )

@@ -70,6 +70,15 @@ class Command(BaseCommand):
                 self.stdout.write(style(line))
             if finding.error:
                 self.stderr.write(self.style.ERROR(f"{finding.label}: {finding.error}"))
+        for event in report.failed_events:
+            about = f", payment {event.payment_id}" if event.payment_id else ""
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Gateway event {event.provider} {event.type} {event.event_id} (received "
+                    f"{event.received_at:%Y-%m-%d %H:%M %Z}{about}) was given up after "
+                    f"{event.attempts} attempt(s): {event.last_error}"
+                )
+            )
         disagreeing = len(report.disagreeing)
         fixed = sum(finding.fixed for finding in report.findings)
         summary = f"Checked {report.checked} payments since {start:%Y-%m-%d %H:%M %Z}: "
@@ -80,6 +89,11 @@ class Command(BaseCommand):
             summary += (
                 f"; {len(report.flagged)} flagged for staff (the admin's payment list, "
                 "filter Flagged)"
+            )
+        if report.failed_events:
+            summary += (
+                f"; {len(report.failed_events)} gateway event(s) could not be processed (the "
+                "admin's gateway notifications, filter Failed)"
             )
         if verbosity:
             self.stdout.write(summary + ".")
