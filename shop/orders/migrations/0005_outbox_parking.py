@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0003_sent_email_for_checkouts'),
+        ('orders', '0004_one_checkout_awaiting_payment_per_customer'),
     ]
 
     operations = [
