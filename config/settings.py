@@ -84,6 +84,11 @@ ORDERS_SHIPPING_METHODS = {
 ORDERS_FREE_SHIPPING_THRESHOLD = env("ORDERS_FREE_SHIPPING_THRESHOLD", default="50.00")
 ORDERS_CHECKOUT_TTL_MINUTES = env.int("ORDERS_CHECKOUT_TTL_MINUTES", default=15)
 ORDERS_CARRIER = env("ORDERS_CARRIER", default="shop.orders.carriers.DemoCarrier")
+# Taxes: whether catalog prices include tax (EU shops: gross prices) or not
+# (US style: net prices, tax added at checkout), and the shop's own country,
+# whose rates give a gross price's net when an order ships outside the tax zone.
+TAXES_PRICES_INCLUDE_TAX = env.bool("TAXES_PRICES_INCLUDE_TAX", default=True)
+TAXES_HOME_COUNTRY = env("TAXES_HOME_COUNTRY", default="DE").strip().upper()
 # PostgreSQL text search configuration for product search (stemming, stop words).
 SEARCH_CONFIG = env("SEARCH_CONFIG", default="english")
 
@@ -94,6 +99,7 @@ ALL_SHOP_APPS = [
     "shop.accounts",
     "shop.cart",
     "shop.payments",
+    "shop.taxes",
     "shop.orders",
 ]
 # This deployment's name: "shop", the monolith, runs every app not named in
@@ -175,6 +181,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shop.core.context_processors.shop",
                 *(["shop.cart.context_processors.cart"] if "shop.cart" in SHOP_APPS else []),
+                *(["shop.taxes.context_processors.taxes"] if "shop.taxes" in SHOP_APPS else []),
             ],
         },
     },

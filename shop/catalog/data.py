@@ -48,6 +48,7 @@ class VariantInfo:
     available: int
     is_active: bool
     image_url: str | None = None
+    tax_class: str = "standard"
 
 
 @dataclass(frozen=True)

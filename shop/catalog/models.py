@@ -150,6 +150,11 @@ class Variant(TracksLoadedValues, models.Model):
     stock_on_hand = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField("active", default=True)
     position = models.PositiveIntegerField(default=0)
+    # The code of a tax class of the taxes service (standard, reduced, zero …): the
+    # admin offers taxes.public.tax_classes(); orders taxes the line by it.
+    tax_class = models.CharField(
+        max_length=20, default="standard", help_text="What the variant is taxed as."
+    )
 
     class Meta:
         ordering = ["position", "pk"]

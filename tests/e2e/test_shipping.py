@@ -17,7 +17,7 @@ def sign_in_to_admin(page: Page) -> None:
     page.get_by_label("Email").fill(STAFF_EMAIL)
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    admin_index = page.get_by_role("heading", name="Catalog, customers, payments and orders")
+    admin_index = page.get_by_role("heading", name="Catalog, customers, payments, taxes and orders")
     expect(admin_index).to_be_visible()
 
 

@@ -6,19 +6,24 @@ from rest_framework.reverse import reverse
 
 from .. import selectors
 from ..models import MONEY, Order, OrderLine, Shipment
+from .taxes import LINE_TAX_FIELDS, LineTaxFields, TaxSerializer
 
 
 def money(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(**MONEY, read_only=True, **kwargs)
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(LineTaxFields, serializers.ModelSerializer):
     unit_price = money()
-    line_total = money(help_text="unit_price times quantity.")
+    line_total = money(
+        help_text="What the line costs (gross): unit_price times quantity, or its net "
+        "when shipped outside the tax zone."
+    )
 
     class Meta:
         model = OrderLine
-        fields = ["sku", "product_name", "variant_name", "unit_price", "quantity", "line_total"]
+        bought = ["sku", "product_name", "variant_name", "unit_price", "quantity", "line_total"]
+        fields = [*bought, *LINE_TAX_FIELDS]
         read_only_fields = fields
 
 
@@ -61,6 +66,7 @@ class OrderSummarySerializer(serializers.ModelSerializer):
     total = money()
     refunded_amount = money(help_text="What has been given back so far.")
     lines = OrderLineSerializer(many=True, read_only=True)
+    tax = TaxSerializer(source="*", read_only=True)
     shipment = ShipmentSerializer(read_only=True, allow_null=True)
     can_cancel = serializers.SerializerMethodField(
         help_text="Whether POST …/cancel/ would be accepted now (nothing has shipped yet)."
@@ -80,6 +86,7 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "refunded_amount",
             "shipping_method",
             "lines",
+            "tax",
             "shipment",
             "can_cancel",
         ]

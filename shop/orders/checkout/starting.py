@@ -40,7 +40,7 @@ from ..errors import (
     PaymentUnderWay,
 )
 from ..models import Checkout, CheckoutLine
-from . import holds
+from . import holds, taxing
 from .shipping import shipping_option
 
 REPLACED = "Replaced by a newer checkout."
@@ -193,6 +193,7 @@ def _create(user, lines, method, shipping_address, idempotency_key, fingerprint)
         )
     )
     shipping = shipping_option(method, subtotal)
+    basket = taxing.tax_basket(shipping_address["country"], lines, variants, shipping.price)
     checkout_id = uuid.uuid4()
     ttl = timedelta(minutes=settings.ORDERS_CHECKOUT_TTL_MINUTES)
     held = None
@@ -207,9 +208,7 @@ def _create(user, lines, method, shipping_address, idempotency_key, fingerprint)
                 shipping_method=shipping.code,
                 shipping_address=shipping_address,
                 currency=store_currency(),
-                subtotal=subtotal,
-                shipping_cost=shipping.price,
-                total=subtotal + shipping.price,
+                **taxing.totals_fields(basket),
                 reservation_key=f"checkout:{checkout_id}",
                 expires_at=timezone.now() + ttl,
             )
@@ -228,6 +227,7 @@ def _create(user, lines, method, shipping_address, idempotency_key, fingerprint)
                     variant_name=" / ".join(value for _option, value in variants[line.sku].options),
                     unit_price=variants[line.sku].price,
                     quantity=line.quantity,
+                    **taxing.line_fields(basket, line.sku),
                 )
                 for line in lines
             )

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from shop.accounts import public as accounts
 
+from ...api.taxes import LineTaxFields, TaxSerializer
 from ...models import MONEY
 
 
@@ -37,7 +38,7 @@ class StartCheckoutSerializer(serializers.Serializer):
     )
 
 
-class CheckoutLineSerializer(serializers.Serializer):
+class CheckoutLineSerializer(LineTaxFields):
     sku = serializers.CharField()
     name = serializers.CharField(help_text='"Tee — M / Blue": the product and its options.')
     unit_price = serializers.DecimalField(**MONEY)
@@ -68,6 +69,7 @@ class CheckoutSerializer(serializers.Serializer):
     subtotal = serializers.DecimalField(**MONEY)
     shipping_cost = serializers.DecimalField(**MONEY)
     total = serializers.DecimalField(**MONEY)
+    tax = TaxSerializer(source="*")
     currency = serializers.CharField()
     expires_at = serializers.DateTimeField(help_text="Stock is held until then.")
     payment = serializers.SerializerMethodField()
