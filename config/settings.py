@@ -4,6 +4,7 @@ default that works on a laptop (SQLite, tasks in-process, console email,
 local-memory cache). Production sets the variables listed in README.md.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -333,6 +334,20 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Who the client is, for every limit (shop.core.ratelimit.client_address): the
+# number of proxies of ours in front of the app, each appending the address it
+# was reached from to X-Forwarded-For, and the addresses the nearest one
+# connects from (gunicorn reads the same FORWARDED_ALLOW_IPS for
+# X-Forwarded-Proto). 0: X-Forwarded-For is ignored, the client is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+for _entry in (entry for entry in FORWARDED_ALLOW_IPS if entry != "*"):
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"FORWARDED_ALLOW_IPS: {_error}") from None
 
 # --- Celery -----------------------------------------------------------------
 # Without a broker, tasks run in-process: the outbox relay calls them right

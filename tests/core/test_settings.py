@@ -104,3 +104,10 @@ def test_production_with_a_per_process_cache_is_flagged_by_the_deployment_check(
 
     assert result.returncode != 0
     assert "shop.W001" in result.stderr
+
+
+def test_a_proxy_address_that_is_not_one_refuses_to_start():
+    result = run(["manage.py", "check"], TRUSTED_PROXY_COUNT="1", FORWARDED_ALLOW_IPS="nginx")
+
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS" in result.stderr
