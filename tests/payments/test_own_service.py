@@ -76,8 +76,8 @@ def payments_service(live_server, tmp_path, settings):
             try:
                 if requests.get(f"{url}/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or its first answer is slow (imports on a busy machine)
             if time.monotonic() > deadline or server.poll() is not None:
                 pytest.fail((tmp_path / "payments.log").read_text())
             time.sleep(0.2)
@@ -164,5 +164,22 @@ def test_a_wrong_password_or_a_customer_cannot_sign_in_to_the_payments_admin(
     assert answer.url.startswith(f"{payments_service}/admin/login/")
     assert "correct" in answer.text  # Django's "Please enter the correct ..."
     assert browser.get(f"{payments_service}/admin/payments/payment/", timeout=10).url.startswith(
+        f"{payments_service}/admin/login/"
+    )
+
+
+def test_guessing_a_staff_password_at_the_payments_admin_is_stopped(payments_service):
+    get_user_model().objects.create_user(
+        email="olga@example.com", password="pw-12345!", is_staff=True
+    )
+    wrong = [sign_in(payments_service, "olga@example.com", f"guess-{n}")[1] for n in range(5)]
+
+    browser, right = sign_in(payments_service, "olga@example.com", "pw-12345!")
+
+    assert [answer.status_code for answer in wrong] == [200] * 5
+    assert right.status_code == 429
+    assert "Try again in 5 minutes." in right.text
+    assert int(right.headers["Retry-After"]) > 0
+    assert browser.get(f"{payments_service}/admin/", timeout=10).url.startswith(
         f"{payments_service}/admin/login/"
     )
