@@ -416,6 +416,25 @@ OUTBOX_RESEND_AFTER = env.float("OUTBOX_RESEND_AFTER", default=30.0)
 
 # --- API --------------------------------------------------------------------
 
+# Throttles (shop.core.api.throttling): requests a minute per signed-in user or,
+# anonymous, per client address, and a tighter allowance for changes (cart,
+# checkout, addresses). "" lifts a limit (the benchmarks lift the anonymous
+# ones: all their clients share 127.0.0.1).
+_THROTTLES = {  # scope: (variable, default)
+    "anon": ("API_THROTTLE_ANON", "300/min"),
+    "user": ("API_THROTTLE_USER", "600/min"),
+    "anon_write": ("API_THROTTLE_ANON_WRITES", "60/min"),
+    "user_write": ("API_THROTTLE_USER_WRITES", "60/min"),
+}
+API_THROTTLE_RATES = {}
+for _scope, (_variable, _default) in _THROTTLES.items():
+    _rate = API_THROTTLE_RATES[_scope] = env(_variable, default=_default)
+    _count, _, _period = _rate.partition("/")
+    if _rate and not (_count.isdigit() and _period[:1] in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(
+            f'{_variable}={_rate!r}: requests per period, as "60/min" (s, min, hour, day), or "".'
+        )
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         *(
@@ -426,6 +445,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "shop.core.api.throttling.ClientRateThrottle",
+        "shop.core.api.throttling.WriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
     "DEFAULT_RENDERER_CLASSES": (
         ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"]
         if DEBUG
@@ -433,7 +457,7 @@ REST_FRAMEWORK = {
     ),
     "DEFAULT_PAGINATION_CLASS": "shop.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shop.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "shop.core.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
