@@ -4,6 +4,7 @@ default that works on a laptop (SQLite, tasks in-process, console email,
 local-memory cache). Production sets the variables listed in README.md.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -256,6 +257,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 # Sign-in works before the address is confirmed; checkout requires it.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Sign-in, password reset and adding an address never say whether an address
+# has an account (the owner hears of it by mail); sign-up does (email_taken),
+# held to the sign-up limit: docs/decisions/0018. Never "strict": it signs a
+# second account up under a taken address, which the unique email refuses (500).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
@@ -336,6 +342,20 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Who the client is, for every limit (shop.core.ratelimit.client_address): the
+# number of proxies of ours in front of the app, each appending the address it
+# was reached from to X-Forwarded-For, and the addresses the nearest one
+# connects from (gunicorn reads the same FORWARDED_ALLOW_IPS for
+# X-Forwarded-Proto). 0: X-Forwarded-For is ignored, the client is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+for _entry in (entry for entry in FORWARDED_ALLOW_IPS if entry != "*"):
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"FORWARDED_ALLOW_IPS: {_error}") from None
 
 # --- Celery -----------------------------------------------------------------
 # Without a broker, tasks run in-process: the outbox relay calls them right
@@ -408,6 +428,25 @@ OUTBOX_MAX_FAILURES = env.int("OUTBOX_MAX_FAILURES", default=10)
 
 # --- API --------------------------------------------------------------------
 
+# Throttles (shop.core.api.throttling): requests a minute per signed-in user or,
+# anonymous, per client address, and a tighter allowance for changes (cart,
+# checkout, addresses). "" lifts a limit (the benchmarks lift the anonymous
+# ones: all their clients share 127.0.0.1).
+_THROTTLES = {  # scope: (variable, default)
+    "anon": ("API_THROTTLE_ANON", "300/min"),
+    "user": ("API_THROTTLE_USER", "600/min"),
+    "anon_write": ("API_THROTTLE_ANON_WRITES", "60/min"),
+    "user_write": ("API_THROTTLE_USER_WRITES", "60/min"),
+}
+API_THROTTLE_RATES = {}
+for _scope, (_variable, _default) in _THROTTLES.items():
+    _rate = API_THROTTLE_RATES[_scope] = env(_variable, default=_default)
+    _count, _, _period = _rate.partition("/")
+    if _rate and not (_count.isdigit() and _period[:1] in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(
+            f'{_variable}={_rate!r}: requests per period, as "60/min" (s, min, hour, day), or "".'
+        )
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         *(
@@ -418,6 +457,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "shop.core.api.throttling.ClientRateThrottle",
+        "shop.core.api.throttling.WriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
     "DEFAULT_RENDERER_CLASSES": (
         ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"]
         if DEBUG
@@ -425,7 +469,7 @@ REST_FRAMEWORK = {
     ),
     "DEFAULT_PAGINATION_CLASS": "shop.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shop.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "shop.core.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

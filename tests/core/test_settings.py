@@ -158,3 +158,17 @@ def test_a_web_process_with_a_sound_key_starts():
     result = run(["-c", "import config.wsgi; print('serving')"], **PRODUCTION)
 
     assert result.stdout.strip() == "serving", result.stderr
+
+
+def test_a_proxy_address_that_is_not_one_refuses_to_start():
+    result = run(["manage.py", "check"], TRUSTED_PROXY_COUNT="1", FORWARDED_ALLOW_IPS="nginx")
+
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS" in result.stderr
+
+
+def test_an_api_throttle_rate_that_is_not_one_refuses_to_start():
+    result = run(["manage.py", "check"], API_THROTTLE_ANON_WRITES="sixty a minute")
+
+    assert result.returncode != 0
+    assert "API_THROTTLE_ANON_WRITES" in result.stderr

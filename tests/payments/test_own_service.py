@@ -166,3 +166,20 @@ def test_a_wrong_password_or_a_customer_cannot_sign_in_to_the_payments_admin(
     assert browser.get(f"{payments_service}/admin/payments/payment/", timeout=10).url.startswith(
         f"{payments_service}/admin/login/"
     )
+
+
+def test_guessing_a_staff_password_at_the_payments_admin_is_stopped(payments_service):
+    get_user_model().objects.create_user(
+        email="olga@example.com", password="pw-12345!", is_staff=True
+    )
+    wrong = [sign_in(payments_service, "olga@example.com", f"guess-{n}")[1] for n in range(5)]
+
+    browser, right = sign_in(payments_service, "olga@example.com", "pw-12345!")
+
+    assert [answer.status_code for answer in wrong] == [200] * 5
+    assert right.status_code == 429
+    assert "Try again in 5 minutes." in right.text
+    assert int(right.headers["Retry-After"]) > 0
+    assert browser.get(f"{payments_service}/admin/", timeout=10).url.startswith(
+        f"{payments_service}/admin/login/"
+    )
