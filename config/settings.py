@@ -5,6 +5,7 @@ local-memory cache). Production sets the variables listed in README.md.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -140,12 +141,15 @@ INSTALLED_APPS = [
     "django_filters",
     "imagekit",
     "django_countries",
+    "csp",  # its system checks (csp.E001, csp.E002)
     *SHOP_APPS,  # before allauth: the shop's templates override allauth's
     *(["allauth", "allauth.account", "allauth.headless"] if WITH_ACCOUNTS else []),
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "shop.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -333,6 +337,65 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of an absolute URL; None for a path or nothing."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy (django-csp; docs/decisions/0020): scripts, styles,
+# images and fetches only from this site, and no inline <script>, event
+# handler, <style> or style="" anywhere (the storefront, the admin, the test
+# gateway, Swagger UI). Forms post here; the checkout's POST is redirected on to
+# the payment page, which Chromium checks against form-action too: Stripe
+# Checkout, PAYMENTS_URL when payments runs apart, and the storefront (SHOP_URL),
+# where that service's test gateway sends the customer back after paying.
+# CSP_REPORT_ONLY=1 sends the same policy as Content-Security-Policy-Report-Only.
+_csp_form_targets = [
+    SHOP_URL,
+    PAYMENTS_URL,
+    "https://checkout.stripe.com",
+    *env.list("CSP_EXTRA_FORM_ACTION", default=[]),
+]
+_csp = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": [
+            "'self'",
+            *dict.fromkeys(origin for origin in map(_origin, _csp_form_targets) if origin),
+        ],
+    }
+}
+if env("CSP_REPORT_URI", default=""):
+    _csp["DIRECTIVES"]["report-uri"] = [env("CSP_REPORT_URI")]
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
+# Browser features no page of the shop uses, refused to it and to anything it
+# might embed (shop.core.middleware). Payment too: Stripe Checkout is a page of
+# Stripe's own, not the Payment Request API or Stripe.js in ours.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 # --- Celery -----------------------------------------------------------------
 # Without a broker, tasks run in-process: the outbox relay calls them right

@@ -158,3 +158,58 @@ def test_a_web_process_with_a_sound_key_starts():
     result = run(["-c", "import config.wsgi; print('serving')"], **PRODUCTION)
 
     assert result.stdout.strip() == "serving", result.stderr
+
+
+SHOW_HEADERS = """
+import django, json
+django.setup()
+from django.test import Client
+response = Client(HTTP_HOST="localhost").get("/healthz")
+print(json.dumps({name: response.get(name) for name in (
+    "Content-Security-Policy", "Content-Security-Policy-Report-Only", "Permissions-Policy",
+)}))
+"""
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    return {name: values for name, *values in (part.split() for part in header.split("; "))}
+
+
+def test_the_content_security_policy_is_enforced_by_default():
+    shown = json.loads(run(["-c", SHOW_HEADERS]).stdout)
+
+    assert _policy(shown["Content-Security-Policy"])["script-src"] == ["'self'"]
+    assert shown["Content-Security-Policy-Report-Only"] is None
+    assert "payment=()" in shown["Permissions-Policy"]
+
+
+def test_csp_report_only_sends_the_same_policy_to_be_reported_not_enforced():
+    shown = json.loads(
+        run(
+            ["-c", SHOW_HEADERS], CSP_REPORT_ONLY="1", CSP_REPORT_URI="https://csp.example.com/r"
+        ).stdout
+    )
+
+    assert shown["Content-Security-Policy"] is None
+    policy = _policy(shown["Content-Security-Policy-Report-Only"])
+    assert policy["script-src"] == ["'self'"]
+    assert policy["report-uri"] == ["https://csp.example.com/r"]
+
+
+def test_forms_may_go_on_to_the_payments_service_and_the_storefront_where_they_run_apart():
+    shown = json.loads(
+        run(
+            ["-c", SHOW_HEADERS],
+            SHOP_URL="https://shop.example.com/",
+            PAYMENTS_URL="https://pay.example.com:8443/",
+            CSP_EXTRA_FORM_ACTION="https://checkout.example.com/pay,https://pay.example.com:8443",
+        ).stdout
+    )
+
+    assert _policy(shown["Content-Security-Policy"])["form-action"] == [
+        "'self'",
+        "https://shop.example.com",
+        "https://pay.example.com:8443",
+        "https://checkout.stripe.com",
+        "https://checkout.example.com",
+    ]
