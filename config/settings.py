@@ -11,15 +11,19 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
+from shop.core.loopback import is_loopback_host
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 env.smart_cast = False
 
 DEBUG = env.bool("DEBUG", default=True)
+# Published with the code: it signs nothing anyone else can reach (below).
+_development_secret_key = "dev-only-not-secret-6b0c3f5e2d1a4e8f9c7b"
 
 if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-6b0c3f5e2d1a4e8f9c7b")
+    SECRET_KEY = env("SECRET_KEY", default=_development_secret_key)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 else:
     try:
@@ -29,6 +33,31 @@ else:
         raise ImproperlyConfigured(
             f"{exc}: with DEBUG=0, SECRET_KEY and ALLOWED_HOSTS must be set."
         ) from None
+
+# DEBUG=1 is a developer's shop: the test gateway takes "payments" for free,
+# errors show tracebacks, and SECRET_KEY may be the development key above, so
+# anyone could sign what it signs (payment page links, email confirmations).
+# It serves this machine only: ALLOWED_HOSTS may name loopback hosts only, and
+# requests from another machine are refused (shop.core.middleware), unless
+# DEBUG_ON_PUBLIC_HOST=1 says others reach it on purpose (a VM, a container),
+# which needs a SECRET_KEY of its own. docs/decisions/0020.
+DEBUG_ON_PUBLIC_HOST = env.bool("DEBUG_ON_PUBLIC_HOST", default=False)
+if DEBUG and not DEBUG_ON_PUBLIC_HOST:
+    _public_hosts = [host for host in ALLOWED_HOSTS if not is_loopback_host(host)]
+    if _public_hosts:
+        raise ImproperlyConfigured(
+            "DEBUG is on (DEBUG=1, or not set) and ALLOWED_HOSTS names "
+            f"{', '.join(_public_hosts)}, which is not this machine: development settings "
+            "(the test payment gateway, tracebacks, the development SECRET_KEY) serve "
+            "localhost only. On a public host set DEBUG=0 (with SECRET_KEY and "
+            "JWT_PRIVATE_KEY); to let other machines reach a development server on "
+            "purpose, set DEBUG_ON_PUBLIC_HOST=1 and a SECRET_KEY of its own."
+        )
+if DEBUG and DEBUG_ON_PUBLIC_HOST and _development_secret_key == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DEBUG_ON_PUBLIC_HOST=1 lets other machines reach this development server: "
+        "set a SECRET_KEY of its own (the development key is published with the code)."
+    )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -147,6 +176,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shop.core.middleware.DebugServesThisMachineOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "shop.core.middleware.PermissionsPolicyMiddleware",

@@ -213,3 +213,41 @@ def test_forms_may_go_on_to_the_payments_service_and_the_storefront_where_they_r
         "https://checkout.stripe.com",
         "https://checkout.example.com",
     ]
+
+
+@pytest.mark.parametrize(
+    "hosts", ["shop.example.com", "localhost,shop.example.com", "*", "0.0.0.0", "192.168.1.20"]
+)
+def test_debug_left_on_with_a_public_host_refuses_to_start(hosts):
+    # The operator forgot DEBUG=0: the test gateway and the development key would be public.
+    result = run(["manage.py", "check"], DEBUG="1", ALLOWED_HOSTS=hosts)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "is not this machine" in result.stderr
+    assert "set DEBUG=0" in result.stderr
+    assert "DEBUG_ON_PUBLIC_HOST=1" in result.stderr
+
+
+def test_debug_with_this_machines_names_starts():
+    result = run(
+        ["-c", SHOW_SETTINGS], DEBUG="1", ALLOWED_HOSTS="localhost,127.0.0.1,[::1],shop.localhost"
+    )
+
+    assert json.loads(result.stdout)["hosts"] == [
+        "localhost",
+        "127.0.0.1",
+        "[::1]",
+        "shop.localhost",
+    ]
+
+
+def test_debug_on_a_public_host_on_purpose_needs_a_secret_key_of_its_own():
+    on_purpose = {"DEBUG": "1", "DEBUG_ON_PUBLIC_HOST": "1", "ALLOWED_HOSTS": "dev.example.com"}
+
+    refused = run(["manage.py", "check"], **on_purpose)
+    started = run(["-c", SHOW_SETTINGS], **on_purpose, SECRET_KEY="key-of-this-vm-5d2e8c1f0b7a")
+
+    assert refused.returncode != 0
+    assert "set a SECRET_KEY of its own" in refused.stderr
+    assert json.loads(started.stdout)["hosts"] == ["dev.example.com"]
