@@ -53,11 +53,7 @@ to 10 s unless ``--outage`` is given.
 
 With ``--split`` the counting reads each service's own database (orders'
 tables in ``<name>_orders``, payments' in ``<name>_payments``, reservations
-in ``<name>_catalog``) with one query per database, combined here. Give
-the shop more gunicorn workers than there are buyers: a checkout holds a
-shop worker while payments calls the shop back (``accounts.get_user``), so
-as many checkouts at once as the shop has workers hold them all and nothing
-goes through (docs/benchmarks.md, Faults).
+in ``<name>_catalog``) with one query per database, combined here.
 """
 
 import argparse
@@ -97,12 +93,6 @@ PAYMENTS_QUEUE = "payments"
 UNAVAILABLE = "503 payments_unavailable"
 # Faults that need payments running apart.
 SPLIT_FAULTS = ("payments", "payments-worker")
-STALL_WARNING = (
-    "NOTE: a checkout holds a shop gunicorn worker while payments.create_payment asks the "
-    "shop's accounts.get_user for the customer's email; {buyers} buyers can hold all "
-    "{workers} workers, and then no checkout goes through (docs/benchmarks.md, Faults). "
-    "--workers {spare} or more keeps one free."
-)
 
 
 # --- private services -------------------------------------------------------------------
@@ -789,12 +779,6 @@ def main():
                 f"{stack.machine()}; {topology}; "
                 f"timers as in production, but {args.timers or 'none'}"
             )
-            if args.split and args.buyers >= args.workers:
-                print(
-                    STALL_WARNING.format(
-                        buyers=args.buyers, workers=args.workers, spare=args.buyers + 1
-                    )
-                )
             results = []
             for name in args.faults:
                 buyers = shop.buyers(f"{name}-{run}", args.buyers)

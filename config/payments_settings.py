@@ -35,8 +35,11 @@ SHOP_REMOTE_APPS.setdefault("accounts", SHOP_URL)
 _install_remote_apps(SHOP_REMOTE_APPS)
 
 ROOT_URLCONF = "config.payments_urls"
-# The storefront's templates (its navigation, its error pages) are not here.
-TEMPLATES[0]["DIRS"] = []  # noqa: F405
+# Its own "not found" page first: the storefront's extends the shop's navigation.
+TEMPLATES[0]["DIRS"] = [  # noqa: F405
+    BASE_DIR / "shop" / "payments" / "templates" / "service",  # noqa: F405
+    *TEMPLATES[0]["DIRS"],  # noqa: F405
+]
 
 # Staff sign in with their shop account, checked by accounts (shop.payments.staff).
 AUTHENTICATION_BACKENDS = ["shop.payments.staff.AccountsStaffBackend"]

@@ -4,11 +4,15 @@ default that works on a laptop (SQLite, tasks in-process, console email,
 local-memory cache). Production sets the variables listed in README.md.
 """
 
+import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
+
+from shop.core.loopback import is_loopback_host
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,9 +20,11 @@ env = environ.Env()
 env.smart_cast = False
 
 DEBUG = env.bool("DEBUG", default=True)
+# Published with the code: it signs nothing anyone else can reach (below).
+_development_secret_key = "dev-only-not-secret-6b0c3f5e2d1a4e8f9c7b"
 
 if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-6b0c3f5e2d1a4e8f9c7b")
+    SECRET_KEY = env("SECRET_KEY", default=_development_secret_key)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 else:
     try:
@@ -28,6 +34,31 @@ else:
         raise ImproperlyConfigured(
             f"{exc}: with DEBUG=0, SECRET_KEY and ALLOWED_HOSTS must be set."
         ) from None
+
+# DEBUG=1 is a developer's shop: the test gateway takes "payments" for free,
+# errors show tracebacks, and SECRET_KEY may be the development key above, so
+# anyone could sign what it signs (payment page links, email confirmations).
+# It serves this machine only: ALLOWED_HOSTS may name loopback hosts only, and
+# requests from another machine are refused (shop.core.middleware), unless
+# DEBUG_ON_PUBLIC_HOST=1 says others reach it on purpose (a VM, a container),
+# which needs a SECRET_KEY of its own. docs/decisions/0020.
+DEBUG_ON_PUBLIC_HOST = env.bool("DEBUG_ON_PUBLIC_HOST", default=False)
+if DEBUG and not DEBUG_ON_PUBLIC_HOST:
+    _public_hosts = [host for host in ALLOWED_HOSTS if not is_loopback_host(host)]
+    if _public_hosts:
+        raise ImproperlyConfigured(
+            "DEBUG is on (DEBUG=1, or not set) and ALLOWED_HOSTS names "
+            f"{', '.join(_public_hosts)}, which is not this machine: development settings "
+            "(the test payment gateway, tracebacks, the development SECRET_KEY) serve "
+            "localhost only. On a public host set DEBUG=0 (with SECRET_KEY and "
+            "JWT_PRIVATE_KEY); to let other machines reach a development server on "
+            "purpose, set DEBUG_ON_PUBLIC_HOST=1 and a SECRET_KEY of its own."
+        )
+if DEBUG and DEBUG_ON_PUBLIC_HOST and _development_secret_key == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DEBUG_ON_PUBLIC_HOST=1 lets other machines reach this development server: "
+        "set a SECRET_KEY of its own (the development key is published with the code)."
+    )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -149,12 +180,16 @@ INSTALLED_APPS = [
     "django_filters",
     "imagekit",
     "django_countries",
+    "csp",  # its system checks (csp.E001, csp.E002)
     *SHOP_APPS,  # before allauth: the shop's templates override allauth's
     *(["allauth", "allauth.account", "allauth.headless"] if WITH_ACCOUNTS else []),
 ]
 
 MIDDLEWARE = [
+    "shop.core.middleware.DebugServesThisMachineOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "shop.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -263,6 +298,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 # Sign-in works before the address is confirmed; checkout requires it.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Sign-in, password reset and adding an address never say whether an address
+# has an account (the owner hears of it by mail); sign-up does (email_taken),
+# held to the sign-up limit: docs/decisions/0018. Never "strict": it signs a
+# second account up under a taken address, which the unique email refuses (500).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
@@ -343,6 +383,79 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Who the client is, for every limit (shop.core.ratelimit.client_address): the
+# number of proxies of ours in front of the app, each appending the address it
+# was reached from to X-Forwarded-For, and the addresses the nearest one
+# connects from (gunicorn reads the same FORWARDED_ALLOW_IPS for
+# X-Forwarded-Proto). 0: X-Forwarded-For is ignored, the client is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+for _entry in (entry for entry in FORWARDED_ALLOW_IPS if entry != "*"):
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"FORWARDED_ALLOW_IPS: {_error}") from None
+
+
+def _origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of an absolute URL; None for a path or nothing."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy (django-csp; docs/decisions/0020): scripts, styles,
+# images and fetches only from this site, and no inline <script>, event
+# handler, <style> or style="" anywhere (the storefront, the admin, the test
+# gateway, Swagger UI). Forms post here; the checkout's POST is redirected on to
+# the payment page, which Chromium checks against form-action too: Stripe
+# Checkout, PAYMENTS_URL when payments runs apart, and the storefront (SHOP_URL),
+# where that service's test gateway sends the customer back after paying.
+# CSP_REPORT_ONLY=1 sends the same policy as Content-Security-Policy-Report-Only.
+_csp_form_targets = [
+    SHOP_URL,
+    PAYMENTS_URL,
+    "https://checkout.stripe.com",
+    *env.list("CSP_EXTRA_FORM_ACTION", default=[]),
+]
+_csp = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": [
+            "'self'",
+            *dict.fromkeys(origin for origin in map(_origin, _csp_form_targets) if origin),
+        ],
+    }
+}
+if env("CSP_REPORT_URI", default=""):
+    _csp["DIRECTIVES"]["report-uri"] = [env("CSP_REPORT_URI")]
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
+# Browser features no page of the shop uses, refused to it and to anything it
+# might embed (shop.core.middleware). Payment too: Stripe Checkout is a page of
+# Stripe's own, not the Payment Request API or Stripe.js in ours.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 # --- Celery -----------------------------------------------------------------
 # Without a broker, tasks run in-process: the outbox relay calls them right
@@ -415,6 +528,25 @@ OUTBOX_MAX_FAILURES = env.int("OUTBOX_MAX_FAILURES", default=10)
 
 # --- API --------------------------------------------------------------------
 
+# Throttles (shop.core.api.throttling): requests a minute per signed-in user or,
+# anonymous, per client address, and a tighter allowance for changes (cart,
+# checkout, addresses). "" lifts a limit (the benchmarks lift the anonymous
+# ones: all their clients share 127.0.0.1).
+_THROTTLES = {  # scope: (variable, default)
+    "anon": ("API_THROTTLE_ANON", "300/min"),
+    "user": ("API_THROTTLE_USER", "600/min"),
+    "anon_write": ("API_THROTTLE_ANON_WRITES", "60/min"),
+    "user_write": ("API_THROTTLE_USER_WRITES", "60/min"),
+}
+API_THROTTLE_RATES = {}
+for _scope, (_variable, _default) in _THROTTLES.items():
+    _rate = API_THROTTLE_RATES[_scope] = env(_variable, default=_default)
+    _count, _, _period = _rate.partition("/")
+    if _rate and not (_count.isdigit() and _period[:1] in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(
+            f'{_variable}={_rate!r}: requests per period, as "60/min" (s, min, hour, day), or "".'
+        )
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         *(
@@ -425,6 +557,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "shop.core.api.throttling.ClientRateThrottle",
+        "shop.core.api.throttling.WriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
     "DEFAULT_RENDERER_CLASSES": (
         ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"]
         if DEBUG
@@ -432,7 +569,7 @@ REST_FRAMEWORK = {
     ),
     "DEFAULT_PAGINATION_CLASS": "shop.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shop.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "shop.core.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

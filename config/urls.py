@@ -1,9 +1,10 @@
+from csp.decorators import csp_update
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from shop.core.api.views import api_root
 from shop.core.views import not_found, server_error
@@ -17,6 +18,13 @@ API_RESOURCES = (
     ("cart", "cart-api:cart"),
     ("checkout", "orders-api:checkout"),
     ("orders", "orders-api:order-list"),
+)
+
+# Swagger UI under the site's Content-Security-Policy: its start-up script is a
+# file of its own (/api/docs/?script), not inline, and its stylesheet draws
+# icons from data: URLs.
+api_docs = csp_update({"img-src": ["data:"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="schema")
 )
 
 api_v1 = [
@@ -34,7 +42,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", api_docs, name="swagger-ui"),
     path("accounts/", include("shop.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("cart/", include("shop.cart.urls")),

@@ -66,7 +66,8 @@ CACHE_URL={redis}/{redis_databases[1]}
 EMAIL_URL=consolemail://
 SERVE_MEDIA=1
 # Plain HTTP on localhost. Behind TLS, delete these five lines (and set
-# BEHIND_TLS_PROXY=1 if a proxy terminates TLS).
+# BEHIND_TLS_PROXY=1 if a proxy terminates TLS). Behind a proxy, set
+# TRUSTED_PROXY_COUNT (README, "Behind a proxy").
 SECURE_SSL_REDIRECT=0
 SECURE_HSTS_SECONDS=0
 SESSION_COOKIE_SECURE=0

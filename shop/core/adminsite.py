@@ -5,6 +5,9 @@ because accounts owns them: ``shop.core.registry``), and one "Messaging"
 section at the end with every service's outbox and inbox, named by service,
 for the staff who look after events. Installed in place of
 ``django.contrib.admin`` (``ShopAdminConfig``), so ``admin.site`` is this.
+Its sign-in counts failed attempts per address and per account
+(``shop.core.adminlogin``) and answers 429 with ``Retry-After`` once either
+is used up.
 """
 
 from django.conf import settings
@@ -26,6 +29,22 @@ class ShopAdminSite(admin.AdminSite):
     @property
     def site_title(self):
         return f"{settings.SHOP_NAME} admin"
+
+    @property
+    def login_form(self):
+        # Imported when asked for: this module is imported before the models are.
+        from .adminlogin import AdminLoginForm
+
+        return AdminLoginForm
+
+    def login(self, request, extra_context=None):
+        response = super().login(request, extra_context)
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        retry_after = getattr(form, "retry_after", None)
+        if retry_after:
+            response.status_code = 429
+            response["Retry-After"] = str(retry_after)
+        return response
 
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)

@@ -238,3 +238,25 @@ def test_profile_rejects_an_overlong_phone_number(client):
     assert response.status_code == 200
     assert "Ensure this value has at most 32 characters" in response.content.decode()
     assert get_user_model().objects.get(email="ada@example.com").phone == ""
+
+
+def test_confirming_an_address_another_account_signs_in_with_changes_neither_account(client):
+    """Mallory adds Ada's address; Ada, puzzled, clicks the link: no takeover, no error page."""
+    ada = make_user("ada@example.com", verified=False)
+    mallory = make_user("mallory@example.com", verified=True)
+    sign_in(client, "mallory@example.com", PASSWORD)
+    client.post("/accounts/email/", {"action_add": "", "email": "ada@example.com"})
+    confirm_url = link_in(mail.outbox[-1])
+    client.post("/accounts/logout/")
+
+    response = client.post(confirm_url, follow=True)
+
+    assert response.status_code == 200
+    assert "ada@example.com could not be confirmed: another account signs in with it" in (
+        response.content.decode()
+    )
+    mallory.refresh_from_db()
+    ada.refresh_from_db()
+    assert (mallory.email, ada.email) == ("mallory@example.com", "ada@example.com")
+    assert not EmailAddress.objects.filter(user=mallory, email="ada@example.com", verified=True)
+    assert sign_in(client, "ada@example.com", PASSWORD)["Location"] == "/"

@@ -158,3 +158,110 @@ def test_a_web_process_with_a_sound_key_starts():
     result = run(["-c", "import config.wsgi; print('serving')"], **PRODUCTION)
 
     assert result.stdout.strip() == "serving", result.stderr
+
+
+def test_a_proxy_address_that_is_not_one_refuses_to_start():
+    result = run(["manage.py", "check"], TRUSTED_PROXY_COUNT="1", FORWARDED_ALLOW_IPS="nginx")
+
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS" in result.stderr
+
+
+def test_an_api_throttle_rate_that_is_not_one_refuses_to_start():
+    result = run(["manage.py", "check"], API_THROTTLE_ANON_WRITES="sixty a minute")
+
+    assert result.returncode != 0
+    assert "API_THROTTLE_ANON_WRITES" in result.stderr
+
+
+SHOW_HEADERS = """
+import django, json
+django.setup()
+from django.test import Client
+response = Client(HTTP_HOST="localhost").get("/healthz")
+print(json.dumps({name: response.get(name) for name in (
+    "Content-Security-Policy", "Content-Security-Policy-Report-Only", "Permissions-Policy",
+)}))
+"""
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    return {name: values for name, *values in (part.split() for part in header.split("; "))}
+
+
+def test_the_content_security_policy_is_enforced_by_default():
+    shown = json.loads(run(["-c", SHOW_HEADERS]).stdout)
+
+    assert _policy(shown["Content-Security-Policy"])["script-src"] == ["'self'"]
+    assert shown["Content-Security-Policy-Report-Only"] is None
+    assert "payment=()" in shown["Permissions-Policy"]
+
+
+def test_csp_report_only_sends_the_same_policy_to_be_reported_not_enforced():
+    shown = json.loads(
+        run(
+            ["-c", SHOW_HEADERS], CSP_REPORT_ONLY="1", CSP_REPORT_URI="https://csp.example.com/r"
+        ).stdout
+    )
+
+    assert shown["Content-Security-Policy"] is None
+    policy = _policy(shown["Content-Security-Policy-Report-Only"])
+    assert policy["script-src"] == ["'self'"]
+    assert policy["report-uri"] == ["https://csp.example.com/r"]
+
+
+def test_forms_may_go_on_to_the_payments_service_and_the_storefront_where_they_run_apart():
+    shown = json.loads(
+        run(
+            ["-c", SHOW_HEADERS],
+            SHOP_URL="https://shop.example.com/",
+            PAYMENTS_URL="https://pay.example.com:8443/",
+            CSP_EXTRA_FORM_ACTION="https://checkout.example.com/pay,https://pay.example.com:8443",
+        ).stdout
+    )
+
+    assert _policy(shown["Content-Security-Policy"])["form-action"] == [
+        "'self'",
+        "https://shop.example.com",
+        "https://pay.example.com:8443",
+        "https://checkout.stripe.com",
+        "https://checkout.example.com",
+    ]
+
+
+@pytest.mark.parametrize(
+    "hosts", ["shop.example.com", "localhost,shop.example.com", "*", "0.0.0.0", "192.168.1.20"]
+)
+def test_debug_left_on_with_a_public_host_refuses_to_start(hosts):
+    # The operator forgot DEBUG=0: the test gateway and the development key would be public.
+    result = run(["manage.py", "check"], DEBUG="1", ALLOWED_HOSTS=hosts)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "is not this machine" in result.stderr
+    assert "set DEBUG=0" in result.stderr
+    assert "DEBUG_ON_PUBLIC_HOST=1" in result.stderr
+
+
+def test_debug_with_this_machines_names_starts():
+    result = run(
+        ["-c", SHOW_SETTINGS], DEBUG="1", ALLOWED_HOSTS="localhost,127.0.0.1,[::1],shop.localhost"
+    )
+
+    assert json.loads(result.stdout)["hosts"] == [
+        "localhost",
+        "127.0.0.1",
+        "[::1]",
+        "shop.localhost",
+    ]
+
+
+def test_debug_on_a_public_host_on_purpose_needs_a_secret_key_of_its_own():
+    on_purpose = {"DEBUG": "1", "DEBUG_ON_PUBLIC_HOST": "1", "ALLOWED_HOSTS": "dev.example.com"}
+
+    refused = run(["manage.py", "check"], **on_purpose)
+    started = run(["-c", SHOW_SETTINGS], **on_purpose, SECRET_KEY="key-of-this-vm-5d2e8c1f0b7a")
+
+    assert refused.returncode != 0
+    assert "set a SECRET_KEY of its own" in refused.stderr
+    assert json.loads(started.stdout)["hosts"] == ["dev.example.com"]

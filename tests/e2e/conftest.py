@@ -7,7 +7,8 @@ customers with their own email addresses, so tests do not see each other.
 
 When a test fails, every page it opened is saved, screenshot and HTML, under
 ``test-artifacts/e2e/``, next to ``server.log`` (the shop's requests and
-errors).
+errors). A page whose browser console says the Content-Security-Policy or the
+Permissions-Policy refused something fails its test too.
 """
 
 import os
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from .console import BrowserConsole
 from .mailbox import Mailbox
 from .server import ROOT, LiveShop
 
@@ -67,6 +69,25 @@ def _server_errors_fail_the_test(live_shop):
         pytest.fail(f"The shop logged errors (see {live_shop.log_path}):\n" + "\n".join(errors))
 
 
+@pytest.fixture
+def browser_console() -> BrowserConsole:
+    """What the browser's console said on every page the test opened."""
+    return BrowserConsole()
+
+
+@pytest.fixture(autouse=True)
+def _policy_violations_fail_the_test(browser_console):
+    """
+    Something the Content-Security-Policy or the Permissions-Policy refused
+    (an inline script or style, an image from elsewhere, a feature the policy
+    names wrongly) fails the test: the page may look fine and still be broken.
+    """
+    yield
+    refused = browser_console.take_policy_violations()
+    if refused:
+        pytest.fail("The browser refused what the page asked for:\n" + "\n".join(refused))
+
+
 @pytest.fixture(scope="session")
 def mailbox(live_shop) -> Mailbox:
     return Mailbox(live_shop.mail_dir)
@@ -85,7 +106,7 @@ def browser() -> Browser:
 
 
 @pytest.fixture
-def open_page(request, browser, live_shop):
+def open_page(request, browser, live_shop, browser_console):
     """
     ``open_page()``: a new page in a browser of its own (no shared cookies) on
     the shop; ``open_page(javascript=False)`` in one with JavaScript off.
@@ -102,6 +123,7 @@ def open_page(request, browser, live_shop):
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
+        browser_console.listen_to(page)
         pages.append(page)
         return page
 

@@ -1,8 +1,9 @@
 """
-The store the browser tests shop in: a raincoat in three sizes (one dearer),
-two other products for search to leave out, and a staff member in the
-Order managers role. ``python -m tests.e2e.seed`` against the shop's database
-(``LiveShop.run``); the constants are what the tests look for.
+The store the browser tests shop in: a raincoat in three sizes (one dearer)
+with a photo, two other products for search to leave out, a staff member in
+the Order managers role and one in the Catalog managers role. ``python -m
+tests.e2e.seed`` against the shop's database (``LiveShop.run``); the
+constants are what the tests look for.
 """
 
 RAINCOAT = "Harbour Raincoat"
@@ -11,17 +12,32 @@ OTHER_PRODUCTS = ("Canvas Tote", "Wool Beanie")
 
 STAFF_EMAIL = "dispatch@example.com"
 STAFF_PASSWORD = "parcel-desk-5521"
+CATALOG_STAFF_EMAIL = "merchandising@example.com"
+CATALOG_STAFF_PASSWORD = "shelf-label-7730"
+
+
+def _photo() -> bytes:
+    """A small JPEG, so pages show a product image from MEDIA_URL."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (640, 480), (11, 110, 79)).save(buffer, format="JPEG")
+    return buffer.getvalue()
 
 
 def seed() -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
+    from django.core.files.base import ContentFile
 
-    from shop.accounts.roles import ORDER_MANAGERS
+    from shop.accounts.roles import CATALOG_MANAGERS, ORDER_MANAGERS
+    from shop.catalog.models import ProductImage
     from tests.catalog.factories import make_category, make_product
 
     outerwear = make_category("Outerwear")
-    make_product(
+    raincoat = make_product(
         RAINCOAT,
         category=outerwear,
         description="A light, fully taped raincoat for wet harbour days.",
@@ -30,6 +46,9 @@ def seed() -> None:
             for size, price in RAINCOAT_SIZES.items()
         ],
     )
+    ProductImage.objects.create(
+        product=raincoat, image=ContentFile(_photo(), name="raincoat.jpg"), alt_text="Front view"
+    )
     for name in OTHER_PRODUCTS:
         make_product(name, price="19.00", stock=20, category=outerwear)
 
@@ -37,6 +56,10 @@ def seed() -> None:
         email=STAFF_EMAIL, password=STAFF_PASSWORD, is_staff=True
     )
     staff.groups.add(Group.objects.get(name=ORDER_MANAGERS))
+    merchandiser = get_user_model().objects.create_user(
+        email=CATALOG_STAFF_EMAIL, password=CATALOG_STAFF_PASSWORD, is_staff=True
+    )
+    merchandiser.groups.add(Group.objects.get(name=CATALOG_MANAGERS))
 
 
 if __name__ == "__main__":

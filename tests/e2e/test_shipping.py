@@ -7,18 +7,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .customer import Customer
-from .seed import RAINCOAT, STAFF_EMAIL, STAFF_PASSWORD
+from .seed import RAINCOAT
+from .staff import sign_in_to_admin
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in_to_admin(page: Page) -> None:
-    page.goto("/admin/")
-    page.get_by_label("Email").fill(STAFF_EMAIL)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    admin_index = page.get_by_role("heading", name="Catalog, customers, payments, taxes and orders")
-    expect(admin_index).to_be_visible()
 
 
 def mark_shipped_in_admin(page: Page, number: str, tracking_number: str) -> None:

@@ -6,6 +6,7 @@ address; staff sign in to its admin with their shop account, checked by
 accounts over the internal API.
 """
 
+import json
 import os
 import re
 import socket
@@ -166,3 +167,55 @@ def test_a_wrong_password_or_a_customer_cannot_sign_in_to_the_payments_admin(
     assert browser.get(f"{payments_service}/admin/payments/payment/", timeout=10).url.startswith(
         f"{payments_service}/admin/login/"
     )
+
+
+def test_guessing_a_staff_password_at_the_payments_admin_is_stopped(payments_service):
+    get_user_model().objects.create_user(
+        email="olga@example.com", password="pw-12345!", is_staff=True
+    )
+    wrong = [sign_in(payments_service, "olga@example.com", f"guess-{n}")[1] for n in range(5)]
+
+    browser, right = sign_in(payments_service, "olga@example.com", "pw-12345!")
+
+    assert [answer.status_code for answer in wrong] == [200] * 5
+    assert right.status_code == 429
+    assert "Try again in 5 minutes." in right.text
+    assert int(right.headers["Retry-After"]) > 0
+    assert browser.get(f"{payments_service}/admin/", timeout=10).url.startswith(
+        f"{payments_service}/admin/login/"
+    )
+
+
+ERROR_PAGES = """
+import django, json
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+client = Client(raise_request_exception=False)
+missing = client.get("/nowhere/")
+print(json.dumps({"status": missing.status_code, "page": missing.content.decode()}))
+"""
+
+
+def test_a_missing_page_of_the_payments_service_is_its_own_404_not_a_server_error(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.payments_settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "payments-only-test-key-1f2e3d4c5b6a79880706",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'payments.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    env.pop("SHOP_SERVICE_NAME", None)
+    collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+    subprocess.run(collect, cwd=ROOT, env=env, check=True, timeout=120)
+    shown = subprocess.run(
+        [sys.executable, "-c", ERROR_PAGES], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    answer = json.loads(shown.stdout or "{}")
+    assert answer.get("status") == 404, shown.stderr[-2000:]
+    assert "use the link the shop gave you" in answer["page"]

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
+from shop.core.api.throttling import ClientRateThrottle
 from shop.core.errors import NotFound, ShopError
 from shop.core.idempotency import idempotency_key
 
@@ -135,6 +136,9 @@ class ProductDetailView(APIView):
 class StaffView(APIView):
     permission_classes = [CanManageStockAndPrices]
     parser_classes = [JSONParser]
+    # An ERP repricing the shop one SKU at a time is not a customer hammering the
+    # cart: the per-user allowance holds, the tighter one for changes does not.
+    throttle_classes = [ClientRateThrottle]
 
     def respond(self, sku: str) -> Response:
         return Response(StaffVariantSerializer(selectors.variant_with_availability(sku)).data)

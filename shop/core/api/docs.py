@@ -43,6 +43,37 @@ NOT_SIGNED_IN = {
         error_example("Expired or invalid token", "Invalid token.", "authentication_failed"),
     ),
 }
+Throttled = inline_serializer(
+    "Throttled",
+    {
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(help_text='Always "throttled".'),
+        "retry_after": serializers.IntegerField(
+            help_text="Seconds until a request will be accepted again (the Retry-After header)."
+        ),
+    },
+)
+THROTTLED = OpenApiResponse(
+    Throttled,
+    description=(
+        "Too many requests: per signed-in user, or per client address when anonymous, with "
+        "a tighter allowance for changes (POST, PUT, PATCH, DELETE). Wait the seconds of "
+        "the Retry-After header, also given as `retry_after`."
+    ),
+    examples=[
+        error_example(
+            "Throttled",
+            "Request was throttled. Expected available in 42 seconds.",
+            "throttled",
+            retry_after=42,
+        )
+    ],
+)
+RETRY_AFTER = {
+    "schema": {"type": "integer", "minimum": 1},
+    "required": True,
+    "description": "Seconds until a request will be accepted again.",
+}
 CSRF = {
     403: error(
         "A browser session sent a change without its CSRF token.",

@@ -1,6 +1,8 @@
 """
 The API's error shape: ``{"detail": "...", "code": "out_of_stock", ...}``.
-Validation errors keep DRF's per-field shape.
+Validation errors keep DRF's per-field shape. A throttled request also
+says when to come back: ``"retry_after"``, the seconds of its
+``Retry-After`` header.
 """
 
 from rest_framework import exceptions
@@ -21,4 +23,6 @@ def exception_handler(exc, context):
     if isinstance(response.data, dict) and "code" not in response.data:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
         response.data["code"] = codes if isinstance(codes, str) else "error"
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        response.data["retry_after"] = int(exc.wait)
     return response

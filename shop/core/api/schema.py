@@ -1,7 +1,8 @@
 """
 drf-spectacular hooks: one OpenAPI document for the shop's API and allauth's
 headless endpoints, so integrators find sign-up, login and token refresh
-next to the resources they unlock.
+next to the resources they unlock; and the schema class that documents the
+429 of every throttled operation (``AutoSchema``).
 
 allauth publishes its own spec (``allauth.headless.spec``) without
 operationIds and with component names that could clash with ours; the hook
@@ -13,6 +14,9 @@ import copy
 import re
 
 from django.urls import Resolver404, resolve
+from drf_spectacular import openapi
+
+from .docs import RETRY_AFTER, THROTTLED
 
 HEADLESS_PREFIX = "/_allauth/app/v1/"
 COMPONENT_PREFIX = "Allauth"
@@ -25,6 +29,18 @@ BEARER_DESCRIPTION = (
     "after a few minutes: `POST /_allauth/app/v1/tokens/refresh` with the refresh token "
     "returns a new one (and a new refresh token; the old one stops working)."
 )
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, with a 429 on every operation its view throttles."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction == "response" and self.view.get_throttles() and "429" not in responses:
+            throttled = self._get_response_for_code(THROTTLED, "429", direction=direction)
+            throttled["headers"] = {"Retry-After": RETRY_AFTER}
+            responses["429"] = throttled
+        return responses
 
 
 def headless_spec() -> dict:
