@@ -31,11 +31,13 @@ def seed() -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.files.base import ContentFile
+    from django.core.management import call_command
 
     from shop.accounts.roles import CATALOG_MANAGERS, ORDER_MANAGERS
     from shop.catalog.models import ProductImage
     from tests.catalog.factories import make_category, make_product
 
+    call_command("seed_tax_rates", verbosity=0)  # the demo's: GB 20 %, DE 19 %, ...
     outerwear = make_category("Outerwear")
     raincoat = make_product(
         RAINCOAT,
