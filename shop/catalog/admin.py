@@ -168,6 +168,7 @@ class VariantInline(StockFormMixin, admin.TabularInline):
         "compare_at_price",
         "stock_on_hand",
         "available",
+        "weight_grams",
         "is_active",
         "position",
     )
@@ -336,6 +337,7 @@ class VariantAdmin(StockFormMixin, admin.ModelAdmin):
         "price",
         "compare_at_price",
         "stock_on_hand",
+        "weight_grams",
         "is_active",
         "position",
     )

@@ -48,6 +48,8 @@ class VariantInfo:
     available: int
     is_active: bool
     image_url: str | None = None
+    # The packed weight of one unit, for shipping rates by weight (0: not set).
+    weight_grams: int = 0
 
 
 @dataclass(frozen=True)
