@@ -194,6 +194,7 @@ class VariantInline(TaxClassFormMixin, StockFormMixin, admin.TabularInline):
         "compare_at_price",
         "stock_on_hand",
         "available",
+        "weight_grams",
         "is_active",
         "position",
     )
@@ -360,6 +361,7 @@ class VariantAdmin(TaxClassFormMixin, StockFormMixin, admin.ModelAdmin):
         "tax_class",
         "compare_at_price",
         "stock_on_hand",
+        "weight_grams",
         "is_active",
         "position",
     )

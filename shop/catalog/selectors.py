@@ -133,6 +133,7 @@ def variant_info(variant: Variant) -> VariantInfo:
         is_active=is_active,
         image_url=image_url,
         tax_class=variant.tax_class,
+        weight_grams=variant.weight_grams,
     )
 
 

@@ -269,7 +269,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="shipping method")
     def shipping(self, order):
-        return method_name(order.shipping_method)
+        return method_name(order)
 
     @admin.display(description="shipping address")
     def address(self, order):

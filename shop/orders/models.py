@@ -88,6 +88,11 @@ class Checkout(TaxedTotals, models.Model):
     status = models.CharField(max_length=20, choices=Status, default=Status.AWAITING_PAYMENT)
     failure_reason = models.CharField(max_length=200, blank=True)
     shipping_method = models.CharField(max_length=20)
+    # The method's name and carrier as offered when the checkout started (shop/shipping).
+    shipping_method_name = models.CharField(max_length=100, blank=True)
+    shipping_carrier = models.CharField(
+        max_length=50, blank=True, help_text="Of SHIPPING_CARRIERS; empty: ORDERS_CARRIER."
+    )
     shipping_address = models.JSONField(help_text="Snapshot of the address the order ships to.")
     currency = models.CharField(max_length=3)
     subtotal = models.DecimalField(**MONEY)
@@ -212,6 +217,11 @@ class Order(TaxedTotals, models.Model):
     total = models.DecimalField(**MONEY)
     refunded_amount = models.DecimalField(**MONEY, default=0)
     shipping_method = models.CharField(max_length=20)
+    # The method's name and carrier as offered when the checkout started (shop/shipping).
+    shipping_method_name = models.CharField(max_length=100, blank=True)
+    shipping_carrier = models.CharField(
+        max_length=50, blank=True, help_text="Of SHIPPING_CARRIERS; empty: ORDERS_CARRIER."
+    )
     shipping_address = models.JSONField(help_text="Snapshot of the address the order ships to.")
     payment_reference = models.CharField(max_length=64, unique=True)
     placed_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -22,7 +22,15 @@ def sections(client) -> dict[str, list[str]]:
 
 
 def test_each_service_has_one_section_and_accounts_holds_the_tables_it_owns(sections):
-    assert list(sections) == ["Catalog", "Accounts", "Payments", "Taxes", "Orders", "Messaging"]
+    assert list(sections) == [
+        "Catalog",
+        "Accounts",
+        "Payments",
+        "Taxes",
+        "Shipping",
+        "Orders",
+        "Messaging",
+    ]
     assert sections["Accounts"] == ["Addresses", "Email addresses", "Groups", "Users"]
 
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from .. import selectors
+from ..checkout.shipping import method_name
 from ..models import MONEY, Order, OrderLine, Shipment
 from .taxes import LINE_TAX_FIELDS, LineTaxFields, TaxSerializer
 
@@ -71,6 +72,9 @@ class OrderSummarySerializer(serializers.ModelSerializer):
     can_cancel = serializers.SerializerMethodField(
         help_text="Whether POST …/cancel/ would be accepted now (nothing has shipped yet)."
     )
+    shipping_method_name = serializers.SerializerMethodField(
+        help_text="The delivery method as it was offered when the order was bought."
+    )
 
     class Meta:
         model = Order
@@ -85,6 +89,7 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "total",
             "refunded_amount",
             "shipping_method",
+            "shipping_method_name",
             "lines",
             "tax",
             "shipment",
@@ -97,6 +102,9 @@ class OrderSummarySerializer(serializers.ModelSerializer):
         return reverse(
             "orders-api:order-detail", args=[order.number], request=self.context.get("request")
         )
+
+    def get_shipping_method_name(self, order) -> str:
+        return method_name(order)
 
     def get_can_cancel(self, order) -> bool:
         return selectors.can_cancel(order)

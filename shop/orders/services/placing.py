@@ -68,6 +68,8 @@ def _create_order(checkout: Checkout, number: str) -> Order:
         shipping_cost=checkout.shipping_cost,
         total=checkout.total,
         shipping_method=checkout.shipping_method,
+        shipping_method_name=checkout.shipping_method_name,
+        shipping_carrier=checkout.shipping_carrier,
         shipping_address=checkout.shipping_address,
         payment_reference=str(checkout.pk),
         **{field: getattr(checkout, field) for field in TAXED_TOTALS},
