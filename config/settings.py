@@ -97,24 +97,24 @@ PAYMENTS_EVENT_OVERDUE_AFTER = env.int("PAYMENTS_EVENT_OVERDUE_AFTER", default=1
 # and left for staff (the admin's "failed" filter, reconcile_payments).
 PAYMENTS_EVENT_MAX_ATTEMPTS = env.int("PAYMENTS_EVENT_MAX_ATTEMPTS", default=10)
 
-# Orders: shipping methods (price in the store currency; standard shipping is
-# free from ORDERS_FREE_SHIPPING_THRESHOLD up), how long a checkout holds its
-# stock while the customer pays, and the carrier that books shipments.
-ORDERS_SHIPPING_METHODS = {
-    "standard": {
-        "name": "Standard delivery (3 to 5 working days)",
-        "price": env("ORDERS_STANDARD_SHIPPING_PRICE", default="4.90"),
-        "free_over_threshold": True,
-    },
-    "express": {
-        "name": "Express delivery (next working day)",
-        "price": env("ORDERS_EXPRESS_SHIPPING_PRICE", default="12.90"),
-        "free_over_threshold": False,
-    },
-}
-ORDERS_FREE_SHIPPING_THRESHOLD = env("ORDERS_FREE_SHIPPING_THRESHOLD", default="50.00")
+# Orders: how long a checkout holds its stock while the customer pays, and the
+# carrier that books the parcels of a shipping method that names none.
 ORDERS_CHECKOUT_TTL_MINUTES = env.int("ORDERS_CHECKOUT_TTL_MINUTES", default=15)
 ORDERS_CARRIER = env("ORDERS_CARRIER", default="shop.orders.carriers.DemoCarrier")
+# Taxes: whether catalog prices include tax (EU shops: gross prices) or not
+# (US style: net prices, tax added at checkout), and the shop's own country,
+# whose rates give a gross price's net when an order ships outside the tax zone.
+TAXES_PRICES_INCLUDE_TAX = env.bool("TAXES_PRICES_INCLUDE_TAX", default=True)
+TAXES_HOME_COUNTRY = env("TAXES_HOME_COUNTRY", default="DE").strip().upper()
+# Shipping: zones, methods and rates are data (the admin); these are the carriers
+# a method may name ("name=dotted.path.to.Carrier,..."; shop/orders/carriers.py).
+SHIPPING_CARRIERS = env.dict(
+    "SHIPPING_CARRIERS",
+    default={
+        "demo-parcel": "shop.orders.carriers.DemoCarrier",
+        "demo-courier": "shop.orders.carriers.DemoCourier",
+    },
+)
 # PostgreSQL text search configuration for product search (stemming, stop words).
 SEARCH_CONFIG = env("SEARCH_CONFIG", default="english")
 
@@ -125,6 +125,8 @@ ALL_SHOP_APPS = [
     "shop.accounts",
     "shop.cart",
     "shop.payments",
+    "shop.taxes",
+    "shop.shipping",
     "shop.orders",
 ]
 # This deployment's name: "shop", the monolith, runs every app not named in
@@ -210,6 +212,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shop.core.context_processors.shop",
                 *(["shop.cart.context_processors.cart"] if "shop.cart" in SHOP_APPS else []),
+                *(["shop.taxes.context_processors.taxes"] if "shop.taxes" in SHOP_APPS else []),
             ],
         },
     },

@@ -285,6 +285,27 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_shipping_zone(request):
+    """
+    Every database test starts with the shipping zone a new shop has
+    ("Everywhere": standard 4.90, free from 50.00, express 12.90), which
+    migration shipping 0002 creates: a transactional test before it flushed
+    the tables, migration data included. Tests of other zones delete it first.
+    """
+    if "shop.shipping" not in settings.INSTALLED_APPS or not (
+        request.node.get_closest_marker("django_db")
+        or {"db", "transactional_db"} & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from shop.shipping.db import db as shipping_db
+    from shop.shipping.defaults import create_default_zone
+    from shop.shipping.models import ShippingMethod, ShippingRate, ShippingZone
+
+    create_default_zone(ShippingZone, ShippingMethod, ShippingRate, using=shipping_db.alias)
+
+
+@pytest.fixture(autouse=True)
 def _worker_for_marked_tests(request):
     if request.node.get_closest_marker("worker") and broker_is_real():
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

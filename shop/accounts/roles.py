@@ -48,10 +48,12 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_crud("catalog", "product", "variant", "productimage", "category"),
         *_view("catalog", "reservation", "reservationline", "stockmovement"),
     ),
-    # Orders through to delivery (status changes, shipments) and refunds;
+    # Orders through to delivery (status changes, shipments) and refunds, and
+    # where and how the shop delivers (shipping zones, methods, rates);
     # enough of the catalog and of customers to answer for an order, and no
     # editing of either.
     ORDER_MANAGERS: (
+        *_crud("shipping", "shippingzone", "shippingmethod", "shippingrate"),
         *_view("orders", "order", "orderline", "shipment"),
         "orders.change_order",
         "orders.add_shipment",
@@ -69,6 +71,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "accounts.change_address",
         *_view("orders", "order", "orderline", "shipment"),
         *_view("payments", "payment", "refund", "paymentlogentry"),
+        *_view("shipping", "shippingzone", "shippingmethod", "shippingrate"),
     ),
 }
 

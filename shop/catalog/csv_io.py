@@ -24,6 +24,9 @@ Columns (the header on line 1 names them, in any order):
 ``stock_on_hand``
     Required. The count on hand (not a change), a whole number from 0. Every
     change is recorded in the stock ledger with the reason ``import``.
+``weight_grams``
+    The packed weight of one unit in whole grams (``1250``), for shipping
+    rates by weight; empty is 0 (not weighed).
 ``active``, ``product_active``
     ``yes`` or ``no``: whether the variant, and its product, are for sale.
 
@@ -104,6 +107,7 @@ def export_rows() -> Iterator[list]:
             variant.price,
             "" if variant.compare_at_price is None else variant.compare_at_price,
             variant.stock_on_hand,
+            variant.weight_grams,
             "yes" if variant.is_active else "no",
             "yes" if product.is_active else "no",
         ]
@@ -315,6 +319,7 @@ _VARIANT_FIELDS = {
     "price": "price",
     "compare_at_price": "compare_at_price",
     "stock_on_hand": "stock_on_hand",
+    "weight_grams": "weight_grams",
     "active": "is_active",
 }
 

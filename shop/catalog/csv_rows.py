@@ -29,6 +29,7 @@ COLUMNS = (
     "price",
     "compare_at_price",
     "stock_on_hand",
+    "weight_grams",
     "active",
     "product_active",
 )
@@ -141,6 +142,14 @@ def _stock(value: str) -> int:
     return number
 
 
+def _grams(value: str) -> int:
+    if not re.fullmatch(r"\d+", value):
+        raise ValidationError(f"{value!r} is not a weight: write whole grams from 0 (1250).")
+    if int(value) > MAX_STOCK:
+        raise ValidationError("Too large.")
+    return int(value)
+
+
 def _flag(value: str) -> bool:
     if value.lower() in TRUE:
         return True
@@ -159,6 +168,7 @@ PARSERS = {
     "price": lambda value: _amount(value.strip()),
     "compare_at_price": lambda value: _amount(value.strip()) if value.strip() else None,
     "stock_on_hand": lambda value: _stock(value.strip()),
+    "weight_grams": lambda value: _grams(value.strip()) if value.strip() else 0,
     "active": lambda value: _flag(value.strip()),
     "product_active": lambda value: _flag(value.strip()),
 }

@@ -48,6 +48,9 @@ class VariantInfo:
     available: int
     is_active: bool
     image_url: str | None = None
+    tax_class: str = "standard"
+    # The packed weight of one unit, for shipping rates by weight (0: not set).
+    weight_grams: int = 0
 
 
 @dataclass(frozen=True)

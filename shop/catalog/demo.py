@@ -204,6 +204,15 @@ DEPARTMENTS = (
 )  # fmt: skip
 
 
+# The packed weight in grams of one unit, by aisle code (for shipping rates by weight).
+GRAMS = {
+    "TSH": 200, "SHI": 300, "KNT": 550, "TRS": 650, "JKT": 1300, "SNK": 950, "BOT": 1700,
+    "BAG": 800, "HAT": 150, "SCK": 100, "BED": 1600, "LGT": 2800, "DEC": 1400, "TXT": 2200,
+    "CKW": 2600, "TBL": 1900, "KNF": 450, "COF": 1100, "GDN": 700, "CMP": 3200, "SOP": 450,
+    "CND": 600,
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class SeedResult:
     categories: int
@@ -394,6 +403,7 @@ class _Builder:
                         if on_sale
                         else None,
                         "stock_on_hand": self._stock(),
+                        "weight_grams": GRAMS.get(aisle.code, 500),
                     }
                 )
         picture_colours = colours[:2] if colours else [rng.choice(list(COLOURS))]

@@ -148,8 +148,18 @@ class Variant(TracksLoadedValues, models.Model):
         help_text="The former or list price, shown struck through when higher than the price.",
     )
     stock_on_hand = models.PositiveIntegerField(default=0)
+    weight_grams = models.PositiveIntegerField(
+        "weight (g)",
+        default=0,
+        help_text="The packed weight in grams: shipping rates by weight add up the cart's.",
+    )
     is_active = models.BooleanField("active", default=True)
     position = models.PositiveIntegerField(default=0)
+    # The code of a tax class of the taxes service (standard, reduced, zero …): the
+    # admin offers taxes.public.tax_classes(); orders taxes the line by it.
+    tax_class = models.CharField(
+        max_length=20, default="standard", help_text="What the variant is taxed as."
+    )
 
     class Meta:
         ordering = ["position", "pk"]

@@ -132,6 +132,8 @@ def variant_info(variant: Variant) -> VariantInfo:
         available=variant.available if is_active else 0,
         is_active=is_active,
         image_url=image_url,
+        tax_class=variant.tax_class,
+        weight_grams=variant.weight_grams,
     )
 
 

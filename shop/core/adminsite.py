@@ -20,7 +20,7 @@ MESSAGING = "messaging"
 
 
 class ShopAdminSite(admin.AdminSite):
-    index_title = "Catalog, customers, payments and orders"
+    index_title = "Catalog, customers, payments, taxes and orders"
 
     @property
     def site_header(self):

@@ -53,9 +53,33 @@ class ReadOnlyInline(core_admin.ReadOnlyInline):
         return request.user.has_perm("orders.view_order")
 
 
+# The tax the order froze when its checkout started (decision 0021).
+TAX_FIELDS = (
+    "tax_country",
+    "prices_include_tax",
+    "net_total",
+    "tax_total",
+    "shipping_tax_rate",
+    "shipping_net",
+    "shipping_tax",
+    "tax_per_rate",
+)
+
+
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("sku", "product_name", "variant_name", "unit_price", "quantity", "line_total")
+    fields = (
+        "sku",
+        "product_name",
+        "variant_name",
+        "unit_price",
+        "quantity",
+        "tax_class",
+        "tax_rate",
+        "net",
+        "tax",
+        "line_total",
+    )
     readonly_fields = fields
 
     @admin.display(description="line total")
@@ -96,7 +120,7 @@ class StatusChangeInline(ReadOnlyInline):
 class RefundRequestInline(ReadOnlyInline):
     model = RefundRequest
     verbose_name_plural = "refunds requested"
-    fields = ("requested_at", "amount", "key", "refund_id", "actor", "reason")
+    fields = ("requested_at", "amount", "tax", "key", "refund_id", "actor", "reason")
     readonly_fields = fields
 
 
@@ -171,6 +195,10 @@ class OrderAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            "Tax",
+            {"fields": TAX_FIELDS},
+        ),
         ("Delivery", {"fields": ("shipping", "address", "anonymised_at")}),
     )
     readonly_fields = (
@@ -185,6 +213,7 @@ class OrderAdmin(admin.ModelAdmin):
         "total",
         "refunded_amount",
         "payment_reference",
+        *TAX_FIELDS,
         "shipping",
         "address",
         "anonymised_at",
@@ -200,6 +229,18 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="tax per rate")
+    def tax_per_rate(self, order):
+        """ "19 %: net €100.00, tax €19.00, gross €119.00" per rate charged."""
+        return (
+            "; ".join(
+                f"{row['rate'].normalize():f} %: net {format_money(row['net'])}, "
+                f"tax {format_money(row['tax'])}, gross {format_money(row['gross'])}"
+                for row in order.rate_totals
+            )
+            or "-"
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Nothing on the page is edited in place, so it offers no Save buttons."""
@@ -228,7 +269,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="shipping method")
     def shipping(self, order):
-        return method_name(order.shipping_method)
+        return method_name(order)
 
     @admin.display(description="shipping address")
     def address(self, order):

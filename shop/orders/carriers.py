@@ -1,7 +1,14 @@
 """
 Shipping carriers behind one small interface: ``arrange_delivery`` books a
-parcel and answers with a tracking number and a tracking URL. Which carrier
-is used is the ``ORDERS_CARRIER`` setting (a dotted path to a class).
+parcel and answers with a tracking number and a tracking URL.
+
+Which carrier books an order's parcel is decided per shipping method: a
+method (shop/shipping, in the admin) may name one of ``SHIPPING_CARRIERS``
+(name -> dotted path to a class), and the checkout freezes that name in the
+order; a method that names none, and every order placed before methods
+could, uses ``ORDERS_CARRIER`` (a dotted path). A name the settings no longer
+have is an error rather than another carrier's booking: the booking task
+fails until the setting is back (its event is then parked for staff).
 
 A carrier must be idempotent per order number: orders may ask again for the
 same order (a retried task) and must get the same booking back, as a real
@@ -11,6 +18,7 @@ carrier API does when given the order number as its idempotency key.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 
@@ -61,5 +69,25 @@ class DemoCarrier(Carrier):
         return f"https://tracking.demo-parcel.example/track/{tracking_number}"
 
 
-def get_carrier() -> Carrier:
-    return import_string(settings.ORDERS_CARRIER)()
+class DemoCourier(DemoCarrier):
+    """A second local carrier, for the demo's express methods: another prefix, another site."""
+
+    name = "Demo Courier"
+    prefix = "DC"
+
+    def tracking_url(self, tracking_number: str) -> str:
+        return f"https://courier.demo-parcel.example/parcels/{tracking_number}"
+
+
+def get_carrier(name: str = "") -> Carrier:
+    """The carrier ``name`` of ``SHIPPING_CARRIERS``, or ``ORDERS_CARRIER`` for ``""``."""
+    if not name:
+        return import_string(settings.ORDERS_CARRIER)()
+    try:
+        path = settings.SHIPPING_CARRIERS[name]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"The carrier {name!r} of this order's shipping method is not in "
+            "SHIPPING_CARRIERS: add it back to book or track its parcels."
+        ) from None
+    return import_string(path)()

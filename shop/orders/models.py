@@ -7,6 +7,7 @@ Other apps' things are referenced by their stable identifiers (``user_id``,
 """
 
 import uuid
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -25,7 +26,45 @@ class InboxMessage(BaseInboxMessage):
     """Events the orders service's consumers have already acted on."""
 
 
-class Checkout(models.Model):
+class TaxedTotals(models.Model):
+    """
+    The tax a checkout froze and its order keeps (decision 0021): the country it
+    was taxed for, whether catalog prices were gross, the shipping line, and the
+    totals per rate (``[{"rate", "net", "tax", "gross"}]``, amounts as strings).
+    ``subtotal``, ``shipping_cost`` and ``total`` are gross: what the customer pays.
+    """
+
+    tax_country = models.CharField(max_length=2, blank=True)
+    prices_include_tax = models.BooleanField(default=True)
+    shipping_tax_rate = models.DecimalField(
+        "shipping tax rate (%)", max_digits=5, decimal_places=2, default=0
+    )
+    shipping_net = models.DecimalField(**MONEY, default=0)
+    shipping_tax = models.DecimalField(**MONEY, default=0)
+    net_total = models.DecimalField(**MONEY, default=0)
+    tax_total = models.DecimalField(**MONEY, default=0)
+    tax_totals = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def rate_totals(self) -> list[dict]:
+        """The totals per rate, highest first, as ``Decimal``s (the API, exports)."""
+        return [{key: Decimal(value) for key, value in row.items()} for row in self.tax_totals]
+
+    @property
+    def tax_breakdown(self) -> list[dict]:
+        """The totals of the taxed rates (pages, emails)."""
+        return [row for row in self.rate_totals if row["rate"]]
+
+    @property
+    def untaxed(self) -> bool:
+        """Shipped outside the tax zone: no tax charged (gross prices dropped to their net)."""
+        return bool(self.tax_country) and not self.tax_total and not self.tax_breakdown
+
+
+class Checkout(TaxedTotals, models.Model):
     """
     One attempt to buy the cart: lines, prices, address and totals frozen when
     it starts, stock reserved under ``reservation_key`` until ``expires_at``,
@@ -49,6 +88,11 @@ class Checkout(models.Model):
     status = models.CharField(max_length=20, choices=Status, default=Status.AWAITING_PAYMENT)
     failure_reason = models.CharField(max_length=200, blank=True)
     shipping_method = models.CharField(max_length=20)
+    # The method's name and carrier as offered when the checkout started (shop/shipping).
+    shipping_method_name = models.CharField(max_length=100, blank=True)
+    shipping_carrier = models.CharField(
+        max_length=50, blank=True, help_text="Of SHIPPING_CARRIERS; empty: ORDERS_CARRIER."
+    )
     shipping_address = models.JSONField(help_text="Snapshot of the address the order ships to.")
     currency = models.CharField(max_length=3)
     subtotal = models.DecimalField(**MONEY)
@@ -101,6 +145,13 @@ class PurchasedLine(models.Model):
     variant_name = models.CharField(max_length=200, blank=True)
     unit_price = models.DecimalField(**MONEY)
     quantity = models.PositiveIntegerField()
+    # The line taxed by the taxes service when the checkout started (decision 0021):
+    # net + tax == gross, the line's total as the customer pays it.
+    tax_class = models.CharField(max_length=20, default="standard")
+    tax_rate = models.DecimalField("tax rate (%)", max_digits=5, decimal_places=2, default=0)
+    net = models.DecimalField(**MONEY, default=0)
+    tax = models.DecimalField(**MONEY, default=0)
+    gross = models.DecimalField(**MONEY, default=0)
 
     class Meta:
         abstract = True
@@ -118,7 +169,10 @@ class PurchasedLine(models.Model):
 
     @property
     def line_total(self):
-        return self.unit_price * self.quantity
+        """What the customer pays for the line: its gross (the net outside the tax zone)."""
+        if self.gross or self.net:
+            return self.gross
+        return self.unit_price * self.quantity  # a line nobody taxed (tests' factories)
 
 
 class CheckoutLine(PurchasedLine):
@@ -133,7 +187,7 @@ class CheckoutLine(PurchasedLine):
 # --- Orders (below: Order, OrderLine, OrderStatusChange, Shipment, ...) ------
 
 
-class Order(models.Model):
+class Order(TaxedTotals, models.Model):
     """
     What a customer bought and paid for: a snapshot of the checkout's lines,
     address and totals that no later price or address change touches. The
@@ -163,6 +217,11 @@ class Order(models.Model):
     total = models.DecimalField(**MONEY)
     refunded_amount = models.DecimalField(**MONEY, default=0)
     shipping_method = models.CharField(max_length=20)
+    # The method's name and carrier as offered when the checkout started (shop/shipping).
+    shipping_method_name = models.CharField(max_length=100, blank=True)
+    shipping_carrier = models.CharField(
+        max_length=50, blank=True, help_text="Of SHIPPING_CARRIERS; empty: ORDERS_CARRIER."
+    )
     shipping_address = models.JSONField(help_text="Snapshot of the address the order ships to.")
     payment_reference = models.CharField(max_length=64, unique=True)
     placed_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -260,6 +319,8 @@ class RefundRequest(models.Model):
     amount = models.DecimalField(
         **MONEY, null=True, blank=True, help_text="Empty: all that was left."
     )
+    # The tax inside what this refund gives back (its share of the order's tax).
+    tax = models.DecimalField(**MONEY, null=True, blank=True)
     refund_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(
         max_length=20, blank=True, help_text="pending, succeeded or failed, as payments says."

@@ -94,3 +94,11 @@ def order_lines_placed_between(since: datetime, until: datetime | None) -> Query
     if until is not None:
         lines = lines.filter(order__placed_at__lt=until)
     return lines.select_related("order").order_by("order__placed_at", "order_id", "id")
+
+
+def tax_rates_of(lines: QuerySet[OrderLine]) -> list:
+    """The rates charged on ``lines`` and their orders' shipping, highest first (exports)."""
+    rates = set(lines.order_by().values_list("tax_rate", flat=True).distinct())
+    shipping = Order.objects.filter(pk__in=lines.order_by().values("order_id"))
+    rates |= set(shipping.values_list("shipping_tax_rate", flat=True).distinct())
+    return sorted(rates, reverse=True)

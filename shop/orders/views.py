@@ -50,7 +50,7 @@ def _detail_context(order, cancel_form=None) -> dict:
         "order": order,
         "lines": list(order.lines.all()),
         "address": address,
-        "shipping_method": method_name(order.shipping_method),
+        "shipping_method": method_name(order),
         "shipment": getattr(order, "shipment", None),
         "history": selectors.customer_history(order),
         "can_cancel": selectors.can_cancel(order),

@@ -263,6 +263,7 @@ def test_product_added_with_variants_in_the_admin_records_their_opening_stock(ad
             "variants-0-price": "14.00",
             "variants-0-stock_on_hand": "8",
             "initial-variants-0-stock_on_hand": "0",
+            "variants-0-weight_grams": "0",
             "variants-0-is_active": "on",
             "variants-0-position": "0",
             "variants-1-sku": "MUG-BLK",
@@ -270,6 +271,7 @@ def test_product_added_with_variants_in_the_admin_records_their_opening_stock(ad
             "variants-1-price": "14.00",
             "variants-1-stock_on_hand": "0",
             "initial-variants-1-stock_on_hand": "0",
+            "variants-1-weight_grams": "0",
             "variants-1-is_active": "on",
             "variants-1-position": "1",
             "images-TOTAL_FORMS": "0",
@@ -282,3 +284,21 @@ def test_product_added_with_variants_in_the_admin_records_their_opening_stock(ad
     assert [v.label for v in product.variants.all()] == ["White", "Black"]
     ledger = StockMovement.objects.values_list("variant__sku", "delta")
     assert list(ledger) == [("MUG-WHT", 8)]
+
+
+def test_a_variant_is_given_a_tax_class_of_the_taxes_service(admin_client):
+    make_product("Bread", variants=[{"sku": "BREAD", "price": Decimal(3), "stock_on_hand": 5}])
+    variant = Variant.objects.get(sku="BREAD")
+    assert variant.tax_class == "standard"
+    url = f"/admin/catalog/variant/{variant.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    assert {"standard", "reduced", "zero"} <= {code for code, _ in form.fields["tax_class"].choices}
+    shown = {name: form[name].value() for name in form.fields}
+    post = {**{k: v for k, v in shown.items() if v is not None}, "options": "{}"}
+
+    refused = admin_client.post(url, {**post, "tax_class": "luxury", "is_active": "on"})
+    assert refused.status_code == 200 and "tax_class" in refused.context["adminform"].form.errors
+    accepted = admin_client.post(url, {**post, "tax_class": "reduced", "is_active": "on"})
+    assert accepted.status_code == 302
+    variant.refresh_from_db()
+    assert variant.tax_class == "reduced"

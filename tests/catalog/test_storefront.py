@@ -275,9 +275,9 @@ def test_variant_picker_selects_a_variant(client):
     form = re.search(r'<form class="variant-picker" method="post".*?</form>', html, re.S).group()
     assert re.findall(r'name="variant" value="([^"]+)"', form) == ["SHIRT-S", "SHIRT-M", "SHIRT-L"]
     assert 'value="SHIRT-M" checked' in form  # the first one in stock
-    assert "€24.00 was €30.00 On sale Only 3 left" in page_text(default)
+    assert "€24.00 was €30.00 On sale incl. VAT Only 3 left" in page_text(default)
     assert 'value="SHIRT-S" checked' in small.content.decode()
-    assert "€19.00 Out of stock" in page_text(small).split("Choose an option")[0]
+    assert "€19.00 incl. VAT Out of stock" in page_text(small).split("Choose an option")[0]
 
 
 def test_without_javascript_add_to_cart_takes_the_option_ticked_not_the_one_shown(client):

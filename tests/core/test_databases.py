@@ -28,7 +28,7 @@ from shop.orders.models import Checkout, Order
 from shop.payments.models import Payment
 from tests.conftest import ROOT
 
-PER_APP = {alias: {} for alias in ("default", "catalog", "cart", "payments", "orders")}
+PER_APP = {alias: {} for alias in ("default", "catalog", "cart", "payments", "shipping", "orders")}
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
             timeout=300,
         )
         tables = {}
-        for service in ("", "_catalog", "_orders"):
+        for service in ("", "_catalog", "_shipping", "_orders"):
             with psycopg.connect(dbname=f"{name}{service}", **server) as database:
                 tables[service] = {
                     row[0]
@@ -113,7 +113,7 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
                 }
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as database:
-            for service in ("", "_catalog", "_cart", "_payments", "_orders"):
+            for service in ("", "_catalog", "_cart", "_payments", "_shipping", "_orders"):
                 database.execute(f'DROP DATABASE IF EXISTS "{name}{service}"')
 
     assert {"accounts_user", "account_emailaddress", "auth_group", "django_session"} <= tables[""]
@@ -123,3 +123,5 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
         table.startswith(("accounts_", "auth_", "orders_")) for table in tables["_catalog"]
     )
     assert {"orders_order", "orders_inboxmessage"} <= tables["_orders"]
+    assert {"shipping_shippingzone", "shipping_shippingrate"} <= tables["_shipping"]
+    assert not any(table.startswith("shipping_") for table in tables[""] | tables["_orders"])

@@ -71,6 +71,13 @@ class Customer:
         self.page.get_by_role("button", name="Add to cart").click()
         expect(self.page.get_by_role("heading", name="Your cart")).to_be_visible()
 
+    def put_in_cart(self, product: str, option: str, *, search: str) -> None:
+        """Find ``product`` by searching for ``search``, tick ``option``, add it to the cart."""
+        self.search(search)
+        self.open_product(product)
+        self.choose_option(option)
+        self.add_to_cart()
+
     def check_out(self, *, delivery: str = "Standard delivery") -> None:
         """From the cart to the payment page, shipping to a new address in London."""
         self.page.goto("/cart/")

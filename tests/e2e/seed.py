@@ -1,14 +1,19 @@
 """
 The store the browser tests shop in: a raincoat in three sizes (one dearer)
 with a photo, two other products for search to leave out, a staff member in
-the Order managers role and one in the Catalog managers role. ``python -m
-tests.e2e.seed`` against the shop's database (``LiveShop.run``); the
-constants are what the tests look for.
+the Order managers role and one in the Catalog managers role, the demo's tax
+rates, and shipping to the United Kingdom and France at the prices a new
+shop starts with, to Germany by its own zone (standard only, 3.90), and
+nowhere else (Brazil is refused). ``python -m tests.e2e.seed`` against the
+shop's database (``LiveShop.run``); the constants are what the tests look
+for.
 """
 
 RAINCOAT = "Harbour Raincoat"
 RAINCOAT_SIZES = {"S": "89.00", "M": "89.00", "L": "95.00"}
 OTHER_PRODUCTS = ("Canvas Tote", "Wool Beanie")
+
+GERMAN_DELIVERY = "Standard delivery within Germany"
 
 STAFF_EMAIL = "dispatch@example.com"
 STAFF_PASSWORD = "parcel-desk-5521"
@@ -31,11 +36,13 @@ def seed() -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.files.base import ContentFile
+    from django.core.management import call_command
 
     from shop.accounts.roles import CATALOG_MANAGERS, ORDER_MANAGERS
     from shop.catalog.models import ProductImage
     from tests.catalog.factories import make_category, make_product
 
+    call_command("seed_tax_rates", verbosity=0)  # the demo's: GB 20 %, DE 19 %, ...
     outerwear = make_category("Outerwear")
     raincoat = make_product(
         RAINCOAT,
@@ -60,6 +67,18 @@ def seed() -> None:
         email=CATALOG_STAFF_EMAIL, password=CATALOG_STAFF_PASSWORD, is_staff=True
     )
     merchandiser.groups.add(Group.objects.get(name=CATALOG_MANAGERS))
+    _shipping()
+
+
+def _shipping() -> None:
+    from shop.shipping.models import ShippingZone
+    from tests.shipping.factories import make_method, make_zone
+
+    ShippingZone.objects.filter(rest_of_world=True).update(
+        name="UK and France", rest_of_world=False, countries="GB,FR"
+    )
+    germany = make_zone("Germany", ["DE"], position=1)
+    make_method(germany, "standard", name=GERMAN_DELIVERY, rates=((None, "3.90"),))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,9 @@ def test_a_new_customer_signs_up_buys_a_raincoat_in_size_l_and_gets_the_order_em
     expect(page.get_by_role("heading", name=f"Order {number}")).to_be_visible()
     expect(page.locator(".account-head .order-status")).to_have_text("Paid")
     items = page.get_by_role("table")
-    expect(items.get_by_role("row")).to_have_count(5)  # header, one line, subtotal, shipping, total
+    # header, one line, subtotal, shipping, the VAT in the price, total
+    expect(items.get_by_role("row")).to_have_count(6)
+    expect(items.get_by_role("row", name=re.compile(r"^Incl\. VAT 20 %"))).to_contain_text("€")
     expect(items.get_by_role("row").nth(1)).to_contain_text(RAINCOAT)
     expect(items.get_by_role("row").nth(1).get_by_text("L", exact=True)).to_be_visible()
     expect(items.get_by_role("row").nth(1)).to_contain_text("SKU RAIN-L")

@@ -262,8 +262,7 @@ def test_a_typed_in_address_is_frozen_on_the_checkout(api, tee):
     assert checkout["shipping_address"]["country"] == "FR"
 
 
-def test_express_costs_more_and_standard_is_free_over_the_threshold(api, settings):
-    settings.ORDERS_FREE_SHIPPING_THRESHOLD = "50.00"
+def test_express_costs_more_and_standard_is_free_over_the_threshold(api):
     big = make_product(price="60.00").variants.get().sku
     fill_cart(api, big)
 

@@ -49,6 +49,7 @@ ORDER_SUMMARY = {
     "total": "44.70",
     "refunded_amount": "0.00",
     "shipping_method": "standard",
+    "shipping_method_name": "Standard delivery (3 to 5 working days)",
     "lines": [LINE],
     "shipment": SHIPMENT,
     "can_cancel": True,

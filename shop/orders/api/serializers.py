@@ -5,20 +5,26 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from .. import selectors
+from ..checkout.shipping import method_name
 from ..models import MONEY, Order, OrderLine, Shipment
+from .taxes import LINE_TAX_FIELDS, LineTaxFields, TaxSerializer
 
 
 def money(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(**MONEY, read_only=True, **kwargs)
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(LineTaxFields, serializers.ModelSerializer):
     unit_price = money()
-    line_total = money(help_text="unit_price times quantity.")
+    line_total = money(
+        help_text="What the line costs (gross): unit_price times quantity, or its net "
+        "when shipped outside the tax zone."
+    )
 
     class Meta:
         model = OrderLine
-        fields = ["sku", "product_name", "variant_name", "unit_price", "quantity", "line_total"]
+        bought = ["sku", "product_name", "variant_name", "unit_price", "quantity", "line_total"]
+        fields = [*bought, *LINE_TAX_FIELDS]
         read_only_fields = fields
 
 
@@ -61,9 +67,13 @@ class OrderSummarySerializer(serializers.ModelSerializer):
     total = money()
     refunded_amount = money(help_text="What has been given back so far.")
     lines = OrderLineSerializer(many=True, read_only=True)
+    tax = TaxSerializer(source="*", read_only=True)
     shipment = ShipmentSerializer(read_only=True, allow_null=True)
     can_cancel = serializers.SerializerMethodField(
         help_text="Whether POST …/cancel/ would be accepted now (nothing has shipped yet)."
+    )
+    shipping_method_name = serializers.SerializerMethodField(
+        help_text="The delivery method as it was offered when the order was bought."
     )
 
     class Meta:
@@ -79,7 +89,9 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "total",
             "refunded_amount",
             "shipping_method",
+            "shipping_method_name",
             "lines",
+            "tax",
             "shipment",
             "can_cancel",
         ]
@@ -90,6 +102,9 @@ class OrderSummarySerializer(serializers.ModelSerializer):
         return reverse(
             "orders-api:order-detail", args=[order.number], request=self.context.get("request")
         )
+
+    def get_shipping_method_name(self, order) -> str:
+        return method_name(order)
 
     def get_can_cancel(self, order) -> bool:
         return selectors.can_cancel(order)

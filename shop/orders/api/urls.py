@@ -10,6 +10,11 @@ app_name = "orders-api"
 urlpatterns = [
     path("checkout/", checkout_views.StartCheckoutView.as_view(), name="checkout"),
     path(
+        "checkout/shipping-options/",
+        checkout_views.ShippingOptionsView.as_view(),
+        name="checkout-shipping-options",
+    ),
+    path(
         "checkout/<str:checkout_id>/",
         checkout_views.CheckoutStatusView.as_view(),
         name="checkout-detail",

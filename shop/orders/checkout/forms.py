@@ -2,12 +2,14 @@
 The checkout page's form: where to ship and how. A new address's fields come
 from accounts (``address_fields``: names, labels, lengths, which are
 required), so the checkout asks for exactly what the address book stores.
+The delivery methods are those of the chosen address's country
+(``chosen_country``), offered by the view once it has asked the shipping
+service (``offer``).
 """
 
 import uuid
 
 from django import forms
-from django.conf import settings
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
@@ -29,16 +31,25 @@ def _address_field(spec) -> forms.Field:
 
 class CheckoutForm(forms.Form):
     address = forms.ChoiceField(widget=forms.RadioSelect, label="Ship to")
-    shipping_method = forms.ChoiceField(widget=forms.RadioSelect, label="Delivery")
+    shipping_method = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        label="Delivery",
+        error_messages={
+            "required": "Choose a delivery option.",
+            "invalid_choice": "Choose one of the delivery options for this address.",
+        },
+    )
     # One per rendered page: submitting twice (a double click, a reload)
     # resumes the same checkout instead of starting a second one.
     idempotency_key = forms.CharField(
         widget=forms.HiddenInput, max_length=IDEMPOTENCY_KEY_MAX_LENGTH
     )
 
-    def __init__(self, *args, addresses=(), shipping_options=(), previous=None, **kwargs):
+    def __init__(self, *args, addresses=(), previous=None, **kwargs):
         """``previous``: the customer's last attempt that did not go through, to start from."""
         super().__init__(*args, **kwargs)
+        self.addresses = tuple(addresses)
+        self.unavailable = ""
         self.address_specs = accounts.address_fields()
         for spec in self.address_specs:
             self.fields[spec.name] = _address_field(spec)
@@ -46,16 +57,41 @@ class CheckoutForm(forms.Form):
             *((str(address.id), address) for address in addresses),
             (NEW_ADDRESS, "A new address"),
         ]
-        self.fields["shipping_method"].choices = [
-            (option.code, option) for option in shipping_options
-        ]
         if not self.is_bound and previous is not None:
-            self._start_from(previous, addresses, shipping_options)
+            self._start_from(previous, addresses)
         if not self.is_bound:
             default = next((a for a in addresses if a.is_default), None)
             self.initial.setdefault("address", str(default.id) if default else NEW_ADDRESS)
-            self.initial.setdefault("shipping_method", next(iter(settings.ORDERS_SHIPPING_METHODS)))
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+    def chosen_country(self) -> str:
+        """
+        The country of the address chosen on the page (as sent, or as first
+        shown): a saved address's, or the typed-in one's; "" while none is known.
+        """
+        values = self.data if self.is_bound else self.initial
+        choice = str(values.get("address") or "")
+        if choice == NEW_ADDRESS:
+            name = next((s.name for s in self.address_specs if s.kind == "country"), "country")
+            country = values.get(name) or ""
+        else:
+            saved = next((a for a in self.addresses if str(a.id) == choice), None)
+            country = saved.country if saved else ""
+        return str(country).strip().upper()[:2]
+
+    def offer(self, options, unavailable: str = "") -> None:
+        """
+        The delivery methods for the chosen country (``ShippingQuote``s), or
+        why there are none (``unavailable``: the refusal sent instead of
+        "This field is required").
+        """
+        codes = [option.code for option in options]
+        self.fields["shipping_method"].choices = [(option.code, option) for option in options]
+        self.unavailable = unavailable
+        if unavailable:
+            self.fields["shipping_method"].required = False
+        if not self.is_bound and self.initial.get("shipping_method") not in codes:
+            self.initial["shipping_method"] = codes[0] if codes else None
 
     @property
     def address_field_names(self) -> list[str]:
@@ -64,7 +100,7 @@ class CheckoutForm(forms.Form):
     def new_address_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.address_field_names]
 
-    def _start_from(self, previous, addresses, shipping_options) -> None:
+    def _start_from(self, previous, addresses) -> None:
         """Offer the address and delivery of an attempt that failed, so a retry is one click."""
         shipped_to = {
             name: previous.shipping_address.get(name, "") for name in self.address_field_names
@@ -76,11 +112,13 @@ class CheckoutForm(forms.Form):
             self.initial["address"] = str(saved.id)
         else:
             self.initial.update(shipped_to, address=NEW_ADDRESS)
-        if previous.shipping_method in {option.code for option in shipping_options}:
-            self.initial["shipping_method"] = previous.shipping_method
+        # Kept if the country still offers it (``offer``).
+        self.initial["shipping_method"] = previous.shipping_method
 
     def clean(self):
         cleaned = super().clean()
+        if self.unavailable:
+            self.add_error("shipping_method", self.unavailable)
         if cleaned.get("address") == NEW_ADDRESS:
             for spec in self.address_specs:
                 if spec.required and not cleaned.get(spec.name):

@@ -16,7 +16,6 @@ import logging
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError
@@ -28,7 +27,7 @@ from shop.cart import public as cart
 from shop.catalog import public as catalog
 from shop.core.errors import IdempotencyKeyReused, ServiceUnavailable
 from shop.core.idempotency import clean_idempotency_key, request_fingerprint
-from shop.core.money import quantize, store_currency
+from shop.core.money import store_currency
 from shop.payments import public as payments
 
 from ..db import db
@@ -40,8 +39,8 @@ from ..errors import (
     PaymentUnderWay,
 )
 from ..models import Checkout, CheckoutLine
-from . import holds
-from .shipping import shipping_option
+from . import holds, taxing
+from .shipping import cart_weight, goods_value, shipping_option
 
 REPLACED = "Replaced by a newer checkout."
 
@@ -77,7 +76,10 @@ def start_checkout(
     (``_replace_earlier``).
 
     Refusals: ``EmailUnverified`` (403), ``CartEmpty``, ``AddressRequired``,
-    ``InvalidShippingMethod``, ``InvalidIdempotencyKey``,
+    ``InvalidShippingMethod`` (not offered for the address's country),
+    ``InvalidIdempotencyKey``, ``ShippingUnavailable`` (422: no zone serves
+    the country, or no method takes the order; refused before anything is
+    held or an earlier checkout given up),
     ``accounts.InvalidAddress`` (400), ``accounts.AddressNotFound`` (404),
     ``catalog.OutOfStock`` (409, naming each short SKU), ``PaymentUnderWay``
     (409: the earlier checkout was paid), ``CheckoutStarting`` (409: another
@@ -98,15 +100,16 @@ def start_checkout(
     user = accounts.get_user(user_id)
     if not user.email_verified:
         raise EmailUnverified()
-    shipping_option(shipping_method, Decimal(0))
     shipping_address = _address_snapshot(user_id, address_id, address)
     lines = cart.get_cart_lines(user_id=user_id)
     if not lines:
         raise CartEmpty()
+    variants = catalog.get_variants(line.sku for line in lines)
+    shipping = _shipping(shipping_method, shipping_address, lines, variants)
     _replace_earlier(user_id)
     try:
         checkout = _create(
-            user, lines, shipping_method, shipping_address, idempotency_key, fingerprint
+            user, lines, variants, shipping, shipping_address, idempotency_key, fingerprint
         )
     except IntegrityError:
         # A concurrent request won the insert: the same key (that checkout is
@@ -174,7 +177,20 @@ def _reused(checkout: Checkout, fingerprint: str, return_url: str) -> Checkout:
         raise
 
 
-def _create(user, lines, method, shipping_address, idempotency_key, fingerprint) -> Checkout:
+def _shipping(method: str, shipping_address: dict, lines, variants):
+    """
+    The chosen delivery priced for the cart (the shipping service: the zone of
+    the address's country, the order's value and weight). Raises
+    ``ShippingUnavailable`` or ``InvalidShippingMethod`` before anything is held.
+    """
+    country = shipping_address.get("country", "")
+    subtotal, weight = goods_value(lines, variants), cart_weight(lines, variants)
+    return shipping_option(method, country, subtotal, weight)
+
+
+def _create(
+    user, lines, variants, shipping, shipping_address, idempotency_key, fingerprint
+) -> Checkout:
     """
     Claim the key, hold the stock, freeze the checkout: orders' transaction
     opens with the checkout row (its unique key makes a concurrent request
@@ -185,14 +201,7 @@ def _create(user, lines, method, shipping_address, idempotency_key, fingerprint)
     fails after the hold, the hold is released at once; if the process dies
     there, the hold expires by itself like any unpaid one.
     """
-    variants = catalog.get_variants(line.sku for line in lines)
-    subtotal = quantize(
-        sum(
-            (variants[line.sku].price * line.quantity for line in lines if line.sku in variants),
-            Decimal(0),
-        )
-    )
-    shipping = shipping_option(method, subtotal)
+    basket = taxing.tax_basket(shipping_address["country"], lines, variants, shipping.price)
     checkout_id = uuid.uuid4()
     ttl = timedelta(minutes=settings.ORDERS_CHECKOUT_TTL_MINUTES)
     held = None
@@ -205,11 +214,11 @@ def _create(user, lines, method, shipping_address, idempotency_key, fingerprint)
                 idempotency_key=idempotency_key,
                 request_fingerprint=fingerprint,
                 shipping_method=shipping.code,
+                shipping_method_name=shipping.name,
+                shipping_carrier=shipping.carrier,
                 shipping_address=shipping_address,
                 currency=store_currency(),
-                subtotal=subtotal,
-                shipping_cost=shipping.price,
-                total=subtotal + shipping.price,
+                **taxing.totals_fields(basket),
                 reservation_key=f"checkout:{checkout_id}",
                 expires_at=timezone.now() + ttl,
             )
@@ -228,6 +237,7 @@ def _create(user, lines, method, shipping_address, idempotency_key, fingerprint)
                     variant_name=" / ".join(value for _option, value in variants[line.sku].options),
                     unit_price=variants[line.sku].price,
                     quantity=line.quantity,
+                    **taxing.line_fields(basket, line.sku),
                 )
                 for line in lines
             )

@@ -3,6 +3,11 @@ The checkout pages: ``/checkout/`` (where to ship, how, and the total) and
 ``/checkout/<id>/`` (pay, then wait for the order). Plain forms and a page
 that refreshes itself while the payment is confirmed; a small script polls
 instead when JavaScript runs.
+
+The delivery methods shown are those of the chosen address's country. Without
+JavaScript, "Update delivery options" shows those of another address chosen
+on the page (and sending the form with a method that country does not offer
+says so); with it, choosing the address does.
 """
 
 from decimal import Decimal
@@ -23,7 +28,7 @@ from shop.core.money import quantize
 from ..errors import CheckoutNotFound
 from . import selectors
 from .forms import CheckoutForm
-from .shipping import shipping_options
+from .shipping import ShippingUnavailable, shipping_options
 from .starting import start_checkout, status_page_url
 
 
@@ -41,6 +46,7 @@ def _cart_summary(user_id: int):
                 "quantity": line.quantity,
                 "unit_price": price,
                 "line_total": quantize(price * line.quantity),
+                "weight_grams": (variant.weight_grams if variant else 0) * line.quantity,
             }
         )
     subtotal = quantize(sum((row["line_total"] for row in rows), Decimal(0)))
@@ -57,15 +63,18 @@ def start(request):
     if not rows:
         messages.info(request, "Your cart is empty: add something before checking out.")
         return redirect("cart:cart")
-    options = shipping_options(subtotal)
     addresses = accounts.get_addresses(user_id)
+    updating = UPDATE in request.POST
     form = CheckoutForm(
-        request.POST or None,
+        None if updating else request.POST or None,
+        initial=request.POST.dict() if updating else None,
         addresses=addresses,
-        shipping_options=options,
-        previous=selectors.unfinished_attempt(user_id),
+        # Updating shows what the customer just chose, not the last failed attempt.
+        previous=None if updating else selectors.unfinished_attempt(user_id),
     )
-    if request.method == "POST" and form.is_valid():
+    weight = sum(row["weight_grams"] for row in rows)
+    options, unavailable = _delivery(form, subtotal, weight)
+    if request.method == "POST" and not updating and form.is_valid():
         address_id, address = form.chosen_address()
         try:
             started = start_checkout(
@@ -104,12 +113,39 @@ def start(request):
             "rows": rows,
             "subtotal": subtotal,
             "options": options,
+            "unavailable": unavailable,
+            "delivery_country": form.chosen_country(),
             "addresses": addresses,
             "new_address_fields": form.new_address_fields(),
         },
+        # The shipping refusal is the API's status too: 422 shipping_unavailable.
+        status=422 if unavailable and form.is_bound else 200,
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+UPDATE = "update_delivery"
+
+
+def _delivery(form: CheckoutForm, subtotal, weight_grams: int):
+    """
+    The methods offered for the address chosen on the form, offered by it, and
+    the refusal when that country (or this order) is not served: ``(options,
+    ShippingUnavailable or None)``. No country yet (a new address still to be
+    typed in): no methods, and no refusal.
+    """
+    country = form.chosen_country()
+    if not country:
+        form.offer(())
+        return (), None
+    try:
+        options = shipping_options(country, subtotal, weight_grams)
+    except ShippingUnavailable as refusal:
+        form.offer((), unavailable=refusal.detail)
+        return (), refusal
+    form.offer(options)
+    return options, None
 
 
 @login_required

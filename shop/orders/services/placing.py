@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from shop.core.messaging import publish
 
 from ..actors import SYSTEM
+from ..checkout.taxing import TAXED_LINE, TAXED_TOTALS
 from ..db import db
 from ..events import OrderPlaced
 from ..models import Checkout, Order, OrderLine, OrderStatusChange
@@ -67,8 +68,11 @@ def _create_order(checkout: Checkout, number: str) -> Order:
         shipping_cost=checkout.shipping_cost,
         total=checkout.total,
         shipping_method=checkout.shipping_method,
+        shipping_method_name=checkout.shipping_method_name,
+        shipping_carrier=checkout.shipping_carrier,
         shipping_address=checkout.shipping_address,
         payment_reference=str(checkout.pk),
+        **{field: getattr(checkout, field) for field in TAXED_TOTALS},
     )
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -78,6 +82,7 @@ def _create_order(checkout: Checkout, number: str) -> Order:
             variant_name=line.variant_name,
             unit_price=line.unit_price,
             quantity=line.quantity,
+            **{field: getattr(line, field) for field in TAXED_LINE},
         )
         for line in checkout.lines.all()
     )

@@ -99,6 +99,23 @@ def refund_cancelled_order(number: str) -> RefundRequest | None:
     )
 
 
+def refunded_tax(order: Order, amount: Decimal | None) -> Decimal:
+    """
+    The tax inside a refund (decision 0021): a refund of part of the order
+    gives back its share of the order's tax, ``amount * tax_total / total``
+    rounded to the cent; a refund of "the rest" (no amount) gives back what tax
+    the order's earlier refunds left.
+    """
+    if not order.tax_total or not order.total:
+        return quantize(Decimal(0), order.currency)
+    if amount is None:
+        earlier = order.refund_requests.exclude(status="failed").exclude(tax=None)
+        given = sum((r.tax for r in earlier), Decimal(0))
+        return max(quantize(order.tax_total - given, order.currency), Decimal(0))
+    share = min(Decimal(amount), order.total) * order.tax_total / order.total
+    return quantize(share, order.currency)
+
+
 def _record_request(
     number: str,
     key: str,
@@ -122,12 +139,15 @@ def _record_request(
             order=order,
             key=key,
             amount=amount,
+            tax=refunded_tax(order, amount),
             refund_id=refund_id,
             status=status,
             actor=actor,
             reason=reason,
         )
         what = format_money(amount, order.currency) if amount is not None else "the rest"
+        if request.tax:
+            what += f" (incl. {format_money(request.tax, order.currency)} tax)"
         note = f"Refund of {what} requested" + (f": {reason}" if reason else ".")
         if status == "failed":
             note += " The payment provider refused it: refund the customer another way."

@@ -1,5 +1,6 @@
 """
-The order's parcel: booked with the carrier (``ORDERS_CARRIER``) when the
+The order's parcel: booked with the carrier of its shipping method (frozen
+in the order; ``ORDERS_CARRIER`` when the method named none) when the
 order is placed, at most once however often ``orders.OrderPlaced`` arrives,
 and given a tracking number by staff when they booked it themselves.
 """
@@ -24,7 +25,7 @@ def shipment_for(order: Order, tracking_number: str = "") -> Shipment:
     with ``tracking_number`` (staff booked the parcel themselves) replacing
     the booked one's. The caller holds the order's lock.
     """
-    carrier = get_carrier()
+    carrier = get_carrier(order.shipping_carrier)
     shipment = Shipment.objects.filter(order=order).first()
     if tracking_number:
         url = carrier.tracking_url(tracking_number)

@@ -5,7 +5,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from shop.core.api import docs
 from shop.core.idempotency import HEADER, MAX_LENGTH
 
-from .serializers import CheckoutSerializer, StartCheckoutSerializer
+from .serializers import (
+    CheckoutSerializer,
+    ShippingOptionsQuerySerializer,
+    ShippingOptionsSerializer,
+    StartCheckoutSerializer,
+)
 
 TAGS = ["checkout"]
 
@@ -13,6 +18,19 @@ TAGS = ["checkout"]
 def _error(description: str, code: str, detail: str, **extra) -> OpenApiResponse:
     return docs.error(description, docs.error_example(code, detail, code, **extra))
 
+
+SHIPPING_UNAVAILABLE = docs.error(
+    "No shipping zone serves the address's country (`reason` country), or none of its "
+    "methods takes this order, heavier than every weight band (`reason` order). Nothing "
+    "was held.",
+    docs.error_example(
+        "shipping_unavailable",
+        "We do not deliver to Brazil.",
+        "shipping_unavailable",
+        country="BR",
+        reason="country",
+    ),
+)
 
 start_checkout = extend_schema(
     tags=TAGS,
@@ -23,7 +41,10 @@ start_checkout = extend_schema(
         "Send an `Idempotency-Key` header: the same key returns the same checkout "
         "(200) and never reserves or charges twice. A new checkout expires your earlier "
         "one still awaiting payment (its stock goes back, its payment page closes): you "
-        "hold stock for one checkout at a time."
+        "hold stock for one checkout at a time. The shipping method must be one offered "
+        "for the address's country (`GET /api/v1/checkout/shipping-options/?country=`); a "
+        "country the shop does not deliver to is refused (422 `shipping_unavailable`) "
+        "before anything is held."
     ),
     parameters=[
         OpenApiParameter(
@@ -49,6 +70,7 @@ start_checkout = extend_schema(
                 "invalid_idempotency_key",
             ),
         ),
+        422: SHIPPING_UNAVAILABLE,
         403: _error(
             "The email address is not confirmed yet.",
             "email_unverified",
@@ -110,6 +132,26 @@ follow_checkout = extend_schema(
     responses={
         200: CheckoutSerializer,
         404: _error("Not yours or no such checkout.", "checkout_not_found", "No such checkout."),
+        **docs.NOT_SIGNED_IN,
+    },
+)
+
+shipping_options = extend_schema(
+    tags=TAGS,
+    summary="Delivery options for a country",
+    description=(
+        "The shipping methods offered to `country`, each priced for your cart as it is now "
+        "(its value and weight: rates may go by either, and a method may be free from an "
+        "order value). Send one's `code` as `shipping_method` when you start the checkout; "
+        "the price is worked out again then."
+    ),
+    parameters=[ShippingOptionsQuerySerializer],
+    responses={
+        200: ShippingOptionsSerializer,
+        400: _error(
+            "`country` is missing or not a country code.", "invalid", "Some values are invalid."
+        ),
+        422: SHIPPING_UNAVAILABLE,
         **docs.NOT_SIGNED_IN,
     },
 )

@@ -6,7 +6,9 @@ from rest_framework import serializers
 
 from shop.accounts import public as accounts
 
+from ...api.taxes import LineTaxFields, TaxSerializer
 from ...models import MONEY
+from ..shipping import method_name
 
 
 def _address_input_field(spec) -> serializers.Field:
@@ -28,7 +30,11 @@ AddressInputSerializer = type(
 
 
 class StartCheckoutSerializer(serializers.Serializer):
-    shipping_method = serializers.CharField(max_length=20, help_text='"standard" or "express".')
+    shipping_method = serializers.CharField(
+        max_length=20,
+        help_text='A method offered for the address\'s country ("standard"): '
+        "GET /api/v1/checkout/shipping-options/?country=DE lists them.",
+    )
     address_id = serializers.IntegerField(
         required=False, help_text="An address from your address book (default: your default)."
     )
@@ -37,7 +43,7 @@ class StartCheckoutSerializer(serializers.Serializer):
     )
 
 
-class CheckoutLineSerializer(serializers.Serializer):
+class CheckoutLineSerializer(LineTaxFields):
     sku = serializers.CharField()
     name = serializers.CharField(help_text='"Tee — M / Blue": the product and its options.')
     unit_price = serializers.DecimalField(**MONEY)
@@ -64,13 +70,20 @@ class CheckoutSerializer(serializers.Serializer):
     failure_reason = serializers.CharField()
     lines = CheckoutLineSerializer(many=True)
     shipping_method = serializers.CharField()
+    shipping_method_name = serializers.SerializerMethodField(
+        help_text='"Standard delivery (3 to 5 working days)", as offered when it started.'
+    )
     shipping_address = serializers.JSONField()
     subtotal = serializers.DecimalField(**MONEY)
     shipping_cost = serializers.DecimalField(**MONEY)
     total = serializers.DecimalField(**MONEY)
+    tax = TaxSerializer(source="*")
     currency = serializers.CharField()
     expires_at = serializers.DateTimeField(help_text="Stock is held until then.")
     payment = serializers.SerializerMethodField()
+
+    def get_shipping_method_name(self, checkout) -> str:
+        return method_name(checkout)
 
     def get_order_number(self, checkout) -> str | None:
         order = getattr(checkout, "order", None) if checkout.status == "completed" else None
@@ -81,3 +94,23 @@ class CheckoutSerializer(serializers.Serializer):
         if not checkout.payment_id:
             return None
         return PaymentLinkSerializer(checkout, context=self.context).data
+
+
+class ShippingOptionsQuerySerializer(serializers.Serializer):
+    country = CountryField(help_text='Where the order would go: ISO 3166-1 alpha-2 ("DE").')
+
+
+class ShippingOptionSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text='What to send as `shipping_method` ("standard").')
+    name = serializers.CharField()
+    price = serializers.DecimalField(**MONEY, help_text="For your cart as it is now.")
+    free_from = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="The cart value from which it is free (null: never)."
+    )
+
+
+class ShippingOptionsSerializer(serializers.Serializer):
+    country = serializers.CharField()
+    subtotal = serializers.DecimalField(**MONEY, help_text="Your cart's value, at today's prices.")
+    weight_grams = serializers.IntegerField(help_text="Your cart's weight.")
+    options = ShippingOptionSerializer(many=True)

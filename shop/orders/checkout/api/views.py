@@ -13,9 +13,15 @@ from shop.core.errors import ShopError
 from shop.core.idempotency import idempotency_key
 
 from .. import selectors
+from ..shipping import options_for_cart
 from ..starting import start_checkout, status_page_url
 from . import schema
-from .serializers import CheckoutSerializer, StartCheckoutSerializer
+from .serializers import (
+    CheckoutSerializer,
+    ShippingOptionsQuerySerializer,
+    ShippingOptionsSerializer,
+    StartCheckoutSerializer,
+)
 
 
 def _body(checkout, request, status_code=status.HTTP_200_OK) -> Response:
@@ -53,3 +59,21 @@ class CheckoutStatusView(APIView):
     @schema.follow_checkout
     def get(self, request, checkout_id):
         return _body(selectors.checkout_for(request.user.pk, checkout_id), request)
+
+
+class ShippingOptionsView(APIView):
+    """The delivery methods for a country, priced for the caller's cart as it is now."""
+
+    permission_classes = [IsAuthenticated]
+
+    @schema.shipping_options
+    def get(self, request):
+        query = ShippingOptionsQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise ShopError("Some values are invalid.", code="invalid", errors=query.errors)
+        country = query.validated_data["country"]
+        subtotal, weight, options = options_for_cart(request.user.pk, country)
+        data = ShippingOptionsSerializer(
+            {"country": country, "subtotal": subtotal, "weight_grams": weight, "options": options}
+        ).data
+        return Response(data, headers={"Cache-Control": "private, no-store"})

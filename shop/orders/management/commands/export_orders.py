@@ -38,8 +38,37 @@ COLUMNS = (
     "unit_price",
     "quantity",
     "line_total",
+    # Taxes (decision 0021): the order's, then the line's; then one pair of
+    # columns per rate charged in the period (order_net_19, order_tax_19, …).
+    "tax_country",
+    "order_net_total",
+    "order_tax_total",
+    "order_shipping_tax_rate",
+    "order_shipping_tax",
+    "line_tax_class",
+    "line_tax_rate",
+    "line_net",
+    "line_tax",
 )
 CHUNK = 2000
+
+
+def rate_label(rate) -> str:
+    """19.00 -> "19", 5.50 -> "5.5"."""
+    return f"{rate.normalize():f}"
+
+
+def rate_columns(rates) -> list[str]:
+    return [f"order_{kind}_{rate_label(rate)}" for rate in rates for kind in ("net", "tax")]
+
+
+def rate_cells(order, rates) -> list:
+    by_rate = {row["rate"]: row for row in order.rate_totals}
+    cells = []
+    for rate in rates:
+        found = by_rate.get(rate)
+        cells += [found["net"], found["tax"]] if found else [0, 0]
+    return cells
 
 
 def parse_moment(value: str, *, end: bool = False) -> datetime:
@@ -77,6 +106,15 @@ def row(line) -> list:
         line.unit_price,
         line.quantity,
         line.line_total,
+        order.tax_country,
+        order.net_total,
+        order.tax_total,
+        order.shipping_tax_rate,
+        order.shipping_tax,
+        line.tax_class,
+        line.tax_rate,
+        line.net,
+        line.tax,
     ]
 
 
@@ -102,6 +140,10 @@ class Command(ExportCommand):
         progress = self.progress_bar(
             lines.count(), "line", no_progress=no_progress, verbosity=verbosity
         )
-        rows = (row(line) for line in lines.iterator(chunk_size=CHUNK))
-        count = self.write_csv(output, COLUMNS, rows, progress=progress)
+        rates = selectors.tax_rates_of(lines)
+        rows = (
+            row(line) + rate_cells(line.order, rates) for line in lines.iterator(chunk_size=CHUNK)
+        )
+        columns = (*COLUMNS, *rate_columns(rates))
+        count = self.write_csv(output, columns, rows, progress=progress)
         self.report(output, count, "order line(s)", verbosity)

@@ -1,0 +1,51 @@
+"""The tax of a checkout or an order, and of its lines, as the API shows them (decision 0021)."""
+
+from rest_framework import serializers
+
+from ..models import MONEY
+
+RATE = {"max_digits": 5, "decimal_places": 2}
+
+
+class RateTotalSerializer(serializers.Serializer):
+    rate = serializers.DecimalField(**RATE, help_text="Percent; 0 for untaxed lines.")
+    net = serializers.DecimalField(**MONEY)
+    tax = serializers.DecimalField(**MONEY)
+    gross = serializers.DecimalField(**MONEY)
+
+
+class ShippingTaxSerializer(serializers.Serializer):
+    rate = serializers.DecimalField(**RATE, source="shipping_tax_rate")
+    net = serializers.DecimalField(**MONEY, source="shipping_net")
+    tax = serializers.DecimalField(**MONEY, source="shipping_tax")
+    gross = serializers.DecimalField(**MONEY, source="shipping_cost")
+
+
+class TaxSerializer(serializers.Serializer):
+    """``net_total + tax_total == total``; ``totals`` add up to both, to the cent."""
+
+    country = serializers.CharField(
+        source="tax_country", help_text="The shipping address's country the tax follows."
+    )
+    prices_include_tax = serializers.BooleanField(
+        help_text="Whether the catalog prices were gross (tax inside) or net (tax added)."
+    )
+    net_total = serializers.DecimalField(**MONEY)
+    tax_total = serializers.DecimalField(**MONEY)
+    shipping = ShippingTaxSerializer(source="*")
+    totals = RateTotalSerializer(
+        many=True, source="rate_totals", help_text="Per rate, highest first."
+    )
+
+
+class LineTaxFields(serializers.Serializer):
+    """The taxed figures of a line (``net + tax == gross``), declared once for both line kinds."""
+
+    tax_class = serializers.CharField(read_only=True)
+    tax_rate = serializers.DecimalField(**RATE, read_only=True, help_text="Percent.")
+    net = serializers.DecimalField(**MONEY, read_only=True)
+    tax = serializers.DecimalField(**MONEY, read_only=True)
+    gross = serializers.DecimalField(**MONEY, read_only=True)
+
+
+LINE_TAX_FIELDS = ["tax_class", "tax_rate", "net", "tax", "gross"]

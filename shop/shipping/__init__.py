@@ -1,0 +1,1 @@
+"""The shipping service: zones, delivery methods and their rates (README.md)."""

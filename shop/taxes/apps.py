@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class TaxesConfig(AppConfig):
+    name = "shop.taxes"
+    label = "taxes"
+    verbose_name = "Taxes"
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (registers the consumers; none yet)

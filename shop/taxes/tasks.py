@@ -1,0 +1,1 @@
+"""The taxes service's Celery tasks: none yet (it consumes no event and runs no periodic job)."""
