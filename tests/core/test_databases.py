@@ -28,7 +28,9 @@ from shop.orders.models import Checkout, Order
 from shop.payments.models import Payment
 from tests.conftest import ROOT
 
-PER_APP = {alias: {} for alias in ("default", "catalog", "cart", "payments", "shipping", "orders")}
+PER_APP = {
+    alias: {} for alias in ("default", "catalog", "cart", "payments", "taxes", "shipping", "orders")
+}
 
 
 @pytest.fixture
@@ -113,7 +115,8 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
                 }
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as database:
-            for service in ("", "_catalog", "_cart", "_payments", "_shipping", "_orders"):
+            services = ("", "_catalog", "_cart", "_payments", "_taxes", "_shipping", "_orders")
+            for service in services:
                 database.execute(f'DROP DATABASE IF EXISTS "{name}{service}"')
 
     assert {"accounts_user", "account_emailaddress", "auth_group", "django_session"} <= tables[""]

@@ -134,6 +134,21 @@ def test_a_late_failure_never_undoes_a_success(client, fake_stripe, payment):
     assert published(PaymentFailed) == []
 
 
+def test_an_expired_event_about_a_paid_session_processed_first_leaves_the_payment_paid(
+    client, fake_stripe, payment
+):
+    """Out of order: the stale "expired" carries the session as paid, so nothing is canceled."""
+    session = fake_stripe.pay(session_id(payment))
+    deliver(client, fake_stripe, "checkout.session.expired", session)
+
+    deliver(client, fake_stripe, "checkout.session.completed", session)
+
+    stored = Payment.objects.get(pk=payment.id)
+    assert (stored.status, stored.flagged) == ("succeeded", False)
+    assert len(published(PaymentSucceeded)) == 1
+    assert published(PaymentFailed) == []
+
+
 def test_a_payment_reported_after_expiry_is_flagged_not_placed(client, fake_stripe, payment):
     session = fake_stripe.pay(session_id(payment))
     deliver(

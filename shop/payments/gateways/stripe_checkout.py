@@ -275,6 +275,11 @@ class StripeGateway:
                 )
                 return Notification(**found, update=failed)
             if kind == "checkout.session.expired":
+                # Events can be processed out of order: an "expired" whose
+                # session says it was paid is about a paid session, not a
+                # lapsed one (else a later "completed" would find it canceled).
+                if obj.get("payment_status") == "paid":
+                    return Notification(**found, update=session_update(obj))
                 expired = PaymentUpdate(status="canceled", reason="expired")
                 return Notification(**found, update=expired)
             return Notification(**found)
