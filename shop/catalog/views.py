@@ -36,6 +36,8 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 
+from shop.taxes import public as taxes
+
 from . import selectors
 from .cache import cached, cached_category_tree
 from .filters import ProductFilterSet
@@ -151,10 +153,11 @@ def product_listing(request, *, scope: str, fixed: dict | None = None, tree=None
                 "page_range": paginator.get_elided_page_range(number, on_each_side=2, on_ends=1),
                 "params": params,
                 "ellipsis": Paginator.ELLIPSIS,
+                **tax_note(),
             },
         )
 
-    grid = cached(f"listing:{scope}:{digest}:{number}", render_grid)
+    grid = cached(f"listing:{scope}:{digest}:{number}:{prices_are()}", render_grid)
     return Listing(filterset, mark_safe(grid))
 
 
@@ -245,6 +248,19 @@ def product_page(slug: str) -> ProductPage | None:
     )
 
 
+def tax_note() -> dict:
+    """
+    "incl. VAT" or "plus tax" for the cards of the cached fragments, which are
+    rendered without the request and so without the ``TAX_NOTE`` context
+    processor; part of their cache keys, so a changed setting shows at once.
+    """
+    return {"TAX_NOTE": "incl. VAT" if taxes.prices_include_tax() else "plus tax"}
+
+
+def prices_are() -> str:
+    return "gross" if taxes.prices_include_tax() else "net"
+
+
 # --- pages ------------------------------------------------------------------------
 
 
@@ -256,14 +272,14 @@ def home(request):
             selectors.ProductFilters(in_stock=True, ordering="newest")
         )
         cards = [product_card(product) for product in products[:HOME_PRODUCTS]]
-        return render_to_string("catalog/_product_cards.html", {"cards": cards})
+        return render_to_string("catalog/_product_cards.html", {"cards": cards, **tax_note()})
 
     return render(
         request,
         "catalog/home.html",
         {
             "categories": cached_category_tree(),
-            "products": mark_safe(cached("home", render_products)),
+            "products": mark_safe(cached(f"home:{prices_are()}", render_products)),
         },
     )
 
