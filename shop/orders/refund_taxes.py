@@ -18,7 +18,7 @@ from shop.core.money import minor_unit_exponent, quantize
 
 from .models import Order, RefundRequest
 
-SUCCEEDED = "succeeded"
+SUCCEEDED, FAILED = "succeeded", "failed"
 
 
 @dataclass(frozen=True)
@@ -93,19 +93,34 @@ def _refund(order: Order, gross: Decimal, request: RefundRequest | None, refund_
     )
 
 
+def _gross_of(order: Order, request: RefundRequest, requests: list[RefundRequest]) -> Decimal:
+    """A request's amount; "the rest" (no amount) is what the others left of the total."""
+    if request.amount is not None:
+        return request.amount
+    others = (r.amount for r in requests if r.pk != request.pk and r.amount is not None)
+    return max(order.total - sum(others, Decimal(0)), Decimal(0))
+
+
+def _requests(order: Order) -> list[RefundRequest]:
+    """Its refund requests not refused, oldest first (as prefetched; one query otherwise)."""
+    requests = [r for r in order.refund_requests.all() if r.status != FAILED]
+    return sorted(requests, key=lambda r: (r.requested_at, r.pk))
+
+
 def refunds_of(order: Order) -> list[RefundTax]:
-    """
-    The refunds the payment provider confirmed, oldest first. One asked for
-    "the rest" (no amount) gave back what the others had left of the total.
-    Uses ``order.refund_requests`` as prefetched (one query otherwise).
-    """
-    requests = [r for r in order.refund_requests.all() if r.status == SUCCEEDED]
-    requests.sort(key=lambda r: (r.requested_at, r.pk))
-    asked = sum((r.amount for r in requests if r.amount is not None), Decimal(0))
-    rest = max(order.total - asked, Decimal(0))
+    """The refunds the payment provider confirmed, oldest first."""
+    requests = _requests(order)
     return [
-        _refund(order, r.amount if r.amount is not None else rest, r, r.refund_id) for r in requests
+        _refund(order, _gross_of(order, r, requests), r, r.refund_id)
+        for r in requests
+        if r.status == SUCCEEDED
     ]
+
+
+def of_request(request: RefundRequest) -> RefundTax:
+    """What ``request`` gives back (or gave, or would have), per rate: for staff."""
+    order = request.order
+    return _refund(order, _gross_of(order, request, _requests(order)), request, request.refund_id)
 
 
 def refund_of(order: Order, refund_id: str, amount: Decimal) -> RefundTax:

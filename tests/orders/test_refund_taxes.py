@@ -184,3 +184,11 @@ def test_a_share_adds_up_to_the_cent(total, weights, parts):
     shared = refund_taxes.share(D(total), [D(w) for w in weights], "EUR")
 
     assert shared == [D(p) for p in parts]
+
+
+def test_staff_see_each_refund_requests_tax_per_rate(order, deliver, admin_client):
+    refund(order, "20.00", "part", deliver)
+
+    page = admin_client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+
+    assert "19 %: net €13.56, tax €2.58; 7 %: net €3.61, tax €0.25" in page
