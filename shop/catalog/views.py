@@ -157,7 +157,7 @@ def product_listing(request, *, scope: str, fixed: dict | None = None, tree=None
             },
         )
 
-    grid = cached(f"listing:{scope}:{digest}:{number}:{prices_are()}", render_grid)
+    grid = cached(f"listing:{scope}:{digest}:{number}", render_grid)
     return Listing(filterset, mark_safe(grid))
 
 
@@ -252,13 +252,9 @@ def tax_note() -> dict:
     """
     "incl. VAT" or "plus tax" for the cards of the cached fragments, which are
     rendered without the request and so without the ``TAX_NOTE`` context
-    processor; part of their cache keys, so a changed setting shows at once.
+    processor (``cache.cached`` keys them by the setting too).
     """
     return {"TAX_NOTE": "incl. VAT" if taxes.prices_include_tax() else "plus tax"}
-
-
-def prices_are() -> str:
-    return "gross" if taxes.prices_include_tax() else "net"
 
 
 # --- pages ------------------------------------------------------------------------
@@ -279,7 +275,7 @@ def home(request):
         "catalog/home.html",
         {
             "categories": cached_category_tree(),
-            "products": mark_safe(cached(f"home:{prices_are()}", render_products)),
+            "products": mark_safe(cached("home", render_products)),
         },
     )
 

@@ -222,3 +222,19 @@ def test_product_and_category_pages_say_what_prices_include(client, settings, gr
 
     assert note in client.get(f"/p/{product.slug}/").content.decode()
     assert note in client.get("/products/").content.decode()
+
+
+def test_cached_listings_and_the_product_api_follow_a_changed_price_setting(client, settings):
+    """The fragment and API caches (a visitor with a cookie: not the shared page cache)."""
+    make_product("Tee")
+    client.cookies["seen"] = "1"
+    api = APIClient()
+    api.cookies["seen"] = "1"
+    settings.TAXES_PRICES_INCLUDE_TAX = True
+    assert "incl. VAT" in client.get("/products/").content.decode()
+    assert api.get("/api/v1/catalog/products/").json()["results"][0]["prices_include_tax"]
+
+    settings.TAXES_PRICES_INCLUDE_TAX = False
+
+    assert "plus tax" in client.get("/products/").content.decode()
+    assert api.get("/api/v1/catalog/products/").json()["results"][0]["prices_include_tax"] is False
