@@ -284,3 +284,15 @@ def test_country_codes_are_checked_against_the_iso_list():
     assert estimates.country_code(" fr ") == "FR"
     with pytest.raises(estimates.InvalidCountry):
         estimates.country_code("ZZ")
+
+
+def test_a_cart_too_heavy_for_every_method_to_a_country_says_so(client):
+    germany_eu_and_nothing_else()  # France: standard only, up to 10 kg
+    anvil = make_product("Anvil", price="30.00", stock=5, variants=[{"weight_grams": 12000}])
+    fill(client, anvil.variants.get().sku)
+    choose(client, "FR")
+
+    response = client.get("/cart/")
+
+    assert response.status_code == 200
+    assert "None of our delivery methods to France takes this order (12.0 kg)" in text(response)

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from shop.orders import refund_taxes
 from shop.orders.models import Order
-from shop.orders.services import refunds
+from shop.orders.services import lifecycle, refunds
 from tests.conftest import AllQueries
 
 from .factories import make_order
@@ -117,15 +117,17 @@ def test_the_orders_api_lists_refunds_with_their_tax_per_rate(order, deliver, ad
     assert listed["refunds"] == detail["refunds"]
 
 
-def test_the_rest_refunded_after_a_part_gives_back_the_rest_of_each_rate(order, deliver):
+def test_cancelling_after_a_partial_refund_gives_back_the_rest_of_each_rate(order, deliver):
     refund(order, "20.00", "part", deliver)
-    refunds.refund_order(order.number, "35.40", actor="staff:1", key="rest")
+    lifecycle.cancel_order(order.number, actor="customer:1")
     deliver(apps=BOTH)
     refunded = Order.objects.get(pk=order.pk)
+    assert (refunded.status, refunded.refunded_amount) == ("refunded", D("55.40"))
 
     part, rest = refund_taxes.refunds_of(refunded)
 
-    assert rest.gross == D("35.40") and part.tax + rest.tax == D("7.83")
+    assert (rest.gross, rest.tax) == (D("35.40"), D("5.00"))
+    assert part.tax + rest.tax == D("7.83")
     by_rate = {}
     for each in (part, rest):
         for row in each.rates:
