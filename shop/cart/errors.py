@@ -53,3 +53,10 @@ class NotEnoughStock(Conflict):
 
     code = "out_of_stock"
     default_detail = "Not enough of this product is in stock."
+
+
+class InvalidCountry(ShopError):
+    """The country an estimate is asked for is not an ISO 3166-1 alpha-2 code."""
+
+    code = "invalid_country"
+    default_detail = "Choose a country (a two-letter ISO 3166-1 code such as DE)."

@@ -30,6 +30,8 @@ class CartItem:
     price_seen: Decimal
     available: int
     is_available: bool
+    tax_class: str = "standard"
+    weight_grams: int = 0
 
     @property
     def line_total(self) -> Decimal:
@@ -63,10 +65,20 @@ class CartContents:
         """What the lines cost at today's prices (lines that cannot be bought left out)."""
         return quantize(
             sum(
-                (item.line_total for item in self.items if item.problem != "unavailable"),
+                (item.line_total for item in self.purchasable),
                 Decimal(0),
             )
         )
+
+    @property
+    def purchasable(self) -> tuple[CartItem, ...]:
+        """The lines the subtotal counts (those still for sale)."""
+        return tuple(item for item in self.items if item.problem != "unavailable")
+
+    @property
+    def weight_grams(self) -> int:
+        """The packed weight of what the subtotal counts, for shipping rates by weight."""
+        return sum(item.weight_grams * item.quantity for item in self.purchasable)
 
     @property
     def has_problems(self) -> bool:
@@ -121,6 +133,8 @@ def _item(line: CartLine, variant: catalog.VariantInfo | None) -> CartItem:
         price_seen=line.price_seen,
         available=variant.available,
         is_available=variant.is_active,
+        tax_class=variant.tax_class,
+        weight_grams=variant.weight_grams,
     )
 
 

@@ -7,6 +7,7 @@ app_name = "cart"
 urlpatterns = [
     path("", views.cart_page, name="cart"),
     path("add/", views.add_to_cart, name="add"),
+    path("estimate/", views.estimate_country, name="estimate"),
     path("lines/<int:line_id>/", views.update_line, name="update-line"),
     path("lines/<int:line_id>/remove/", views.remove_line, name="remove-line"),
 ]

@@ -15,9 +15,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shop.core.errors import ShopError
 
-from . import selectors, services
+from . import estimates, selectors, services
 from .errors import CartLineNotFound
 from .owners import browser_owner
+
+
+def _estimate_country(request) -> str:
+    """The country the customer chose on the cart page (kept in the session), else home."""
+    try:
+        return estimates.country_code(request.session.get(estimates.SESSION_KEY))
+    except ShopError:
+        return estimates.default_country()
 
 
 @require_GET
@@ -26,10 +34,27 @@ def cart_page(request):
     response = render(
         request,
         "cart/cart.html",
-        {"cart": contents, "max_quantity": services.max_line_quantity()},
+        {
+            "cart": contents,
+            "max_quantity": services.max_line_quantity(),
+            "estimate": estimates.estimate(contents, _estimate_country(request)),
+            "countries": estimates.country_choices(),
+        },
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def estimate_country(request):
+    """The cart page's "Estimate for" form: the country is remembered in the session."""
+    try:
+        country = estimates.country_code(request.POST.get("country"))
+    except ShopError as refusal:
+        messages.error(request, refusal.detail)
+    else:
+        request.session[estimates.SESSION_KEY] = country
+    return redirect("cart:cart")
 
 
 def _from_this_site(request) -> bool:

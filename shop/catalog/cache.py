@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from shop.core.pagecache import versioned_page_cache
+from shop.taxes import public as taxes
 
 from . import selectors
 from .db import db
@@ -54,10 +55,13 @@ def catalog_changed() -> None:
 
 def cached(name: str, compute: Callable):
     """
-    ``compute()``, kept under ``name`` for the current catalog version. A
-    ``None`` (not found) is not kept, so made-up URLs cannot fill the cache.
+    ``compute()``, kept under ``name`` for the current catalog version and
+    the way prices are stated (gross "incl. VAT" or net "plus tax": what the
+    cards and the product API say). A ``None`` (not found) is not kept, so
+    made-up URLs cannot fill the cache.
     """
-    key = f"catalog:v{catalog_version()}:{name}"
+    prices = "gross" if taxes.prices_include_tax() else "net"
+    key = f"catalog:v{catalog_version()}:{prices}:{name}"
     value = cache.get(key, MISSING)
     if value is MISSING:
         value = compute()

@@ -27,6 +27,11 @@ Columns (the header on line 1 names them, in any order):
 ``weight_grams``
     The packed weight of one unit in whole grams (``1250``), for shipping
     rates by weight; empty is 0 (not weighed).
+``tax_class``
+    What the variant is taxed as: the code of one of the taxes service's
+    classes (``standard``, ``reduced``, ``zero`` or one staff added under
+    Taxes); empty is ``standard``. Another code is a row error naming the
+    classes: an import does not create tax classes.
 ``active``, ``product_active``
     ``yes`` or ``no``: whether the variant, and its product, are for sale.
 
@@ -72,6 +77,7 @@ from .csv_rows import (
 )
 from .db import db
 from .models import Category, Product, StockMovement, Variant
+from .services import shipping_and_tax
 
 __all__ = ["COLUMNS", "ImportFileError", "ImportReport", "export_rows", "import_catalog"]
 
@@ -108,6 +114,7 @@ def export_rows() -> Iterator[list]:
             "" if variant.compare_at_price is None else variant.compare_at_price,
             variant.stock_on_hand,
             variant.weight_grams,
+            variant.tax_class,
             "yes" if variant.is_active else "no",
             "yes" if product.is_active else "no",
         ]
@@ -249,7 +256,14 @@ def _plan_product(plan: _Plan, slug: str, fields: dict) -> None:
 
 def _catalog_errors(rows: list[Row], variants: dict, categories: dict) -> list[RowError]:
     errors = []
+    known_classes = (
+        shipping_and_tax.tax_class_codes() if any("tax_class" in r.values for r in rows) else ()
+    )
     for row in rows:
+        code = row.values.get("tax_class")
+        if code is not None and code not in known_classes:
+            refusal = shipping_and_tax.unknown_tax_class(code, known_classes)
+            errors.append(RowError(row.line, "tax_class", refusal.detail))
         slug = row.values.get("category_slug")
         if slug and slug not in categories:
             errors.append(
@@ -320,6 +334,7 @@ _VARIANT_FIELDS = {
     "compare_at_price": "compare_at_price",
     "stock_on_hand": "stock_on_hand",
     "weight_grams": "weight_grams",
+    "tax_class": "tax_class",
     "active": "is_active",
 }
 

@@ -30,6 +30,7 @@ COLUMNS = (
     "compare_at_price",
     "stock_on_hand",
     "weight_grams",
+    "tax_class",
     "active",
     "product_active",
 )
@@ -39,6 +40,7 @@ TRUE = {"yes", "y", "true", "1", "on"}
 FALSE = {"no", "n", "false", "0", "off"}
 MAX_AMOUNT = Decimal(10) ** (PRICE_DIGITS["max_digits"] - PRICE_DIGITS["decimal_places"])
 MAX_STOCK = 2_147_483_647
+DEFAULT_TAX_CLASS = "standard"
 _ESCAPED = re.compile(r"%(25|3[bB]|3[dD])")
 
 
@@ -169,6 +171,8 @@ PARSERS = {
     "compare_at_price": lambda value: _amount(value.strip()) if value.strip() else None,
     "stock_on_hand": lambda value: _stock(value.strip()),
     "weight_grams": lambda value: _grams(value.strip()) if value.strip() else 0,
+    # Checked against the taxes service's classes with the database (csv_io).
+    "tax_class": lambda value: _text(value.strip(), 20) if value.strip() else DEFAULT_TAX_CLASS,
     "active": lambda value: _flag(value.strip()),
     "product_active": lambda value: _flag(value.strip()),
 }

@@ -82,3 +82,15 @@ class OutOfStock(Conflict):
     @classmethod
     def from_remote(cls, detail: str, code: str, extra: dict) -> "OutOfStock":
         return cls([Shortage(**shortage) for shortage in extra.get("shortages", ())], detail)
+
+
+class UnknownTaxClass(ShopError):
+    """A tax class code the taxes service does not know; ``extra`` has ``choices``."""
+
+    code = "unknown_tax_class"
+    default_detail = "No tax class has this code."
+
+
+class InvalidWeight(ShopError):
+    code = "invalid_weight"
+    default_detail = "The weight must be whole grams from 0."

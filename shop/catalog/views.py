@@ -36,6 +36,8 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 
+from shop.taxes import public as taxes
+
 from . import selectors
 from .cache import cached, cached_category_tree
 from .filters import ProductFilterSet
@@ -151,6 +153,7 @@ def product_listing(request, *, scope: str, fixed: dict | None = None, tree=None
                 "page_range": paginator.get_elided_page_range(number, on_each_side=2, on_ends=1),
                 "params": params,
                 "ellipsis": Paginator.ELLIPSIS,
+                **tax_note(),
             },
         )
 
@@ -245,6 +248,15 @@ def product_page(slug: str) -> ProductPage | None:
     )
 
 
+def tax_note() -> dict:
+    """
+    "incl. VAT" or "plus tax" for the cards of the cached fragments, which are
+    rendered without the request and so without the ``TAX_NOTE`` context
+    processor (``cache.cached`` keys them by the setting too).
+    """
+    return {"TAX_NOTE": "incl. VAT" if taxes.prices_include_tax() else "plus tax"}
+
+
 # --- pages ------------------------------------------------------------------------
 
 
@@ -256,7 +268,7 @@ def home(request):
             selectors.ProductFilters(in_stock=True, ordering="newest")
         )
         cards = [product_card(product) for product in products[:HOME_PRODUCTS]]
-        return render_to_string("catalog/_product_cards.html", {"cards": cards})
+        return render_to_string("catalog/_product_cards.html", {"cards": cards, **tax_note()})
 
     return render(
         request,

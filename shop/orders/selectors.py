@@ -24,7 +24,9 @@ def customer_orders(user_id: int) -> QuerySet[Order]:
     return (
         Order.objects.filter(user_id=user_id)
         .select_related("shipment")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")), "refund_requests"
+        )
         .order_by("-placed_at", "-id")
     )
 

@@ -82,6 +82,7 @@ def email_order_refunded(event: OrderRefunded) -> None:
         event.number,
         notifications.REFUNDED,
         f"refunded:{event.number}:{event.refund_id}",
+        refund_id=event.refund_id,
         amount=event.amount,
         refunded_total=event.refunded_total,
         fully_refunded=event.fully_refunded,

@@ -194,7 +194,7 @@ def test_card_shows_from_price_when_variants_differ_and_a_sale_badge(client):
 
     text = page_text(client.get("/products/"))
 
-    assert "Shirt from €19.00 was €25.00 On sale" in text
+    assert "Shirt from €19.00 was €25.00 incl. VAT On sale" in text
     assert "Mug €8.50" in text
 
 

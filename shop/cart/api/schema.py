@@ -23,6 +23,16 @@ TOKEN_PARAMETER = OpenApiParameter(
         "call. A signed-in caller who sends one has that anonymous cart merged into theirs."
     ),
 )
+COUNTRY_PARAMETER = OpenApiParameter(
+    "country",
+    location=OpenApiParameter.QUERY,
+    required=False,
+    description=(
+        "Where the cart's `estimate` delivers to (ISO 3166-1 alpha-2, `FR`); default the "
+        "shop's own country (`TAXES_HOME_COUNTRY`). A country no zone serves is estimated "
+        "without delivery (`delivers`: false); one that is no country is 400 `invalid_country`."
+    ),
+)
 CART_RESPONSE = OpenApiResponse(
     CartSerializer,
     description=f"The cart. Anonymous callers find their token in the {TOKEN_HEADER} header.",
@@ -38,6 +48,11 @@ BAD_QUANTITY = error_example(
     "invalid_quantity",
     min_quantity=1,
     max_quantity=99,
+)
+BAD_COUNTRY = error_example(
+    "Bad country",
+    "Choose a country (a two-letter ISO 3166-1 code such as DE).",
+    "invalid_country",
 )
 UNKNOWN_SKU = error_example(
     "Unknown SKU", "No product has the SKU 'NOPE'.", "unknown_sku", sku="NOPE"
@@ -63,10 +78,15 @@ get_cart = extend_schema(
     summary="Your cart",
     description=(
         "Lines with today's names, prices and availability from the catalog, and the "
-        "subtotal. Lines whose price changed since they were added say so."
+        "subtotal. Lines whose price changed since they were added say so. The `estimate` "
+        'adds the cheapest delivery to `?country=` (with "free from" hints), the tax per '
+        "rate and the estimated total; the checkout works out the exact ones for the address."
     ),
-    parameters=[TOKEN_PARAMETER],
-    responses={200: CART_RESPONSE, 400: error("Bad X-Cart-Token.", BAD_TOKEN)},
+    parameters=[TOKEN_PARAMETER, COUNTRY_PARAMETER],
+    responses={
+        200: CART_RESPONSE,
+        400: error("Bad X-Cart-Token or country.", BAD_TOKEN, BAD_COUNTRY),
+    },
 )
 
 add_item = extend_schema(
@@ -76,14 +96,15 @@ add_item = extend_schema(
         "Adds `quantity` (default 1) of `sku`; a SKU already in the cart gets the quantity "
         "added. The cart never reserves stock: checkout does."
     ),
-    parameters=[TOKEN_PARAMETER],
+    parameters=[TOKEN_PARAMETER, COUNTRY_PARAMETER],
     request=AddItemSerializer,
     responses={
         201: OpenApiResponse(CartSerializer, description="A new line was added."),
         200: OpenApiResponse(CartSerializer, description="An existing line grew."),
         400: error(
             "Bad quantity (invalid_quantity), unknown SKU (unknown_sku), SKU not for sale "
-            "(sku_unavailable), too many lines (cart_full) or bad token.",
+            "(sku_unavailable), too many lines (cart_full), bad token or bad `?country=` "
+            "(invalid_country, checked before anything changes).",
             BAD_QUANTITY,
             UNKNOWN_SKU,
         ),
@@ -95,7 +116,7 @@ change_item = extend_schema(
     tags=TAGS,
     summary="Change a line's quantity",
     description="Quantity 0 removes the line. Raising it is checked against stock.",
-    parameters=[TOKEN_PARAMETER],
+    parameters=[TOKEN_PARAMETER, COUNTRY_PARAMETER],
     request=ChangeItemSerializer,
     responses={
         200: CART_RESPONSE,

@@ -35,6 +35,62 @@ class CartItemSerializer(serializers.Serializer):
         return f"{item.price_seen:.2f}" if item.price_changed else None
 
 
+def amount(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=12, decimal_places=2, **kwargs)
+
+
+class DeliverySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The method's code, as the checkout names it.")
+    name = serializers.CharField()
+    price = amount(help_text="For this cart; 0.00 when free.")
+    free_from = amount(allow_null=True, help_text="The order value from which it is free.")
+
+
+class FreeDeliverySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    free_from = amount()
+    missing = amount(help_text="What the cart would need to cost more for it to be free.")
+
+
+class EstimatedRateSerializer(serializers.Serializer):
+    rate = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Percent.")
+    net = amount()
+    tax = amount()
+    gross = amount()
+
+
+class EstimateSerializer(serializers.Serializer):
+    """A ``cart.estimates.CartEstimate``."""
+
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2: `?country=`, else the shop's.")
+    country_name = serializers.CharField()
+    prices_include_tax = serializers.BooleanField(
+        help_text='Catalog prices are gross ("incl. VAT"); false: net ("plus tax").'
+    )
+    tax_note = serializers.CharField(help_text='"incl. VAT" or "plus tax".')
+    delivers = serializers.BooleanField(help_text="A shipping zone serves the country.")
+    unavailable = serializers.CharField(
+        help_text='Why not, when `delivers` is false ("We do not deliver to Brazil."); else "".'
+    )
+    delivery = DeliverySerializer(
+        allow_null=True, help_text="The cheapest method offered there for this cart."
+    )
+    free_delivery = FreeDeliverySerializer(
+        many=True, help_text="Methods offered there that would be free from a higher value."
+    )
+    taxed = serializers.BooleanField(
+        help_text="The country is in the shop's tax zone; false: no tax is charged."
+    )
+    taxes = EstimatedRateSerializer(
+        many=True, source="tax_totals", help_text="The tax per rate, highest first."
+    )
+    shipping = amount(help_text="The cheapest delivery's price (0.00 without one).")
+    net = amount()
+    tax = amount(help_text="The estimated tax, goods and delivery.")
+    total = amount(help_text="What the cart would cost delivered there, tax included.")
+
+
 class CartSerializer(serializers.Serializer):
     items = CartItemSerializer(many=True)
     item_count = serializers.IntegerField(help_text="Units in the cart.")
@@ -43,6 +99,13 @@ class CartSerializer(serializers.Serializer):
     )
     currency = serializers.CharField()
     has_problems = serializers.BooleanField()
+    estimate = EstimateSerializer(
+        allow_null=True,
+        help_text=(
+            "Delivery and tax estimated for `?country=` (default the shop's country); "
+            "the checkout works out the exact figures for the address. Null when empty."
+        ),
+    )
 
 
 class AddItemSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services
+from .. import estimates, selectors, services
 from ..errors import InvalidBody, InvalidQuantity
 from ..owners import TOKEN_HEADER, api_owner
 from . import schema
@@ -23,6 +23,9 @@ class CartAPIView(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.owner, self.token = api_owner(request)
+        country = request.query_params.get("country")
+        # Checked before anything changes: a bad ?country= on a POST adds nothing.
+        self.country = estimates.country_code(country) if country else estimates.default_country()
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -34,7 +37,15 @@ class CartAPIView(APIView):
 
     def cart_response(self, status_code=status.HTTP_200_OK) -> Response:
         contents = selectors.cart_contents(self.owner)
-        return Response(CartSerializer(contents).data, status=status_code)
+        data = {
+            "items": contents.items,
+            "item_count": contents.item_count,
+            "subtotal": contents.subtotal,
+            "currency": contents.currency,
+            "has_problems": contents.has_problems,
+            "estimate": estimates.estimate(contents, self.country),
+        }
+        return Response(CartSerializer(data).data, status=status_code)
 
     def body(self) -> dict:
         if not isinstance(self.request.data, dict):

@@ -59,6 +59,14 @@ INVALID_VALUE = error_example(
     "invalid",
     price=["A valid number is required."],
 )
+UNKNOWN_TAX_CLASS = error_example(
+    "Unknown tax class",
+    "No tax class has the code 'luxury'; the classes are: standard, reduced, zero "
+    "(staff add classes under Taxes in the admin).",
+    "unknown_tax_class",
+    tax_class="luxury",
+    choices="standard, reduced, zero",
+)
 INVALID_KEY = error_example(
     "Unusable key",
     f"The Idempotency-Key is longer than {MAX_LENGTH} characters.",
@@ -133,6 +141,7 @@ PRODUCT = {
     "name": "Organic cotton tee",
     "category": {"slug": "t-shirts", "name": "T-shirts"},
     "currency": "EUR",
+    "prices_include_tax": True,
     "url": "https://shop.example.com/api/v1/catalog/products/organic-cotton-tee/",
 }
 PRODUCT_LIST_ITEM = {
@@ -187,6 +196,8 @@ STAFF_VARIANT = {
     "stock_on_hand": 40,
     "reserved": 2,
     "available": 38,
+    "tax_class": "standard",
+    "weight_grams": 250,
     "currency": "EUR",
 }
 
@@ -277,10 +288,12 @@ get_variant = extend_schema(
 
 update_variant = extend_schema(
     tags=TAGS,
-    summary="Set the price or the stock count of a SKU (staff)",
+    summary="Set the price, stock count, tax class or weight of a SKU (staff)",
     description=(
-        "Send any of price, compare_at_price (null removes it) and stock_on_hand (a "
-        "stock count; the difference is recorded in the stock ledger with the note). "
+        "Send any of price, compare_at_price (null removes it), stock_on_hand (a "
+        "stock count; the difference is recorded in the stock ledger with the note), "
+        "tax_class (a code of the taxes service's classes; another is 400 "
+        "unknown_tax_class with the classes in `choices`) and weight_grams. "
         "All or nothing: when one value is refused, nothing changes. Customers see the "
         "new values on their next request."
     ),
@@ -288,13 +301,24 @@ update_variant = extend_schema(
     examples=[
         example("New price", {"price": "17.90", "compare_at_price": "19.90"}, request_only=True),
         example("Stock count", {"stock_on_hand": 40, "note": "Cycle count"}, request_only=True),
+        example(
+            "Tax class and weight", {"tax_class": "reduced", "weight_grams": 250}, request_only=True
+        ),
     ],
     responses={
         200: OpenApiResponse(
             StaffVariantSerializer,
             examples=[example("Updated", STAFF_VARIANT)],
         ),
-        400: INVALID_INPUT,
+        400: OpenApiResponse(
+            Error,
+            description=(
+                'Malformed input ("invalid", each invalid field with its messages), or a tax '
+                "class the taxes service does not know (unknown_tax_class, with the classes "
+                "in choices). Nothing changed."
+            ),
+            examples=[INVALID_VALUE, UNKNOWN_TAX_CLASS],
+        ),
         404: VARIANT_NOT_FOUND,
         **STAFF_ONLY,
     },

@@ -12,8 +12,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from shop.taxes import public as taxes
+
 from ..models import PRICE_DIGITS, StockMovement
 from ..selectors import low_stock_threshold
+from ..services.shipping_and_tax import MAX_GRAMS
 
 MAX_BULK_ITEMS = 1000
 
@@ -65,12 +68,22 @@ class ProductBaseSerializer(serializers.Serializer):
     name = serializers.CharField()
     category = CategoryRefSerializer(allow_null=True)
     currency = serializers.SerializerMethodField(help_text="ISO 4217 code of every amount.")
+    prices_include_tax = serializers.SerializerMethodField(
+        help_text=(
+            'Whether its prices include the tax ("incl. VAT", gross, the default) or the tax '
+            'is added at checkout ("plus tax", net). The tax itself follows the delivery '
+            "country: see the cart's estimate and the checkout."
+        )
+    )
     url = serializers.HyperlinkedIdentityField(
         view_name="catalog-api:product-detail", lookup_field="slug"
     )
 
     def get_currency(self, obj) -> str:
         return settings.SHOP_CURRENCY
+
+    def get_prices_include_tax(self, obj) -> bool:
+        return taxes.prices_include_tax()
 
 
 class ProductListItemSerializer(ProductBaseSerializer):
@@ -158,6 +171,12 @@ class StaffVariantSerializer(serializers.Serializer):
     stock_on_hand = serializers.IntegerField(help_text="Units in the warehouse.")
     reserved = serializers.IntegerField(help_text="Units held by checkouts in progress.")
     available = serializers.IntegerField(help_text="On hand minus reserved, never below 0.")
+    tax_class = serializers.CharField(
+        help_text="What it is taxed as: a code of the taxes service (standard, reduced, zero …)."
+    )
+    weight_grams = serializers.IntegerField(
+        help_text="The packed weight of one unit in grams, for shipping by weight (0: not set)."
+    )
     currency = serializers.SerializerMethodField(help_text="ISO 4217 code of the prices.")
 
     def get_currency(self, obj) -> str:
@@ -174,6 +193,19 @@ class VariantUpdateSerializer(serializers.Serializer):
     )
     stock_on_hand = serializers.IntegerField(
         min_value=0, required=False, help_text="A stock count: the new units on hand."
+    )
+    tax_class = serializers.CharField(
+        required=False,
+        help_text=(
+            "A tax class code the taxes service knows (standard, reduced, zero or one staff "
+            "added); another is 400 unknown_tax_class, naming the classes."
+        ),
+    )
+    weight_grams = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_GRAMS,
+        required=False,
+        help_text="The packed weight of one unit in whole grams.",
     )
     note = note_field()
 

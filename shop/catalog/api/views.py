@@ -29,7 +29,7 @@ from .. import selectors
 from ..cache import cached
 from ..db import db
 from ..filters import ProductFilterSet
-from ..services import locks, prices, stock
+from ..services import locks, prices, shipping_and_tax, stock
 from . import schema
 from .permissions import CanManageStockAndPrices
 from .serializers import (
@@ -160,6 +160,12 @@ class VariantView(StaffView):
                 )
             if "stock_on_hand" in data:
                 stock.set_stock(sku, data["stock_on_hand"], note=data["note"])
+            if "tax_class" in data or "weight_grams" in data:
+                shipping_and_tax.set_tax_class_and_weight(
+                    sku,
+                    tax_class=data.get("tax_class", shipping_and_tax.UNSET),
+                    weight_grams=data.get("weight_grams", shipping_and_tax.UNSET),
+                )
         return self.respond(sku)
 
 

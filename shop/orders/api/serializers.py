@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from .. import selectors
+from .. import refund_taxes, selectors
 from ..checkout.shipping import method_name
 from ..models import MONEY, Order, OrderLine, Shipment
 from .taxes import LINE_TAX_FIELDS, LineTaxFields, TaxSerializer
@@ -58,6 +58,28 @@ class HistoryEntrySerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class RefundedRateSerializer(serializers.Serializer):
+    rate = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Percent.")
+    net = money()
+    tax = money()
+    gross = money()
+
+
+class RefundSerializer(serializers.Serializer):
+    """A refund the payment provider confirmed: what it gave back, and per tax rate."""
+
+    refund_id = serializers.CharField()
+    requested_at = serializers.DateTimeField(allow_null=True)
+    gross = money(help_text="What was given back.")
+    net = money()
+    tax = money(help_text="The tax inside it: its share of the order's tax.")
+    taxes = RefundedRateSerializer(
+        many=True,
+        source="rates",
+        help_text="Per rate the order was taxed at, highest first; empty when it was untaxed.",
+    )
+
+
 class OrderSummarySerializer(serializers.ModelSerializer):
     """An order in the history list: figures, status, lines and tracking, not the address."""
 
@@ -66,6 +88,9 @@ class OrderSummarySerializer(serializers.ModelSerializer):
     shipping_cost = money()
     total = money()
     refunded_amount = money(help_text="What has been given back so far.")
+    refunds = serializers.SerializerMethodField(
+        help_text="The refunds confirmed so far, oldest first, each with its tax per rate."
+    )
     lines = OrderLineSerializer(many=True, read_only=True)
     tax = TaxSerializer(source="*", read_only=True)
     shipment = ShipmentSerializer(read_only=True, allow_null=True)
@@ -88,6 +113,7 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "shipping_cost",
             "total",
             "refunded_amount",
+            "refunds",
             "shipping_method",
             "shipping_method_name",
             "lines",
@@ -102,6 +128,10 @@ class OrderSummarySerializer(serializers.ModelSerializer):
         return reverse(
             "orders-api:order-detail", args=[order.number], request=self.context.get("request")
         )
+
+    @extend_schema_field(RefundSerializer(many=True))
+    def get_refunds(self, order):
+        return RefundSerializer(refund_taxes.refunds_of(order), many=True).data
 
     def get_shipping_method_name(self, order) -> str:
         return method_name(order)

@@ -12,13 +12,14 @@ use does not grow with the number of orders.
 """
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from shop.core.exports import STDOUT, ExportCommand
-from shop.orders import selectors
+from shop.orders import refund_taxes, selectors
 
 COLUMNS = (
     "order_number",
@@ -49,6 +50,10 @@ COLUMNS = (
     "line_tax_rate",
     "line_net",
     "line_tax",
+    # What the order's confirmed refunds gave back, net and the tax inside
+    # (their share of the order's tax); per rate in order_refunded_net_19 ….
+    "order_refunded_net",
+    "order_refunded_tax",
 )
 CHUNK = 2000
 
@@ -62,6 +67,12 @@ def rate_columns(rates) -> list[str]:
     return [f"order_{kind}_{rate_label(rate)}" for rate in rates for kind in ("net", "tax")]
 
 
+def refunded_columns(rates) -> list[str]:
+    return [
+        f"order_refunded_{kind}_{rate_label(rate)}" for rate in rates for kind in ("net", "tax")
+    ]
+
+
 def rate_cells(order, rates) -> list:
     by_rate = {row["rate"]: row for row in order.rate_totals}
     cells = []
@@ -69,6 +80,32 @@ def rate_cells(order, rates) -> list:
         found = by_rate.get(rate)
         cells += [found["net"], found["tax"]] if found else [0, 0]
     return cells
+
+
+class Refunded:
+    """An order's confirmed refunds, net and tax, overall and per rate (worked out once)."""
+
+    def __init__(self):
+        self.order_id, self.figures = None, None
+
+    def of(self, order) -> tuple[Decimal, Decimal, dict]:
+        if order.pk != self.order_id:
+            net, tax, by_rate = Decimal(0), Decimal(0), {}
+            for refund in refund_taxes.refunds_of(order):
+                net, tax = net + refund.net, tax + refund.tax
+                for row in refund.rates:
+                    was = by_rate.get(row.rate, (Decimal(0), Decimal(0)))
+                    by_rate[row.rate] = (was[0] + row.net, was[1] + row.tax)
+            self.order_id, self.figures = order.pk, (net, tax, by_rate)
+        return self.figures
+
+    def totals(self, order) -> list:
+        net, tax, _ = self.of(order)
+        return [net, tax]
+
+    def per_rate(self, order, rates) -> list:
+        by_rate = self.of(order)[2]
+        return [cell for rate in rates for cell in by_rate.get(rate, (0, 0))]
 
 
 def parse_moment(value: str, *, end: bool = False) -> datetime:
@@ -141,9 +178,14 @@ class Command(ExportCommand):
             lines.count(), "line", no_progress=no_progress, verbosity=verbosity
         )
         rates = selectors.tax_rates_of(lines)
+        refunded = Refunded()
         rows = (
-            row(line) + rate_cells(line.order, rates) for line in lines.iterator(chunk_size=CHUNK)
+            row(line)
+            + refunded.totals(line.order)
+            + rate_cells(line.order, rates)
+            + refunded.per_rate(line.order, rates)
+            for line in lines.prefetch_related("order__refund_requests").iterator(chunk_size=CHUNK)
         )
-        columns = (*COLUMNS, *rate_columns(rates))
+        columns = (*COLUMNS, *rate_columns(rates), *refunded_columns(rates))
         count = self.write_csv(output, columns, rows, progress=progress)
         self.report(output, count, "order line(s)", verbosity)
