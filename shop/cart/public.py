@@ -54,7 +54,7 @@ def cart_key(cart_token: str) -> str:
 
 
 @idempotent
-def session_cart_token(session: Mapping[str, object]) -> str | None:
+def session_cart_token(session: Mapping[str, str | int | float | bool | None]) -> str | None:
     """
     The anonymous cart token a browser's session holds (the storefront keeps
     it there), or ``None``. Raises nothing.

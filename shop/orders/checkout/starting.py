@@ -167,7 +167,7 @@ def start_checkout(
     shipping = _shipping(shipping_method, shipping_address, lines, variants)
     if guest is not None:
         _check_open_guest_checkouts(buyer)
-    _replace_earlier(buyer.owner)
+    _replace_earlier(buyer.owner, idempotency_key)
     try:
         checkout = _create(
             buyer, lines, variants, shipping, shipping_address, idempotency_key, fingerprint
@@ -212,7 +212,7 @@ def _check_open_guest_checkouts(buyer: _Buyer) -> None:
         raise TooManyOpenCheckouts(limit=limit)
 
 
-def _replace_earlier(owner: dict) -> None:
+def _replace_earlier(owner: dict, idempotency_key: str = "") -> None:
     """
     A customer (a guest: a cart) has one checkout holding stock at a time
     (docs/decisions/0015-one-checkout-holds-stock.md): their earlier ones
@@ -220,12 +220,16 @@ def _replace_earlier(owner: dict) -> None:
     (stock back now, payment page closed through ``CheckoutExpired``; a
     payment made there meanwhile is completed or refunded like any late
     one). Refused with ``PaymentUnderWay`` if one was paid already: its
-    order is being placed.
+    order is being placed. A checkout with this request's own key is not
+    an earlier one: a concurrent twin request inserted it after this one
+    looked the key up, and this one will find it when its insert fails.
     """
     with db.atomic():
         earlier = Checkout.objects.select_for_update().filter(
             **owner, status=Checkout.Status.AWAITING_PAYMENT
         )
+        if idempotency_key:
+            earlier = earlier.exclude(idempotency_key=idempotency_key)
         for checkout in earlier:
             if holds.is_paid(checkout):
                 raise PaymentUnderWay(checkout_id=str(checkout.pk))
