@@ -187,3 +187,36 @@ def test_following_a_guest_checkout_costs_a_few_queries(jacket, django_assert_ma
         assert guest.status_of(checkout["id"]).status_code == 200
     with django_assert_max_num_queries(6):
         assert Client().get(guests.checkout_path(checkout["id"])).status_code == 200
+
+
+def test_a_guest_sees_the_delivery_options_for_their_cart(jacket):
+    guest = GuestApi()
+    guest.add(jacket)
+    options = guest.client.get(
+        "/api/v1/checkout/shipping-options/", {"country": "DE"}, **guest.headers()
+    )
+    assert options.status_code == 200
+    assert options.json()["subtotal"] == "119.00"
+    assert {o["code"] for o in options.json()["options"]} == {"standard", "express"}
+
+
+def test_a_declined_guest_starts_again_from_what_they_typed(jacket):
+    browser = Client()
+    browser.post("/cart/add/", {"sku": jacket})
+    page = browser.get("/checkout/")
+    started = browser.post(
+        "/checkout/",
+        {
+            "email": "grace@example.com",
+            "address": "new",
+            **BERLIN,
+            "shipping_method": "express",
+            "idempotency_key": form_key(page),
+        },
+    )
+    back = browser.post(started["Location"], {"outcome": "failed"})["Location"]
+    assert wait_for(lambda: "did not go through" in text(browser.get(back)))
+    again = browser.get("/checkout/").content.decode()
+    assert 'value="grace@example.com"' in again
+    assert 'value="Unter den Linden 1"' in again
+    assert available(jacket) == 5

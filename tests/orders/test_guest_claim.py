@@ -4,9 +4,12 @@ Guest orders join the account that confirms their email address (decision
 before; never for an address that is not confirmed.
 """
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
@@ -100,3 +103,27 @@ def test_a_deleted_account_forgets_its_claimed_guest_orders(guest_order, grace):
     assert guest_order.anonymised_at is not None
     assert guest_order.email != "Grace@Example.com"
     assert not GuestClaim.objects.exists()
+
+
+def test_signing_up_with_the_guests_email_shows_the_order_only_after_confirming_it(
+    guest_order, deliver
+):
+    browser = Client()
+    password = "quiet-harbour-1843"
+    signed_up = browser.post(
+        "/accounts/signup/",
+        {"email": "grace@example.com", "password1": password, "password2": password},
+    )
+    assert signed_up.status_code == 302
+    deliver()
+    assert guest_order.number not in browser.get("/orders/").content.decode()
+    guest_order.refresh_from_db()
+    assert guest_order.user_id is None
+
+    confirmation = next(m for m in mail.outbox if "confirm-email" in m.body)
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", confirmation.body)[1]
+    assert browser.post(link).status_code == 302
+    deliver()
+
+    history = browser.get("/orders/").content.decode()
+    assert guest_order.number in history

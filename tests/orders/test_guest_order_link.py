@@ -94,3 +94,16 @@ def test_emails_of_a_guest_order_carry_its_link(guest_order):
         message = notifications.build_message(guest_order, kind)
         assert guests.order_link(guest_order.number) in message.body
         assert guests.order_link(guest_order.number) in message.alternatives[0][0]
+
+
+def test_staff_see_guest_orders_marked_and_can_filter_them(admin_client, guest_order):
+    customers = make_order(user_id=4242, email="ada@example.com")
+    changelist = "/admin/orders/order/"
+
+    def listed(response):
+        return [order.number for order in response.context["cl"].result_list]
+
+    assert listed(admin_client.get(changelist, {"guest": "yes"})) == [guest_order.number]
+    assert listed(admin_client.get(changelist, {"guest": "no"})) == [customers.number]
+    detail = admin_client.get(f"{changelist}{guest_order.pk}/change/")
+    assert "Guest (no account)" in detail.content.decode()

@@ -250,8 +250,9 @@ def _status_page(request, checkout):
             "order_url": order_url,
             "lines": checkout.lines.all(),
             "guest": guest,
-            "retry_url": reverse("orders:checkout"),
         },
     )
     response["Cache-Control"] = "private, no-store"
+    if guest:
+        response["Referrer-Policy"] = "no-referrer"  # its link is its key
     return response
