@@ -185,6 +185,15 @@ cancel_guest_order = extend_schema(
     examples=[example("With a reason", {"reason": "Wrong size"}, request_only=True)],
     responses={
         200: OpenApiResponse(OrderSerializer, examples=[example("Cancelled", CANCELLED_ORDER)]),
+        400: error(
+            "The reason is too long.",
+            error_example(
+                "Too long",
+                "Some values are invalid.",
+                "invalid",
+                reason=["Ensure this field has no more than 500 characters."],
+            ),
+        ),
         404: ORDER_NOT_FOUND,
         409: NOT_CANCELLABLE,
     },

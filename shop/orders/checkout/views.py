@@ -16,6 +16,7 @@ in; starting one is limited per client address (``ORDERS_GUEST_CHECKOUT_RATE``,
 keyed link (``guests.checkout_path``), not by the session.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -73,66 +74,90 @@ def _guest_cart_key(request) -> str:
         return ""
 
 
+@dataclass(frozen=True)
+class _Shopper:
+    """Who checks out on the page: a signed-in customer, or a guest by their session's cart."""
+
+    user_id: int | None = None
+    cart_key: str = ""
+
+    @property
+    def guest(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def has_cart(self) -> bool:
+        return not self.guest or bool(self.cart_key)
+
+    @property
+    def cart(self) -> dict:
+        return {"cart_key": self.cart_key} if self.guest else {"user_id": self.user_id}
+
+    def addresses(self) -> tuple:
+        return () if self.guest else accounts.get_addresses(self.user_id)
+
+    def last_attempt(self):
+        """Their last checkout that did not go through, for the form to start from."""
+        if self.guest:
+            return selectors.unfinished_guest_attempt(self.cart_key)
+        return selectors.unfinished_attempt(self.user_id)
+
+    def form(self, data, *, initial, previous, addresses) -> CheckoutForm:
+        if self.guest:
+            return GuestCheckoutForm(data, initial=initial, previous=previous)
+        return CheckoutForm(data, initial=initial, previous=previous, addresses=addresses)
+
+    def buyer(self, form) -> dict:
+        """Who ``start_checkout`` starts the checkout for."""
+        if self.guest:
+            return {"guest": Guest(cart_key=self.cart_key, email=form.cleaned_data["email"])}
+        return {"user_id": self.user_id}
+
+
 def start(request):
     if request.user.is_authenticated:
-        user_id = request.user.pk
-        if not accounts.get_user(user_id).email_verified:
+        if not accounts.get_user(request.user.pk).email_verified:
             verify = reverse("accounts:verify_email")
             return redirect(f"{verify}?{urlencode({'next': reverse('orders:checkout')})}")
-        owner, cart_key = {"user_id": user_id}, ""
+        shopper = _Shopper(user_id=request.user.pk)
     else:
-        user_id, cart_key = None, _guest_cart_key(request)
-        owner = {"cart_key": cart_key}
-    rows, subtotal = _cart_summary(owner) if owner.get("user_id") or cart_key else ([], 0)
+        shopper = _Shopper(cart_key=_guest_cart_key(request))
+    rows, subtotal = _cart_summary(shopper.cart) if shopper.has_cart else ((), 0)
     if not rows:
         messages.info(request, "Your cart is empty: add something before checking out.")
         return redirect("cart:cart")
-    addresses = accounts.get_addresses(user_id) if user_id else ()
+    addresses = shopper.addresses()
     updating = UPDATE in request.POST
-    previous = None
-    if not updating:
-        # Updating shows what the customer just chose, not the last failed attempt.
-        previous = (
-            selectors.unfinished_attempt(user_id)
-            if user_id
-            else selectors.unfinished_guest_attempt(cart_key)
-        )
-    form_class = CheckoutForm if user_id else GuestCheckoutForm
-    extra = {"addresses": addresses} if user_id else {}
-    form = form_class(
+    form = shopper.form(
         None if updating else request.POST or None,
         initial=request.POST.dict() if updating else None,
-        previous=previous,
-        **extra,
+        addresses=addresses,
+        # Updating shows what the customer just chose, not the last failed attempt.
+        previous=None if updating else shopper.last_attempt(),
     )
     weight = sum(row["weight_grams"] for row in rows)
     options, unavailable = _delivery(form, subtotal, weight)
-    status_code = 200
+    throttled = None
     if request.method == "POST" and not updating and form.is_valid():
         address_id, address = form.chosen_address()
         try:
-            if user_id is None:
+            if shopper.guest:
                 _count_guest_start(request)
             started = start_checkout(
-                **(
-                    {"user_id": user_id}
-                    if user_id
-                    else {"guest": Guest(cart_key=cart_key, email=form.cleaned_data["email"])}
-                ),
+                **shopper.buyer(form),
                 shipping_method=form.cleaned_data["shipping_method"],
                 address_id=address_id,
                 address=address,
                 idempotency_key=form.cleaned_data["idempotency_key"],
-                return_url=status_page_url(request, guest=user_id is None),
+                return_url=status_page_url(request, guest=shopper.guest),
             )
         except Refused as refused:
+            throttled = refused
             form.add_error(
                 None,
-                f"Too many checkouts were started from your network. "
+                "Too many checkouts were started from your network. "
                 f"Try again in {refused.retry_after} seconds.",
             )
-            status_code = 429
-            retry_after = refused.retry_after
         except catalog.OutOfStock as refusal:
             names = ", ".join(s["sku"] for s in refusal.extra["shortages"])
             messages.error(
@@ -152,7 +177,7 @@ def start(request):
                 and checkout.payment_redirect_url
             ):
                 return redirect(checkout.payment_redirect_url)
-            if user_id is None:
+            if shopper.guest:
                 return redirect(guests.checkout_path(checkout.pk))
             return redirect("orders:checkout-status", checkout.pk)
     response = render(
@@ -167,14 +192,14 @@ def start(request):
             "delivery_country": form.chosen_country(),
             "addresses": addresses,
             "new_address_fields": form.new_address_fields(),
-            "guest": user_id is None,
+            "guest": shopper.guest,
         },
         # The shipping refusal is the API's status too: 422 shipping_unavailable.
-        status=422 if unavailable and form.is_bound else status_code,
+        status=422 if unavailable and form.is_bound else 429 if throttled else 200,
     )
     response["Cache-Control"] = "private, no-store"
-    if status_code == 429:
-        response["Retry-After"] = str(retry_after)
+    if throttled:
+        response["Retry-After"] = str(throttled.retry_after)
     return response
 
 

@@ -32,6 +32,21 @@ SHIPPING_UNAVAILABLE = docs.error(
     ),
 )
 
+CART_TOKEN = OpenApiParameter(
+    "X-Cart-Token",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A guest's (not signed in): the token of their anonymous cart.",
+)
+INVALID_CART_TOKEN_EXAMPLE = docs.error_example(
+    "invalid_cart_token",
+    "The X-Cart-Token header does not hold a cart token this shop issued.",
+    "invalid_cart_token",
+)
+INVALID_CART_TOKEN = docs.error(
+    "A guest's X-Cart-Token is not one the shop issued.", INVALID_CART_TOKEN_EXAMPLE
+)
+
 start_checkout = extend_schema(
     tags=TAGS,
     summary="Start checkout",
@@ -51,12 +66,7 @@ start_checkout = extend_schema(
         "email (409 `too_many_open_checkouts`)."
     ),
     parameters=[
-        OpenApiParameter(
-            "X-Cart-Token",
-            location=OpenApiParameter.HEADER,
-            required=False,
-            description="A guest's (not signed in): the token of the anonymous cart to buy.",
-        ),
+        CART_TOKEN,
         OpenApiParameter(
             HEADER,
             location=OpenApiParameter.HEADER,
@@ -79,6 +89,7 @@ start_checkout = extend_schema(
                 "Give the email address your order confirmation should go to.",
                 "email_required",
             ),
+            INVALID_CART_TOKEN_EXAMPLE,
             docs.error_example(
                 "invalid_idempotency_key",
                 "The Idempotency-Key is longer than 255 characters.",
@@ -153,16 +164,10 @@ follow_checkout = extend_schema(
         "the `order_number`, `failed` (payment declined: start again) or `expired`. "
         "A guest sends the `X-Cart-Token` that started it; another cart's is a 404."
     ),
-    parameters=[
-        OpenApiParameter(
-            "X-Cart-Token",
-            location=OpenApiParameter.HEADER,
-            required=False,
-            description="A guest's: the token of the cart that started the checkout.",
-        )
-    ],
+    parameters=[CART_TOKEN],
     responses={
         200: CheckoutSerializer,
+        400: INVALID_CART_TOKEN,
         404: _error("Not yours or no such checkout.", "checkout_not_found", "No such checkout."),
         **docs.NOT_SIGNED_IN,
     },
@@ -175,13 +180,16 @@ shipping_options = extend_schema(
         "The shipping methods offered to `country`, each priced for your cart as it is now "
         "(its value and weight: rates may go by either, and a method may be free from an "
         "order value). Send one's `code` as `shipping_method` when you start the checkout; "
-        "the price is worked out again then."
+        "the price is worked out again then. A guest sends their cart's `X-Cart-Token`."
     ),
-    parameters=[ShippingOptionsQuerySerializer],
+    parameters=[ShippingOptionsQuerySerializer, CART_TOKEN],
     responses={
         200: ShippingOptionsSerializer,
-        400: _error(
-            "`country` is missing or not a country code.", "invalid", "Some values are invalid."
+        400: docs.error(
+            "`country` is missing or not a country code, or (a guest) the X-Cart-Token is "
+            "not one the shop issued.",
+            docs.error_example("invalid", "Some values are invalid.", "invalid"),
+            INVALID_CART_TOKEN_EXAMPLE,
         ),
         422: SHIPPING_UNAVAILABLE,
         **docs.NOT_SIGNED_IN,
