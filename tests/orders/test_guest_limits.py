@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from shop.orders.models import Checkout
+from tests.api.contract import assert_documented
 from tests.catalog.factories import make_product
 
 from .guest_helpers import BERLIN, GuestApi
@@ -34,6 +35,7 @@ def test_a_client_address_starting_too_many_guest_checkouts_gets_429_with_retry_
     assert [r.status_code for r in statuses] == [201, 201, 429]
     refused = statuses[-1]
     assert refused.json()["code"] == "throttled"
+    assert_documented(refused, "post", "/api/v1/checkout/")
     assert 0 < int(refused["Retry-After"]) <= 60
     assert Checkout.objects.count() == 2
 
@@ -84,6 +86,7 @@ def test_only_so_many_guest_checkouts_await_payment_for_one_email(tee, settings)
     assert [a.status_code for a in answers] == [201, 201, 409]
     assert answers[-1].json()["code"] == "too_many_open_checkouts"
     assert answers[-1].json()["limit"] == 2
+    assert_documented(answers[-1], "post", "/api/v1/checkout/")
     # Another email is not held up, and the same cart may replace its own checkout.
     other = GuestApi()
     other.add(tee)
