@@ -220,3 +220,17 @@ def test_a_declined_guest_starts_again_from_what_they_typed(jacket):
     assert 'value="grace@example.com"' in again
     assert 'value="Unter den Linden 1"' in again
     assert available(jacket) == 5
+
+
+def test_a_guests_checkout_page_and_start_cost_a_bounded_number_of_queries(
+    jacket, django_assert_max_num_queries
+):
+    browser = Client()
+    browser.post("/cart/add/", {"sku": jacket, "quantity": 2})
+    with django_assert_max_num_queries(12):
+        assert browser.get("/checkout/").status_code == 200
+    guest = GuestApi()
+    guest.add(jacket, 2)
+    # Orders, cart, catalog (the hold), shipping, taxes and payments, as a customer's.
+    with django_assert_max_num_queries(48):
+        assert guest.start().status_code == 201
