@@ -131,7 +131,9 @@ def _guest_order_or_404(number: str, key: str):
 
 def _private(response):
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the key stays out of other sites' logs
+    # The key stays out of other sites' logs; not "no-referrer", with which browsers
+    # send "Origin: null" and the cancel form fails its CSRF check.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

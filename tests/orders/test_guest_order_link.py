@@ -32,6 +32,7 @@ def test_the_link_opens_the_order_without_signing_in(guest_order, django_assert_
     assert "All your orders" not in html  # no account navigation, no other orders
     assert 'href="/orders/"' not in html
     assert page["Cache-Control"] == "private, no-store"
+    assert page["Referrer-Policy"] == "same-origin"  # the key never leaves for other sites
 
 
 def test_a_wrong_or_missing_key_is_a_404(guest_order):

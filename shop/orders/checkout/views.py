@@ -279,5 +279,6 @@ def _status_page(request, checkout):
     )
     response["Cache-Control"] = "private, no-store"
     if guest:
-        response["Referrer-Policy"] = "no-referrer"  # its link is its key
+        # Its link is its key: other sites (the payment page) never see it.
+        response["Referrer-Policy"] = "same-origin"
     return response
