@@ -82,6 +82,12 @@ def test_claiming_twice_changes_nothing_more(guest_order, grace):
     assert claiming.claim_guest_orders(grace.pk, "grace@example.com") == 1
     assert claiming.claim_guest_orders(grace.pk, "GRACE@example.com") == 0
     assert GuestClaim.objects.get().user_id == grace.pk
+    note = guest_order.status_changes.get(internal=True)
+    assert (
+        note.note
+        == f"Bought as a guest; joined account {grace.pk}, which confirmed grace@example.com."
+    )
+    assert note.from_status == note.to_status == "paid"
 
 
 def test_a_checkout_awaiting_payment_when_claimed_becomes_the_accounts_order(grace):

@@ -13,22 +13,43 @@ account at once. A deleted account's claims are forgotten with it
 (``forgetting``).
 """
 
+from django.utils import timezone
+
+from ..actors import SYSTEM
 from ..db import db
-from ..models import Checkout, GuestClaim, Order
+from ..models import Checkout, GuestClaim, Order, OrderStatusChange
 
 
 def claim_guest_orders(user_id: int, email: str) -> int:
-    """Give ``user_id`` the guest orders and checkouts of ``email``; returns how many orders."""
+    """
+    Give ``user_id`` the guest orders and checkouts of ``email``; returns how
+    many orders. Each order's history notes it for staff (``internal``).
+    """
     email = (email or "").strip().lower()
     if not email:
         return 0
     with db.atomic():
         GuestClaim.objects.update_or_create(email=email, defaults={"user_id": user_id})
-        claimed = Order.objects.filter(user_id=None, email__iexact=email).update(user_id=user_id)
+        orders = list(Order.objects.select_for_update().filter(user_id=None, email__iexact=email))
+        now = timezone.now()
+        for order in orders:
+            order.user_id, order.updated_at = user_id, now
+        Order.objects.bulk_update(orders, ["user_id", "updated_at"])
+        OrderStatusChange.objects.bulk_create(
+            OrderStatusChange(
+                order=order,
+                from_status=order.status,
+                to_status=order.status,
+                actor=SYSTEM,
+                note=f"Bought as a guest; joined account {user_id}, which confirmed {email}.",
+                internal=True,
+            )
+            for order in orders
+        )
         Checkout.objects.filter(user_id=None, email__iexact=email).exclude(
             status=Checkout.Status.AWAITING_PAYMENT
-        ).update(user_id=user_id)
-    return claimed
+        ).update(user_id=user_id, updated_at=now)
+    return len(orders)
 
 
 def claim_for_claimed_email(checkout: Checkout) -> None:
