@@ -101,6 +101,11 @@ PAYMENTS_EVENT_MAX_ATTEMPTS = env.int("PAYMENTS_EVENT_MAX_ATTEMPTS", default=10)
 # carrier that books the parcels of a shipping method that names none.
 ORDERS_CHECKOUT_TTL_MINUTES = env.int("ORDERS_CHECKOUT_TTL_MINUTES", default=15)
 ORDERS_CARRIER = env("ORDERS_CARRIER", default="shop.orders.carriers.DemoCarrier")
+# Guest checkout (decision 0023): guest checkouts awaiting payment per email
+# address, and how often one client address may start one (allauth's rate
+# notation: attempts per period, "10/m" ten a minute), storefront and API alike.
+ORDERS_GUEST_OPEN_CHECKOUTS_PER_EMAIL = env.int("ORDERS_GUEST_OPEN_CHECKOUTS_PER_EMAIL", default=3)
+ORDERS_GUEST_CHECKOUT_RATE = env("ORDERS_GUEST_CHECKOUT_RATE", default="10/m,30/h")
 # Taxes: whether catalog prices include tax (EU shops: gross prices) or not
 # (US style: net prices, tax added at checkout), and the shop's own country,
 # whose rates give a gross price's net when an order ships outside the tax zone.

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from shop.core.events import Event
 
-__all__ = ["UserDeleted"]
+__all__ = ["EmailConfirmed", "UserDeleted"]
 
 
 @dataclass(frozen=True)
@@ -27,3 +27,20 @@ class UserDeleted(Event):
 
     user_id: int
     deleted_at: datetime
+
+
+@dataclass(frozen=True)
+class EmailConfirmed(Event):
+    """
+    ``email`` is confirmed as ``user_id``'s: the customer clicked the
+    confirmation link, or signed in with an address confirmed before. Apps
+    that hold things for that address without an account (guest orders,
+    decision 0023) may give them to the user. Never published for an
+    address that is not confirmed.
+    """
+
+    name: ClassVar[str] = "accounts.EmailConfirmed"
+    version: ClassVar[int] = 1
+
+    user_id: int
+    email: str

@@ -187,18 +187,34 @@ class RefundForm(forms.Form):
 # --- the order ------------------------------------------------------------------------
 
 
+class GuestFilter(admin.SimpleListFilter):
+    """Orders bought without an account and not claimed by one (decision 0023)."""
+
+    title = "buyer"
+    parameter_name = "guest"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Guest"), ("no", "Customer account"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(user_id__isnull=self.value() == "yes")
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = (
         "number",
         "placed_at",
         "email",
+        "guest",
         "status",
         "total",
         "refunded_amount",
         "shipping_method",
     )
-    list_filter = ("status", "placed_at", "shipping_method")
+    list_filter = ("status", GuestFilter, "placed_at", "shipping_method")
     search_fields = ("=number", "email", "=lines__sku")
     search_help_text = "Order number, customer email (or part of it) or the exact SKU of a line."
     date_hierarchy = "placed_at"
@@ -284,11 +300,17 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="customer")
     def customer(self, order):
+        if order.user_id is None:
+            return "Guest (no account)"
         try:
             url = reverse("admin:accounts_user_change", args=[order.user_id])
         except NoReverseMatch:
             return f"User {order.user_id}"
         return format_html('<a href="{}">User {}</a>', url, order.user_id)
+
+    @admin.display(description="guest", boolean=True)
+    def guest(self, order):
+        return order.user_id is None
 
     @admin.display(description="shipping method")
     def shipping(self, order):

@@ -78,3 +78,24 @@ class CheckoutStarting(Conflict):
 
     code = "checkout_in_progress"
     default_detail = "Another checkout of yours is being started. Try again in a moment."
+
+
+class GuestEmailRequired(ShopError):
+    """A guest's checkout needs the email address the confirmation goes to."""
+
+    code = "email_required"
+    default_detail = "Give the email address your order confirmation should go to."
+
+
+class TooManyOpenCheckouts(Conflict):
+    """
+    Guest checkouts awaiting payment for this email address are at
+    ``ORDERS_GUEST_OPEN_CHECKOUTS_PER_EMAIL``: one must be paid or expire
+    first (decision 0023). ``extra["limit"]`` says how many.
+    """
+
+    code = "too_many_open_checkouts"
+    default_detail = (
+        "There are already checkouts waiting for payment for this email address. "
+        "Pay one of them, or wait until they expire, before starting another."
+    )

@@ -12,6 +12,9 @@ from typing import ClassVar
 
 from shop.core.events import Event
 
+# Version 2 of each order event: ``user_id`` is None for a guest's order
+# (decision 0023); version 1 always had one. Consumers accept both.
+
 __all__ = [
     "OrderCancelled",
     "OrderDelivered",
@@ -36,11 +39,11 @@ class OrderPlaced(Event):
     """
 
     name: ClassVar[str] = "orders.OrderPlaced"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
 
     number: str
     checkout_id: str
-    user_id: int
+    user_id: int | None
     total: Decimal
     currency: str
     lines: tuple[OrderedLine, ...]
@@ -51,10 +54,10 @@ class OrderShipped(Event):
     """The parcel left the warehouse; ``tracking_url`` may be empty."""
 
     name: ClassVar[str] = "orders.OrderShipped"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
 
     number: str
-    user_id: int
+    user_id: int | None
     carrier: str
     tracking_number: str
     tracking_url: str
@@ -65,10 +68,10 @@ class OrderDelivered(Event):
     """The parcel reached the customer (staff marked the order delivered)."""
 
     name: ClassVar[str] = "orders.OrderDelivered"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
 
     number: str
-    user_id: int
+    user_id: int | None
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,10 @@ class OrderCancelled(Event):
     """
 
     name: ClassVar[str] = "orders.OrderCancelled"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
 
     number: str
-    user_id: int
+    user_id: int | None
     payment_reference: str
     total: Decimal
     currency: str
@@ -98,10 +101,10 @@ class OrderRefunded(Event):
     """
 
     name: ClassVar[str] = "orders.OrderRefunded"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
 
     number: str
-    user_id: int
+    user_id: int | None
     refund_id: str
     amount: Decimal
     refunded_total: Decimal

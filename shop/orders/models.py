@@ -79,9 +79,12 @@ class Checkout(TaxedTotals, models.Model):
         EXPIRED = "expired", "Expired"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user_id = models.PositiveBigIntegerField(db_index=True)
+    # Empty for a guest (decision 0023) until a confirmed address claims it.
+    user_id = models.PositiveBigIntegerField(db_index=True, null=True, blank=True)
+    # A guest's anonymous cart (the key the cart stores, never its signed token).
+    cart_key = models.CharField(max_length=64, blank=True, db_index=True)
     email = models.EmailField(max_length=254)
-    # The client's Idempotency-Key: the same key from the same user is the same checkout.
+    # The client's Idempotency-Key: the same key from the same buyer is the same checkout.
     idempotency_key = models.CharField(max_length=255, blank=True)
     # What the key was used for: the same key with another request is refused.
     request_fingerprint = models.CharField(max_length=64, blank=True)
@@ -119,6 +122,17 @@ class Checkout(TaxedTotals, models.Model):
                 fields=["user_id"],
                 condition=Q(status="awaiting_payment"),
                 name="orders_checkout_one_awaiting",
+            ),
+            # The same for a guest, by their cart (decision 0023).
+            models.UniqueConstraint(
+                fields=["cart_key", "idempotency_key"],
+                condition=~Q(idempotency_key="") & ~Q(cart_key=""),
+                name="orders_checkout_guest_idempotency_key",
+            ),
+            models.UniqueConstraint(
+                fields=["cart_key"],
+                condition=Q(status="awaiting_payment") & ~Q(cart_key=""),
+                name="orders_checkout_one_awaiting_per_cart",
             ),
         ]
         indexes = [
@@ -208,7 +222,8 @@ class Order(TaxedTotals, models.Model):
 
     number = models.CharField(max_length=20, unique=True)
     checkout = models.OneToOneField(Checkout, on_delete=models.PROTECT, related_name="order")
-    user_id = models.PositiveBigIntegerField()
+    # Empty for a guest's order until a confirmed address claims it (decision 0023).
+    user_id = models.PositiveBigIntegerField(null=True, blank=True)
     email = models.EmailField(max_length=254)
     status = models.CharField(max_length=20, choices=Status, default=Status.PAID)
     currency = models.CharField(max_length=3)
@@ -242,6 +257,11 @@ class Order(TaxedTotals, models.Model):
         from django.urls import reverse
 
         return reverse("orders:detail", args=[self.number])
+
+    @property
+    def is_guest(self) -> bool:
+        """Bought without an account and not claimed by one (yet)."""
+        return self.user_id is None
 
     @property
     def fully_refunded(self) -> bool:
@@ -367,6 +387,22 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class GuestClaim(models.Model):
+    """
+    A confirmed email address and the account that confirmed it
+    (``accounts.EmailConfirmed``): guest orders and checkouts with that
+    address belong to ``user_id``, including an order placed after the claim
+    from a checkout that was still awaiting payment then.
+    """
+
+    email = models.EmailField(max_length=254, unique=True, help_text="Lower case.")
+    user_id = models.PositiveBigIntegerField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.email} → user {self.user_id}"
 
 
 class ForgottenCustomer(models.Model):

@@ -11,7 +11,7 @@ between the mail server accepting the mail and the commit could repeat it,
 the window ``docs/decisions/0001-outbox-per-app.md`` mentions.)
 
 A deleted customer's orders and checkouts carry an undeliverable address and
-get no mail.
+get no mail. A guest's order links to its keyed page instead of the account's.
 """
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from shop.accounts import public as accounts
 
+from . import guests
 from .db import db
 from .models import Checkout, Order, SentEmail
 
@@ -37,6 +38,9 @@ SUBJECTS = {
 
 
 def order_url(order: Order) -> str:
+    """The account's order page; a guest's order's keyed link (decision 0023)."""
+    if order.user_id is None:
+        return guests.order_link(order.number)
     return settings.SHOP_URL.rstrip("/") + reverse("orders:detail", args=[order.number])
 
 

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
-from .actors import SYSTEM, customer
+from . import guests
+from .actors import GUEST, SYSTEM, customer
 from .errors import OrderNotFound
 from .models import Order, OrderLine, OrderStatusChange
 
@@ -46,6 +47,27 @@ def customer_order(user_id: int, number: str) -> Order:
     return order
 
 
+def guest_order(number: str, key: str) -> Order:
+    """
+    The order a guest's link names, if ``key`` is its key (``guests``); a
+    wrong key is ``OrderNotFound``, like a missing order.
+    """
+    if not guests.order_key_matches(number, key):
+        raise OrderNotFound(f"No order {number!r}.", number=number)
+    order = (
+        Order.objects.filter(number=number)
+        .select_related("shipment")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+            Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("at", "id")),
+        )
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound(f"No order {number!r}.", number=number)
+    return order
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """``kind`` is "status" (the order moved to ``status``) or "refund" (money went back)."""
@@ -65,12 +87,12 @@ def customer_history(order: Order) -> list[HistoryEntry]:
     notes they or the shop's automation wrote. Staff's notes and ``internal``
     entries stay in the admin.
     """
-    you = customer(order.user_id)
+    you = {customer(order.user_id), GUEST}
     entries = []
     for change in order.status_changes.all():
         if change.internal:
             continue
-        by = "you" if change.actor == you else "automatic" if change.actor == SYSTEM else "us"
+        by = "you" if change.actor in you else "automatic" if change.actor == SYSTEM else "us"
         kind = "status" if change.is_transition else "refund"
         entries.append(
             HistoryEntry(

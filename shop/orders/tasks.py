@@ -5,29 +5,29 @@ other apps' events, each named for what it does. Each runs once per event
 tasks are in ``checkout/tasks.py``.
 """
 
-from shop.accounts.events import UserDeleted
+from shop.accounts.events import EmailConfirmed, UserDeleted
 from shop.core.messaging import consumer
 from shop.payments.events import PaymentRefunded
 
 from . import notifications
 from .events import OrderCancelled, OrderPlaced, OrderRefunded, OrderShipped
-from .services import forgetting, lifecycle, refunds, shipping
+from .services import claiming, forgetting, lifecycle, refunds, shipping
 
 # --- the order's life ---------------------------------------------------------------
 
 
-@consumer(OrderPlaced, name="orders.book_shipment")
+@consumer(OrderPlaced, versions=(1, 2), name="orders.book_shipment")
 def book_shipment(event: OrderPlaced) -> None:
     shipping.book_shipment(event.number)
 
 
-@consumer(OrderCancelled, name="orders.restock_cancelled_order")
+@consumer(OrderCancelled, versions=(1, 2), name="orders.restock_cancelled_order")
 def restock_cancelled_order(event: OrderCancelled) -> None:
     """Retried while the catalog does not answer; the units go back once."""
     lifecycle.restock_cancelled_order(event.number)
 
 
-@consumer(OrderCancelled, name="orders.refund_cancelled_order")
+@consumer(OrderCancelled, versions=(1, 2), name="orders.refund_cancelled_order")
 def refund_cancelled_order(event: OrderCancelled) -> None:
     """A gateway outage raises, and the task is retried with backoff until it answers."""
     refunds.refund_cancelled_order(event.number)
@@ -49,15 +49,21 @@ def forget_customer(event: UserDeleted) -> None:
     forgetting.forget_customer(event.user_id, event.deleted_at)
 
 
+@consumer(EmailConfirmed, name="orders.claim_guest_orders")
+def claim_guest_orders(event: EmailConfirmed) -> None:
+    """A confirmed address's guest orders join the account (decision 0023)."""
+    claiming.claim_guest_orders(event.user_id, event.email)
+
+
 # --- emails to the customer ---------------------------------------------------------
 
 
-@consumer(OrderPlaced, name="orders.email_order_placed")
+@consumer(OrderPlaced, versions=(1, 2), name="orders.email_order_placed")
 def email_order_placed(event: OrderPlaced) -> None:
     notifications.send_order_email(event.number, notifications.PLACED, f"placed:{event.number}")
 
 
-@consumer(OrderShipped, name="orders.email_order_shipped")
+@consumer(OrderShipped, versions=(1, 2), name="orders.email_order_shipped")
 def email_order_shipped(event: OrderShipped) -> None:
     notifications.send_order_email(
         event.number,
@@ -69,14 +75,14 @@ def email_order_shipped(event: OrderShipped) -> None:
     )
 
 
-@consumer(OrderCancelled, name="orders.email_order_cancelled")
+@consumer(OrderCancelled, versions=(1, 2), name="orders.email_order_cancelled")
 def email_order_cancelled(event: OrderCancelled) -> None:
     notifications.send_order_email(
         event.number, notifications.CANCELLED, f"cancelled:{event.number}", reason=event.reason
     )
 
 
-@consumer(OrderRefunded, name="orders.email_order_refunded")
+@consumer(OrderRefunded, versions=(1, 2), name="orders.email_order_refunded")
 def email_order_refunded(event: OrderRefunded) -> None:
     notifications.send_order_email(
         event.number,

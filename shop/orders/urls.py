@@ -10,6 +10,17 @@ app_name = "orders"
 urlpatterns = [
     path("checkout/", checkout_views.start, name="checkout"),
     path("checkout/<uuid:checkout_id>/", checkout_views.status, name="checkout-status"),
+    path(
+        "checkout/guest/<uuid:checkout_id>/<key:key>/",
+        checkout_views.guest_status,
+        name="guest-checkout-status",
+    ),
+    path("orders/guest/<key:number>/<key:key>/", views.guest_order_detail, name="guest-detail"),
+    path(
+        "orders/guest/<key:number>/<key:key>/cancel/",
+        views.guest_cancel_order,
+        name="guest-cancel",
+    ),
     path("orders/", views.order_list, name="list"),
     path("orders/<key:number>/", views.order_detail, name="detail"),
     path("orders/<key:number>/cancel/", views.cancel_order, name="cancel"),

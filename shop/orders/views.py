@@ -6,6 +6,10 @@ CSRF token, behind a disclosure that asks for confirmation.
 
 Thin views: ``selectors`` read for the signed-in user only, so another
 customer's order is a 404 like a missing one; ``services`` write.
+
+A guest's order (decision 0023) has the same page under its keyed link,
+/orders/guest/<number>/<key>/, without the account's navigation or other
+orders: the link is the permission, and a wrong key is a 404.
 """
 
 from django import forms
@@ -14,11 +18,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from . import selectors
-from .actors import customer
+from . import guests, selectors
+from .actors import GUEST, customer
 from .checkout.shipping import method_name
 from .errors import InvalidTransition, OrderNotFound
 from .services import lifecycle
@@ -42,7 +47,7 @@ def _order_or_404(request, number: str):
         raise Http404("No such order.") from None
 
 
-def _detail_context(order, cancel_form=None) -> dict:
+def _detail_context(order, cancel_form=None, *, guest_key: str = "") -> dict:
     address = dict(order.shipping_address or {})
     if address.get("country"):
         address["country_name"] = countries.name(address["country"]) or address["country"]
@@ -56,6 +61,13 @@ def _detail_context(order, cancel_form=None) -> dict:
         "can_cancel": selectors.can_cancel(order),
         "cancel_form": cancel_form or CancelForm(),
         "section": "orders",
+        "guest": bool(guest_key),
+        "layout": "orders/_guest_layout.html" if guest_key else "orders/_layout.html",
+        "cancel_url": (
+            reverse("orders:guest-cancel", args=[order.number, guest_key])
+            if guest_key
+            else reverse("orders:cancel", args=[order.number])
+        ),
     }
 
 
@@ -108,3 +120,45 @@ def cancel_order(request, number):
             "paid; we will email you when the refund is on its way.",
         )
     return redirect("orders:detail", number=number)
+
+
+def _guest_order_or_404(number: str, key: str):
+    try:
+        return selectors.guest_order(number, key)
+    except OrderNotFound:
+        raise Http404("No such order.") from None
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-store"
+    # The key stays out of other sites' logs; not "no-referrer", with which browsers
+    # send "Origin: null" and the cancel form fails its CSRF check.
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def guest_order_detail(request, number, key):
+    order = _guest_order_or_404(number, key)
+    return _private(
+        render(request, "orders/order_detail.html", _detail_context(order, guest_key=key))
+    )
+
+
+@require_POST
+def guest_cancel_order(request, number, key):
+    order = _guest_order_or_404(number, key)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(order, form, guest_key=key)
+        return _private(render(request, "orders/order_detail.html", context, status=400))
+    try:
+        lifecycle.cancel_order(number, actor=GUEST, reason=form.cleaned_data["reason"])
+    except InvalidTransition as refused:
+        messages.error(request, refused.detail)
+    else:
+        messages.success(
+            request,
+            f"Order {number} has been cancelled. The full amount goes back to the way you "
+            "paid; we will email you when the refund is on its way.",
+        )
+    return redirect(guests.order_path(number))

@@ -48,7 +48,8 @@ class Payment(models.Model):
     amount = models.DecimalField(**MONEY)
     refunded_amount = models.DecimalField(**MONEY, default=0)
     currency = models.CharField(max_length=3)
-    user_id = models.BigIntegerField(db_index=True)
+    # None: a guest bought it (shop orders, decision 0023).
+    user_id = models.BigIntegerField(db_index=True, null=True, blank=True)
     description = models.CharField(max_length=255, blank=True)
     return_url = models.CharField(max_length=2000)
     cancel_url = models.CharField(max_length=2000)

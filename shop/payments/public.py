@@ -76,7 +76,7 @@ def create_payment(
     *,
     reference: str,
     amount: Decimal,
-    user_id: int,
+    user_id: int | None,
     description: str,
     return_url: str,
     cancel_url: str,
@@ -87,6 +87,8 @@ def create_payment(
     every later call with the same figures). ``return_url`` and
     ``cancel_url`` are absolute URLs the customer comes back to after paying
     or giving up; ``customer_email`` fills in the gateway's form (not stored).
+    ``user_id`` is None for a guest (no account); the same reference with
+    another ``user_id`` is a conflict like other figures.
 
     Raises ``PaymentConflict`` when ``reference`` was used with other figures;
     ``GatewayUnavailable`` when the gateway cannot be reached (the payment

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from shop.core.remote.calls import dump_arguments, load_arguments
 from shop.payments import public
 
 from .conftest import CANCEL_URL, RETURN_URL, create_payment, make_customer
@@ -73,3 +74,42 @@ def test_a_settled_payment_has_no_redirect_url(test_gateway, customer):
 
     assert public.cancel_payment("checkout-42").redirect_url == ""
     assert public.get_payment_for_reference("checkout-42").redirect_url == ""
+
+
+def test_a_guests_payment_has_no_user_and_its_reference_stays_theirs(test_gateway, customer):
+    guest = public.create_payment(
+        reference="checkout-guest",
+        amount=Decimal("10.00"),
+        user_id=None,
+        description="",
+        return_url=RETURN_URL,
+        cancel_url=CANCEL_URL,
+    )
+    assert guest.redirect_url
+    again = public.create_payment(
+        reference="checkout-guest",
+        amount=Decimal("10.00"),
+        user_id=None,
+        description="",
+        return_url=RETURN_URL,
+        cancel_url=CANCEL_URL,
+    )
+    assert again.id == guest.id
+
+    with pytest.raises(public.PaymentConflict):
+        create_payment(customer, reference="checkout-guest", amount="10.00")
+
+
+def test_a_guests_missing_user_id_travels_to_payments_running_elsewhere():
+    arguments = {
+        "reference": "checkout-guest",
+        "amount": Decimal("10.00"),
+        "user_id": None,
+        "description": "",
+        "return_url": RETURN_URL,
+        "cancel_url": CANCEL_URL,
+        "customer_email": "grace@example.com",
+    }
+    sent = dump_arguments(public.create_payment, arguments)
+    assert sent["user_id"] is None
+    assert load_arguments(public.create_payment, sent)["user_id"] is None

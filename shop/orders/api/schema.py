@@ -1,6 +1,6 @@
 """OpenAPI documentation of the orders API: the operations, their answers and examples."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
 from shop.core.api.docs import CSRF, NOT_SIGNED_IN, error, error_example, example
 
@@ -146,5 +146,55 @@ cancel_order = extend_schema(
         409: NOT_CANCELLABLE,
         **NOT_SIGNED_IN,
         **CSRF,
+    },
+)
+
+GUEST_KEY = OpenApiParameter(
+    "key",
+    location=OpenApiParameter.QUERY,
+    required=True,
+    description=(
+        "The order's key, from the link in the guest's confirmation email "
+        "(/orders/guest/<number>/<key>/); a wrong key answers 404 like a missing order."
+    ),
+)
+
+retrieve_guest_order = extend_schema(
+    tags=TAGS,
+    summary="A guest's order",
+    description=(
+        "An order bought without an account (decision 0023), by its number and the key "
+        "of its emailed link; no sign-in. The same body as your orders'."
+    ),
+    parameters=[GUEST_KEY],
+    responses={
+        200: OpenApiResponse(OrderSerializer, examples=[example("Order", ORDER)]),
+        404: ORDER_NOT_FOUND,
+    },
+)
+
+cancel_guest_order = extend_schema(
+    tags=TAGS,
+    summary="Cancel a guest's order",
+    description=(
+        "As cancelling one of your orders, for an order bought without an account, by "
+        "its number and key: while nothing has shipped it is cancelled and refunded in full."
+    ),
+    parameters=[GUEST_KEY],
+    request=CancelSerializer,
+    examples=[example("With a reason", {"reason": "Wrong size"}, request_only=True)],
+    responses={
+        200: OpenApiResponse(OrderSerializer, examples=[example("Cancelled", CANCELLED_ORDER)]),
+        400: error(
+            "The reason is too long.",
+            error_example(
+                "Too long",
+                "Some values are invalid.",
+                "invalid",
+                reason=["Ensure this field has no more than 500 characters."],
+            ),
+        ),
+        404: ORDER_NOT_FOUND,
+        409: NOT_CANCELLABLE,
     },
 )

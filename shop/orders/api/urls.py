@@ -19,6 +19,16 @@ urlpatterns = [
         checkout_views.CheckoutStatusView.as_view(),
         name="checkout-detail",
     ),
+    path(
+        "orders/guest/<key:number>/",
+        views.GuestOrderView.as_view(),
+        name="guest-order-detail",
+    ),
+    path(
+        "orders/guest/<key:number>/cancel/",
+        views.GuestCancelOrderView.as_view(),
+        name="guest-order-cancel",
+    ),
     path("orders/", views.OrderListView.as_view(), name="order-list"),
     path("orders/<key:number>/", views.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<key:number>/cancel/", views.CancelOrderView.as_view(), name="order-cancel"),

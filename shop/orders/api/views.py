@@ -2,15 +2,18 @@
 The orders API, for the signed-in customer: their order history, one order,
 and cancelling an order that has not shipped. Every lookup is filtered by the
 caller's user id, so another customer's order is 404 ``order_not_found``.
+
+A guest's order (decision 0023) is reached without signing in by its number
+and the key of its emailed link (``?key=``); a wrong key is the same 404.
 """
 
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from .. import selectors
-from ..actors import customer
+from ..actors import GUEST, customer
 from ..services import lifecycle
 from . import schema
 from .serializers import CancelSerializer, OrderSerializer, OrderSummarySerializer
@@ -61,4 +64,39 @@ class CancelOrderView(CustomerView):
             reason=serializer.validated_data["reason"],
             owner_id=request.user.pk,
         )
+        return self.respond(request, number)
+
+
+def _valid_reason(request) -> str:
+    serializer = CancelSerializer(data=request.data)
+    if not serializer.is_valid():
+        raise ValidationError(
+            {"detail": "Some values are invalid.", "code": "invalid", **serializer.errors}
+        )
+    return serializer.validated_data["reason"]
+
+
+class GuestOrderView(generics.GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = OrderSerializer
+
+    def respond(self, request, number: str) -> Response:
+        order = selectors.guest_order(number, request.query_params.get("key", ""))
+        return Response(
+            OrderSerializer(order, context={"request": request}).data,
+            headers={"Cache-Control": "private, no-store"},
+        )
+
+    @schema.retrieve_guest_order
+    def get(self, request, number):
+        return self.respond(request, number)
+
+
+class GuestCancelOrderView(GuestOrderView):
+    serializer_class = CancelSerializer
+
+    @schema.cancel_guest_order
+    def post(self, request, number):
+        selectors.guest_order(number, request.query_params.get("key", ""))
+        lifecycle.cancel_order(number, actor=GUEST, reason=_valid_reason(request))
         return self.respond(request, number)

@@ -21,7 +21,7 @@ from shop.payments import public as payments
 from .. import notifications
 from ..db import db
 from ..models import Checkout
-from ..services import forgetting, placing
+from ..services import claiming, forgetting, placing
 from .selectors import locked_checkout
 
 logger = logging.getLogger(__name__)
@@ -66,14 +66,16 @@ def complete_locked_checkout(checkout: Checkout) -> None:
         )
         _refund(checkout, reason, tell_customer=True)
         return
+    claiming.claim_for_claimed_email(checkout)
     order = placing.place_order(checkout)
     forgetting.anonymise_if_forgotten(order)
     checkout.status = Status.COMPLETED
     checkout.failure_reason = ""
-    checkout.save(update_fields=["status", "failure_reason", "updated_at"])
+    checkout.save(update_fields=["status", "failure_reason", "user_id", "updated_at"])
     cart.clear_cart(
         key=f"checkout:{checkout.pk}",
-        user_id=checkout.user_id,
+        # A guest's cart by its key; a claimed guest checkout still bought that cart.
+        **({"cart_key": checkout.cart_key} if checkout.cart_key else {"user_id": checkout.user_id}),
         lines=[
             cart.CartLineInfo(sku=line.sku, quantity=line.quantity) for line in checkout.lines.all()
         ],

@@ -133,3 +133,24 @@ class CheckoutForm(forms.Form):
                 name: self.cleaned_data.get(name) or "" for name in self.address_field_names
             }
         return int(choice), None
+
+
+class GuestCheckoutForm(CheckoutForm):
+    """
+    A buyer without an account (decision 0023): the email address the
+    confirmation and the order's link go to, and an address typed in (there
+    is no address book to choose from).
+    """
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="Your order confirmation and the link to your order go here.",
+    )
+
+    def __init__(self, *args, previous=None, **kwargs):
+        super().__init__(*args, addresses=(), previous=previous, **kwargs)
+        if not self.is_bound:
+            self.initial["address"] = NEW_ADDRESS
+            if previous is not None:
+                self.initial.setdefault("email", previous.email)

@@ -19,7 +19,8 @@ class CheckoutExpired(Event):
     """
 
     name: ClassVar[str] = "orders.CheckoutExpired"
-    version: ClassVar[int] = 1
+    # 2: ``user_id`` is None for a guest's checkout (decision 0023).
+    version: ClassVar[int] = 2
 
     checkout_id: str
-    user_id: int
+    user_id: int | None

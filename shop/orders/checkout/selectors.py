@@ -3,6 +3,7 @@
 import logging
 import uuid
 
+from .. import guests
 from ..errors import CheckoutNotFound
 from ..models import Checkout
 
@@ -32,6 +33,35 @@ def checkout_for(user_id: int, checkout_id) -> Checkout:
     return found
 
 
+def guest_checkout_for(cart_key: str, checkout_id) -> Checkout:
+    """The checkout a guest's cart started; another cart's raises ``CheckoutNotFound``."""
+    if not cart_key:
+        raise CheckoutNotFound()
+    return _checkout(_checkout_id(checkout_id), cart_key=cart_key)
+
+
+def checkout_by_link(checkout_id, key: str) -> Checkout:
+    """A guest's checkout through its status page's key; a wrong key raises ``CheckoutNotFound``."""
+    pk = _checkout_id(checkout_id)
+    if pk is None or not guests.checkout_key_matches(pk, key):
+        raise CheckoutNotFound()
+    return _checkout(pk)
+
+
+def _checkout(pk, **lookup) -> Checkout:
+    found = (
+        Checkout.objects.filter(pk=pk, **lookup)
+        .select_related("order")
+        .prefetch_related("lines")
+        .first()
+        if pk
+        else None
+    )
+    if found is None:
+        raise CheckoutNotFound()
+    return found
+
+
 def locked_checkout(reference: str) -> Checkout | None:
     """
     The checkout a payment's ``reference`` names, locked for the caller's
@@ -49,7 +79,16 @@ def unfinished_attempt(user_id: int) -> Checkout | None:
     The user's latest checkout if it failed or expired: the checkout page
     starts the retry from its address and delivery.
     """
-    latest = Checkout.objects.filter(user_id=user_id).order_by("-created_at").first()
+    return _unfinished(Checkout.objects.filter(user_id=user_id))
+
+
+def unfinished_guest_attempt(cart_key: str) -> Checkout | None:
+    """``unfinished_attempt`` for a guest's cart."""
+    return _unfinished(Checkout.objects.filter(cart_key=cart_key)) if cart_key else None
+
+
+def _unfinished(checkouts) -> Checkout | None:
+    latest = checkouts.order_by("-created_at").first()
     if latest is None or latest.status not in (Checkout.Status.FAILED, Checkout.Status.EXPIRED):
         return None
     return latest

@@ -62,9 +62,12 @@ def shipping_option(
     )
 
 
-def options_for_cart(user_id: int, country: str) -> tuple[Decimal, int, tuple]:
-    """``(subtotal, weight, options)`` of the customer's cart as it is now, to ``country``."""
-    lines = cart.get_cart_lines(user_id=user_id)
+def options_for_cart(owner: dict, country: str) -> tuple[Decimal, int, tuple]:
+    """
+    ``(subtotal, weight, options)`` of the cart as it is now, to ``country``;
+    ``owner`` names it (``{"user_id": …}`` or a guest's ``{"cart_key": …}``).
+    """
+    lines = cart.get_cart_lines(**owner)
     variants = catalog.get_variants(line.sku for line in lines)
     subtotal, weight = goods_value(lines, variants), cart_weight(lines, variants)
     return subtotal, weight, shipping_options(country, subtotal, weight)

@@ -10,6 +10,12 @@ committed gives its hold back (or the hold expires). The payment is
 created after that: it may call a remote gateway, which must not hold
 database locks, and ``create_payment`` is idempotent on the checkout id, so
 a retry (the same ``Idempotency-Key``) finishes what a gateway outage left.
+
+A guest (no account, decision 0023) buys the anonymous cart its ``Guest``
+names, with an email address and a typed-in address; the key, the one
+checkout holding stock and the replacing of an earlier one go by the cart
+instead of the user, and the guest checkouts awaiting payment for one email
+address are limited (``ORDERS_GUEST_OPEN_CHECKOUTS_PER_EMAIL``).
 """
 
 import logging
@@ -18,6 +24,9 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
@@ -30,14 +39,18 @@ from shop.core.idempotency import clean_idempotency_key, request_fingerprint
 from shop.core.money import store_currency
 from shop.payments import public as payments
 
+from .. import guests
 from ..db import db
 from ..errors import (
     AddressRequired,
     CartEmpty,
     CheckoutStarting,
     EmailUnverified,
+    GuestEmailRequired,
     PaymentUnderWay,
+    TooManyOpenCheckouts,
 )
+from ..guests import Guest
 from ..models import Checkout, CheckoutLine
 from . import holds, taxing
 from .shipping import cart_weight, goods_value, shipping_option
@@ -55,9 +68,39 @@ class StartedCheckout:
     created: bool
 
 
+@dataclass(frozen=True)
+class _Buyer:
+    """Whose checkout: ``owner`` is the lookup that finds their checkouts."""
+
+    user_id: int | None
+    cart_key: str
+    email: str
+
+    @property
+    def owner(self) -> dict:
+        if self.user_id is not None:
+            return {"user_id": self.user_id}
+        return {"cart_key": self.cart_key, "user_id": None}
+
+    def cart_lines(self):
+        if self.user_id is not None:
+            return cart.get_cart_lines(user_id=self.user_id)
+        return cart.get_cart_lines(cart_key=self.cart_key)
+
+
+def _guest_email(email: str) -> str:
+    email = BaseUserManager.normalize_email((email or "").strip())
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise GuestEmailRequired() from None
+    return email
+
+
 def start_checkout(
     *,
-    user_id: int,
+    user_id: int | None = None,
+    guest: Guest | None = None,
     shipping_method: str,
     address_id: int | None = None,
     address: dict | None = None,
@@ -65,7 +108,8 @@ def start_checkout(
     return_url: str,
 ) -> StartedCheckout:
     """
-    Start buying the user's cart; the checkout is ``awaiting_payment`` with its
+    Start buying the user's cart, or a ``guest``'s (then ``address`` is
+    required: no address book); the checkout is ``awaiting_payment`` with its
     payment link. ``address`` is a typed-in address (checked by accounts),
     else ``address_id`` from the address book, else the default address. The
     same ``idempotency_key`` returns the same checkout (``created`` false),
@@ -76,6 +120,7 @@ def start_checkout(
     (``_replace_earlier``).
 
     Refusals: ``EmailUnverified`` (403), ``CartEmpty``, ``AddressRequired``,
+    for a guest ``GuestEmailRequired`` (400) and ``TooManyOpenCheckouts`` (409),
     ``InvalidShippingMethod`` (not offered for the address's country),
     ``InvalidIdempotencyKey``, ``ShippingUnavailable`` (422: no zone serves
     the country, or no method takes the order; refused before anything is
@@ -89,33 +134,49 @@ def start_checkout(
     (503: the checkout and its reservation are kept until it expires; the
     same key again retries the payment).
     """
+    if (user_id is None) == (guest is None):
+        raise TypeError("A checkout is started for a user_id or a guest.")
     idempotency_key = clean_idempotency_key(idempotency_key)
+    guest_email = _guest_email(guest.email) if guest is not None else None
     fingerprint = request_fingerprint(
-        method=shipping_method, address_id=address_id, address=address
+        method=shipping_method,
+        address_id=address_id,
+        address=address,
+        **({"email": guest_email.lower()} if guest_email else {}),
     )
+    owner = {"user_id": user_id} if guest is None else {"cart_key": guest.cart_key}
     if idempotency_key:
-        existing = Checkout.objects.filter(user_id=user_id, idempotency_key=idempotency_key)
+        existing = Checkout.objects.filter(**owner, idempotency_key=idempotency_key)
         if (found := existing.first()) is not None:
             return StartedCheckout(_reused(found, fingerprint, return_url), created=False)
-    user = accounts.get_user(user_id)
-    if not user.email_verified:
-        raise EmailUnverified()
-    shipping_address = _address_snapshot(user_id, address_id, address)
-    lines = cart.get_cart_lines(user_id=user_id)
+    if guest is None:
+        user = accounts.get_user(user_id)
+        if not user.email_verified:
+            raise EmailUnverified()
+        buyer = _Buyer(user_id=user.id, cart_key="", email=user.email)
+        shipping_address = _address_snapshot(user_id, address_id, address)
+    else:
+        buyer = _Buyer(user_id=None, cart_key=guest.cart_key, email=guest_email)
+        if address is None:
+            raise AddressRequired()
+        shipping_address = asdict(accounts.validate_address(address))
+    lines = buyer.cart_lines()
     if not lines:
         raise CartEmpty()
     variants = catalog.get_variants(line.sku for line in lines)
     shipping = _shipping(shipping_method, shipping_address, lines, variants)
-    _replace_earlier(user_id)
+    if guest is not None:
+        _check_open_guest_checkouts(buyer)
+    _replace_earlier(buyer.owner, idempotency_key)
     try:
         checkout = _create(
-            user, lines, variants, shipping, shipping_address, idempotency_key, fingerprint
+            buyer, lines, variants, shipping, shipping_address, idempotency_key, fingerprint
         )
     except IntegrityError:
         # A concurrent request won the insert: the same key (that checkout is
         # this one), or another key (one checkout per customer holds stock).
         found = idempotency_key and (
-            Checkout.objects.filter(user_id=user_id, idempotency_key=idempotency_key).first()
+            Checkout.objects.filter(**owner, idempotency_key=idempotency_key).first()
         )
         if not found:
             raise CheckoutStarting() from None
@@ -132,20 +193,43 @@ def start_checkout(
         raise
 
 
-def _replace_earlier(user_id: int) -> None:
+def _check_open_guest_checkouts(buyer: _Buyer) -> None:
     """
-    A customer has one checkout holding stock at a time
+    Refuse a guest a new checkout while ``ORDERS_GUEST_OPEN_CHECKOUTS_PER_EMAIL``
+    other carts' checkouts for the same email are awaiting payment (each
+    holds stock): a script cannot hoard the stock with fresh carts under one
+    address. The cart's own earlier checkout does not count: it is replaced.
+    """
+    limit = settings.ORDERS_GUEST_OPEN_CHECKOUTS_PER_EMAIL
+    open_ones = (
+        Checkout.objects.filter(
+            user_id=None, email__iexact=buyer.email, status=Checkout.Status.AWAITING_PAYMENT
+        )
+        .exclude(cart_key=buyer.cart_key)
+        .count()
+    )
+    if open_ones >= limit:
+        raise TooManyOpenCheckouts(limit=limit)
+
+
+def _replace_earlier(owner: dict, idempotency_key: str = "") -> None:
+    """
+    A customer (a guest: a cart) has one checkout holding stock at a time
     (docs/decisions/0015-one-checkout-holds-stock.md): their earlier ones
     still awaiting payment are given up before a new one holds anything
     (stock back now, payment page closed through ``CheckoutExpired``; a
     payment made there meanwhile is completed or refunded like any late
     one). Refused with ``PaymentUnderWay`` if one was paid already: its
-    order is being placed.
+    order is being placed. A checkout with this request's own key is not
+    an earlier one: a concurrent twin request inserted it after this one
+    looked the key up, and this one will find it when its insert fails.
     """
     with db.atomic():
         earlier = Checkout.objects.select_for_update().filter(
-            user_id=user_id, status=Checkout.Status.AWAITING_PAYMENT
+            **owner, status=Checkout.Status.AWAITING_PAYMENT
         )
+        if idempotency_key:
+            earlier = earlier.exclude(idempotency_key=idempotency_key)
         for checkout in earlier:
             if holds.is_paid(checkout):
                 raise PaymentUnderWay(checkout_id=str(checkout.pk))
@@ -189,7 +273,7 @@ def _shipping(method: str, shipping_address: dict, lines, variants):
 
 
 def _create(
-    user, lines, variants, shipping, shipping_address, idempotency_key, fingerprint
+    buyer, lines, variants, shipping, shipping_address, idempotency_key, fingerprint
 ) -> Checkout:
     """
     Claim the key, hold the stock, freeze the checkout: orders' transaction
@@ -209,8 +293,9 @@ def _create(
         with db.atomic():
             checkout = Checkout.objects.create(
                 id=checkout_id,
-                user_id=user.id,
-                email=user.email,
+                user_id=buyer.user_id,
+                cart_key=buyer.cart_key,
+                email=buyer.email,
                 idempotency_key=idempotency_key,
                 request_fingerprint=fingerprint,
                 shipping_method=shipping.code,
@@ -260,7 +345,7 @@ def _with_payment(checkout: Checkout, return_url: str) -> Checkout:
     """Ask payments for the checkout's payment if it has none yet (idempotent on the id)."""
     if checkout.payment_id or checkout.status != Checkout.Status.AWAITING_PAYMENT:
         return checkout
-    back = return_url.format(checkout_id=checkout.pk)
+    back = return_url.format(checkout_id=checkout.pk, key=guests.checkout_key(checkout.pk))
     payment = payments.create_payment(
         reference=str(checkout.pk),
         amount=checkout.total,
@@ -279,7 +364,16 @@ def _with_payment(checkout: Checkout, return_url: str) -> Checkout:
     return checkout
 
 
-def status_page_url(request) -> str:
-    """The absolute URL of a checkout's page, with ``{checkout_id}`` left to fill in."""
-    path = reverse("orders:checkout-status", args=[uuid.UUID(int=0)])
-    return request.build_absolute_uri(path).replace(str(uuid.UUID(int=0)), "{checkout_id}")
+def status_page_url(request, *, guest: bool = False) -> str:
+    """
+    The absolute URL of a checkout's page, with ``{checkout_id}`` left to fill
+    in; a guest's carries its key (``{key}``), so it opens without the session.
+    """
+    blank = str(uuid.UUID(int=0))
+    if not guest:
+        path = reverse("orders:checkout-status", args=[blank])
+        return request.build_absolute_uri(path).replace(blank, "{checkout_id}")
+    key = "0" * 32
+    path = reverse("orders:guest-checkout-status", args=[blank, key])
+    url = request.build_absolute_uri(path)
+    return url.replace(f"{blank}/{key}", "{checkout_id}/{key}")

@@ -24,7 +24,7 @@ def fail_checkout(event: PaymentFailed) -> None:
     completion.fail_checkout(event.reference, event.reason)
 
 
-@consumer(CheckoutExpired, name="orders.close_payment_page")
+@consumer(CheckoutExpired, versions=(1, 2), name="orders.close_payment_page")
 def close_payment_page(event: CheckoutExpired) -> None:
     expiry.close_payment_page(event.checkout_id)
 

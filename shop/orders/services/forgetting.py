@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from shop.accounts import public as accounts
 
-from ..actors import customer
+from ..actors import GUEST, customer
 from ..checkout import holds
 from ..db import db
-from ..models import Checkout, ForgottenCustomer, Order
+from ..models import Checkout, ForgottenCustomer, GuestClaim, Order
 
 
 def _anonymous_address(address) -> dict:
@@ -30,7 +30,7 @@ def _anonymise_order(order: Order, when) -> None:
     order.shipping_address = _anonymous_address(order.shipping_address)
     order.anonymised_at = when
     order.save(update_fields=["email", "shipping_address", "anonymised_at", "updated_at"])
-    order.status_changes.filter(actor=customer(order.user_id)).update(note="")
+    order.status_changes.filter(actor__in=[customer(order.user_id), GUEST]).update(note="")
     order.refund_requests.filter(actor=customer(order.user_id)).update(reason="")
 
 
@@ -55,6 +55,8 @@ def forget_customer(user_id: int, deleted_at) -> int:
         ForgottenCustomer.objects.get_or_create(
             user_id=user_id, defaults={"deleted_at": deleted_at}
         )
+        # The addresses it claimed: later guest orders with them stay guests'.
+        GuestClaim.objects.filter(user_id=user_id).delete()
         now = timezone.now()
         orders = Order.objects.select_for_update().filter(user_id=user_id, anonymised_at=None)
         count = 0

@@ -36,7 +36,7 @@ def create_payment(
     *,
     reference: str,
     amount,
-    user_id: int,
+    user_id: int | None,
     description: str,
     return_url: str,
     cancel_url: str,
@@ -51,8 +51,8 @@ def create_payment(
     """
     reference = check_text(reference, "reference", REFERENCE_MAX_LENGTH)
     amount = check_amount(amount)
-    if isinstance(user_id, bool) or not isinstance(user_id, int):
-        raise InvalidPaymentRequest("The user id must be an integer.")
+    if user_id is not None and (isinstance(user_id, bool) or not isinstance(user_id, int)):
+        raise InvalidPaymentRequest("The user id must be an integer, or None for a guest.")
     description = check_text(description, "description", DESCRIPTION_MAX_LENGTH, blank=True)
     return_url = check_text(return_url, "return URL", URL_MAX_LENGTH)
     cancel_url = check_text(cancel_url, "cancel URL", URL_MAX_LENGTH)

@@ -32,6 +32,21 @@ SHIPPING_UNAVAILABLE = docs.error(
     ),
 )
 
+CART_TOKEN = OpenApiParameter(
+    "X-Cart-Token",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A guest's (not signed in): the token of their anonymous cart.",
+)
+INVALID_CART_TOKEN_EXAMPLE = docs.error_example(
+    "invalid_cart_token",
+    "The X-Cart-Token header does not hold a cart token this shop issued.",
+    "invalid_cart_token",
+)
+INVALID_CART_TOKEN = docs.error(
+    "A guest's X-Cart-Token is not one the shop issued.", INVALID_CART_TOKEN_EXAMPLE
+)
+
 start_checkout = extend_schema(
     tags=TAGS,
     summary="Start checkout",
@@ -44,9 +59,14 @@ start_checkout = extend_schema(
         "hold stock for one checkout at a time. The shipping method must be one offered "
         "for the address's country (`GET /api/v1/checkout/shipping-options/?country=`); a "
         "country the shop does not deliver to is refused (422 `shipping_unavailable`) "
-        "before anything is held."
+        "before anything is held. Without signing in, check out as a guest: send the "
+        "`X-Cart-Token` of your cart, an `email` and a `shipping_address` (decision 0023); "
+        "follow the checkout with the same header. Guests are limited per client address "
+        "(429) and to ORDERS_GUEST_OPEN_CHECKOUTS_PER_EMAIL checkouts awaiting payment per "
+        "email (409 `too_many_open_checkouts`)."
     ),
     parameters=[
+        CART_TOKEN,
         OpenApiParameter(
             HEADER,
             location=OpenApiParameter.HEADER,
@@ -54,7 +74,7 @@ start_checkout = extend_schema(
             description=(
                 f"A unique string (a UUID) per purchase attempt, up to {MAX_LENGTH} characters."
             ),
-        )
+        ),
     ],
     request=StartCheckoutSerializer,
     responses={
@@ -62,8 +82,14 @@ start_checkout = extend_schema(
         200: OpenApiResponse(CheckoutSerializer, description="The same key was seen before."),
         400: docs.error(
             "cart_empty, address_required, invalid_shipping_method, invalid_idempotency_key, "
-            "invalid (fields).",
+            "invalid (fields); for a guest email_required, invalid_cart_token.",
             docs.error_example("cart_empty", "Your cart is empty.", "cart_empty"),
+            docs.error_example(
+                "email_required",
+                "Give the email address your order confirmation should go to.",
+                "email_required",
+            ),
+            INVALID_CART_TOKEN_EXAMPLE,
             docs.error_example(
                 "invalid_idempotency_key",
                 "The Idempotency-Key is longer than 255 characters.",
@@ -83,8 +109,9 @@ start_checkout = extend_schema(
         ),
         409: docs.error(
             "Some lines are short (nothing was reserved), the key was used for another request, "
-            "your earlier checkout was just paid (checkout_payment_under_way), or another "
-            "checkout of yours is being started at this moment (checkout_in_progress).",
+            "your earlier checkout was just paid (checkout_payment_under_way), another "
+            "checkout of yours is being started at this moment (checkout_in_progress), or "
+            "(a guest) too many checkouts await payment for the email (too_many_open_checkouts).",
             docs.error_example(
                 "out_of_stock",
                 "Not enough stock: TEE-M (requested 3, available 1)",
@@ -102,6 +129,13 @@ start_checkout = extend_schema(
                 "Wait a moment before starting another.",
                 "checkout_payment_under_way",
                 checkout_id="3f2b…",
+            ),
+            docs.error_example(
+                "too_many_open_checkouts",
+                "There are already checkouts waiting for payment for this email address. "
+                "Pay one of them, or wait until they expire, before starting another.",
+                "too_many_open_checkouts",
+                limit=3,
             ),
         ),
         503: docs.error(
@@ -127,10 +161,13 @@ follow_checkout = extend_schema(
     summary="Follow a checkout",
     description=(
         "`awaiting_payment` until the payment's outcome is known, then `completed` with "
-        "the `order_number`, `failed` (payment declined: start again) or `expired`."
+        "the `order_number`, `failed` (payment declined: start again) or `expired`. "
+        "A guest sends the `X-Cart-Token` that started it; another cart's is a 404."
     ),
+    parameters=[CART_TOKEN],
     responses={
         200: CheckoutSerializer,
+        400: INVALID_CART_TOKEN,
         404: _error("Not yours or no such checkout.", "checkout_not_found", "No such checkout."),
         **docs.NOT_SIGNED_IN,
     },
@@ -143,13 +180,16 @@ shipping_options = extend_schema(
         "The shipping methods offered to `country`, each priced for your cart as it is now "
         "(its value and weight: rates may go by either, and a method may be free from an "
         "order value). Send one's `code` as `shipping_method` when you start the checkout; "
-        "the price is worked out again then."
+        "the price is worked out again then. A guest sends their cart's `X-Cart-Token`."
     ),
-    parameters=[ShippingOptionsQuerySerializer],
+    parameters=[ShippingOptionsQuerySerializer, CART_TOKEN],
     responses={
         200: ShippingOptionsSerializer,
-        400: _error(
-            "`country` is missing or not a country code.", "invalid", "Some values are invalid."
+        400: docs.error(
+            "`country` is missing or not a country code, or (a guest) the X-Cart-Token is "
+            "not one the shop issued.",
+            docs.error_example("invalid", "Some values are invalid.", "invalid"),
+            INVALID_CART_TOKEN_EXAMPLE,
         ),
         422: SHIPPING_UNAVAILABLE,
         **docs.NOT_SIGNED_IN,

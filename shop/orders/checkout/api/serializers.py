@@ -39,7 +39,14 @@ class StartCheckoutSerializer(serializers.Serializer):
         required=False, help_text="An address from your address book (default: your default)."
     )
     shipping_address = AddressInputSerializer(
-        required=False, help_text="An address typed in for this order instead."
+        required=False,
+        help_text="An address typed in for this order instead (a guest's only way).",
+    )
+    email = serializers.EmailField(
+        required=False,
+        max_length=254,
+        help_text="A guest's (no account, with X-Cart-Token): where the confirmation and "
+        "the order's link go. Ignored for a signed-in caller: their account's address.",
     )
 
 

@@ -2,19 +2,32 @@
 The checkout API: ``POST /api/v1/checkout/`` starts buying the caller's cart,
 ``GET /api/v1/checkout/<id>/`` follows it to the order. Idempotent with the
 ``Idempotency-Key`` header; another user's checkout is 404.
+
+A caller who is not signed in checks out as a guest (decision 0023): the
+anonymous cart its ``X-Cart-Token`` names, an ``email`` and a
+``shipping_address`` in the body; the checkout is followed with the same
+header, and starting one is limited per client address
+(``ORDERS_GUEST_CHECKOUT_RATE``: 429 with ``Retry-After``).
 """
 
+from django.conf import settings
 from rest_framework import status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.exceptions import NotAuthenticated, Throttled
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shop.cart import public as cart
 from shop.core.errors import ShopError
 from shop.core.idempotency import idempotency_key
+from shop.core.ratelimit import Refused, consume, parse_rates
 
+from ...errors import GuestEmailRequired
+from ...guests import Guest
 from .. import selectors
 from ..shipping import options_for_cart
 from ..starting import start_checkout, status_page_url
+from ..views import GUEST_START
 from . import schema
 from .serializers import (
     CheckoutSerializer,
@@ -23,14 +36,27 @@ from .serializers import (
     StartCheckoutSerializer,
 )
 
+CART_TOKEN_HEADER = "X-Cart-Token"
+
 
 def _body(checkout, request, status_code=status.HTTP_200_OK) -> Response:
     data = CheckoutSerializer(checkout, context={"request": request}).data
     return Response(data, status=status_code, headers={"Cache-Control": "private, no-store"})
 
 
+def guest_cart_key(request) -> str:
+    """
+    The key of the anonymous cart the ``X-Cart-Token`` header names; without
+    it the caller is neither signed in nor a guest: ``NotAuthenticated`` (401).
+    """
+    token = request.headers.get(CART_TOKEN_HEADER)
+    if not token:
+        raise NotAuthenticated()
+    return cart.cart_key(token)
+
+
 class StartCheckoutView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [AllowAny]
 
     @schema.start_checkout
     def post(self, request):
@@ -39,32 +65,54 @@ class StartCheckoutView(APIView):
         if not serializer.is_valid():
             raise ShopError("Some values are invalid.", code="invalid", errors=serializer.errors)
         data = serializer.validated_data
+        address = dict(data["shipping_address"]) if "shipping_address" in data else None
+        if request.user.is_authenticated:
+            buyer = {"user_id": request.user.pk}
+        else:
+            cart_key = guest_cart_key(request)
+            if not data.get("email"):
+                raise GuestEmailRequired()
+            try:
+                consume(
+                    request,
+                    action=GUEST_START,
+                    rates=parse_rates(settings.ORDERS_GUEST_CHECKOUT_RATE),
+                )
+            except Refused as refused:
+                raise Throttled(wait=refused.retry_after) from None
+            buyer = {"guest": Guest(cart_key=cart_key, email=data["email"])}
         started = start_checkout(
-            user_id=request.user.pk,
+            **buyer,
             shipping_method=data["shipping_method"],
-            address_id=data.get("address_id"),
-            address=dict(data["shipping_address"]) if "shipping_address" in data else None,
+            address_id=data.get("address_id") if "user_id" in buyer else None,
+            address=address,
             idempotency_key=key,
-            return_url=status_page_url(request),
+            return_url=status_page_url(request, guest="guest" in buyer),
         )
-        checkout = selectors.checkout_for(request.user.pk, started.checkout.pk)
+        checkout = _checkout_of(request, started.checkout.pk)
         return _body(
             checkout, request, status.HTTP_201_CREATED if started.created else status.HTTP_200_OK
         )
 
 
+def _checkout_of(request, checkout_id):
+    if request.user.is_authenticated:
+        return selectors.checkout_for(request.user.pk, checkout_id)
+    return selectors.guest_checkout_for(guest_cart_key(request), checkout_id)
+
+
 class CheckoutStatusView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [AllowAny]
 
     @schema.follow_checkout
     def get(self, request, checkout_id):
-        return _body(selectors.checkout_for(request.user.pk, checkout_id), request)
+        return _body(_checkout_of(request, checkout_id), request)
 
 
 class ShippingOptionsView(APIView):
     """The delivery methods for a country, priced for the caller's cart as it is now."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [AllowAny]
 
     @schema.shipping_options
     def get(self, request):
@@ -72,7 +120,11 @@ class ShippingOptionsView(APIView):
         if not query.is_valid():
             raise ShopError("Some values are invalid.", code="invalid", errors=query.errors)
         country = query.validated_data["country"]
-        subtotal, weight, options = options_for_cart(request.user.pk, country)
+        if request.user.is_authenticated:
+            owner = {"user_id": request.user.pk}
+        else:
+            owner = {"cart_key": guest_cart_key(request)}
+        subtotal, weight, options = options_for_cart(owner, country)
         data = ShippingOptionsSerializer(
             {"country": country, "subtotal": subtotal, "weight_grams": weight, "options": options}
         ).data

@@ -10,7 +10,8 @@
   var country = form.querySelector("select[name=country]");
 
   function chosenCountry() {
-    var address = form.querySelector("input[name=address]:checked");
+    // A guest's page has no address book: its one address is typed in (a hidden "new").
+    var address = form.querySelector("input[name=address]:checked, input[type=hidden][name=address]");
     if (!address) return "";
     if (address.value === "new") return country ? country.value : "";
     return address.dataset.country || "";

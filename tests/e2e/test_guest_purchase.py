@@ -1,0 +1,48 @@
+"""In the browser: a guest buys without an account and opens the order from the email's link."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .customer import Customer, new_email
+from .seed import GERMAN_DELIVERY, RAINCOAT
+
+pytestmark = pytest.mark.e2e
+
+BERLIN = {
+    "Full name": "Grace Hopper",
+    "Address line 1": "Unter den Linden 1",
+    "City": "Berlin",
+    "Postal code": "10117",
+}
+
+
+def test_a_guest_buys_a_raincoat_for_berlin_and_opens_the_order_from_the_email(
+    page, mailbox, open_page
+):
+    guest = Customer(page, mailbox, email=new_email("guest"))
+    page.goto("/")
+    guest.put_in_cart(RAINCOAT, "M", search="raincoat")
+    page.get_by_role("link", name="Check out").click()
+    expect(page.get_by_role("link", name="Sign in instead")).to_be_visible()
+    page.get_by_label("Email address").fill(guest.email)
+    for label, value in BERLIN.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Country").select_option(label="Germany")  # the script updates delivery
+    page.get_by_role("radio", name=re.compile(f"^{GERMAN_DELIVERY}: €3.90")).check()
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_role("button", name="Pay €92.90")).to_be_visible()  # 89.00 + 3.90
+    number = guest.pay()
+    expect(page.get_by_text(re.compile(r"VAT 19 %"))).to_be_visible()
+
+    placed = guest.mail_about(f"Thank you for your order {number}")
+    assert "Incl. VAT 19 %" in placed.text
+    link = placed.link(f"/orders/guest/{number}/")
+    elsewhere = open_page()  # another browser: no session, no account
+    elsewhere.goto(link)
+    expect(elsewhere.get_by_role("heading", name=f"Order {number}")).to_be_visible()
+    expect(elsewhere.get_by_role("row", name=re.compile(r"^Incl\. VAT 19 %"))).to_be_visible()
+    elsewhere.get_by_text("Cancel this order…").click()
+    elsewhere.get_by_role("button", name="Yes, cancel my order").click()
+    expect(elsewhere.get_by_text(f"Order {number} has been cancelled.")).to_be_visible()
