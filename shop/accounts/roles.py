@@ -63,6 +63,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_view("catalog", "product", "variant", "productimage", "category"),
         *_view("catalog", "reservation", "reservationline", "stockmovement"),
         *_view("accounts", "user", "address"),
+        *_view("invoices", "invoice", "creditnote"),
     ),
     # Answering customers: look them and their orders up, fix an address.
     # Changing an account (email, staff status) stays with superusers.
@@ -72,6 +73,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_view("orders", "order", "orderline", "shipment"),
         *_view("payments", "payment", "refund", "paymentlogentry"),
         *_view("shipping", "shippingzone", "shippingmethod", "shippingrate"),
+        *_view("invoices", "invoice", "creditnote"),
     ),
 }
 
