@@ -13,4 +13,10 @@ urlpatterns = [
     path("orders/", views.order_list, name="list"),
     path("orders/<key:number>/", views.order_detail, name="detail"),
     path("orders/<key:number>/cancel/", views.cancel_order, name="cancel"),
+    path("orders/<key:number>/invoice/", views.order_invoice, name="invoice"),
+    path(
+        "orders/<key:number>/documents/<key:document>.pdf",
+        views.order_document,
+        name="document",
+    ),
 ]

@@ -1,8 +1,10 @@
 """
 The customer's order pages: /orders/ (history) and /orders/<number>/
-(lines, totals, address, tracking, history, and cancelling while nothing has
-shipped). They work without JavaScript: cancelling is a POST form with its
-CSRF token, behind a disclosure that asks for confirmation.
+(lines, totals, address, tracking, history, invoice and credit notes, and
+cancelling while nothing has shipped), /orders/<number>/invoice/ and
+/orders/<number>/documents/<document number>.pdf (the PDFs). They work
+without JavaScript: cancelling is a POST form with its CSRF token, behind a
+disclosure that asks for confirmation.
 
 Thin views: ``selectors`` read for the signed-in user only, so another
 customer's order is a 404 like a missing one; ``services`` write.
@@ -17,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from . import selectors
+from . import documents, selectors
 from .actors import customer
 from .checkout.shipping import method_name
 from .errors import InvalidTransition, OrderNotFound
@@ -42,6 +44,13 @@ def _order_or_404(request, number: str):
         raise Http404("No such order.") from None
 
 
+def _order_header_or_404(request, number: str):
+    try:
+        return selectors.customer_order_header(request.user.pk, number)
+    except OrderNotFound:
+        raise Http404("No such order.") from None
+
+
 def _detail_context(order, cancel_form=None) -> dict:
     address = dict(order.shipping_address or {})
     if address.get("country"):
@@ -55,6 +64,7 @@ def _detail_context(order, cancel_form=None) -> dict:
         "history": selectors.customer_history(order),
         "can_cancel": selectors.can_cancel(order),
         "cancel_form": cancel_form or CancelForm(),
+        "documents": documents.documents(order),
         "section": "orders",
     }
 
@@ -81,6 +91,18 @@ def order_list(request):
 def order_detail(request, number):
     order = _order_or_404(request, number)
     return render(request, "orders/order_detail.html", _detail_context(order))
+
+
+@login_required
+def order_invoice(request, number):
+    """The order's invoice as a PDF; a friendly 404 page until it is issued."""
+    return documents.invoice_response(request, _order_header_or_404(request, number))
+
+
+@login_required
+def order_document(request, number, document):
+    """One of the order's documents (invoice or credit note) as a PDF."""
+    return documents.invoice_response(request, _order_header_or_404(request, number), document)
 
 
 @login_required

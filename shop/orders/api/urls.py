@@ -22,4 +22,14 @@ urlpatterns = [
     path("orders/", views.OrderListView.as_view(), name="order-list"),
     path("orders/<key:number>/", views.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<key:number>/cancel/", views.CancelOrderView.as_view(), name="order-cancel"),
+    path(
+        "orders/<key:number>/invoices/",
+        views.OrderInvoicesView.as_view(),
+        name="order-invoices",
+    ),
+    path(
+        "orders/<key:number>/invoices/<key:document>/",
+        views.OrderInvoicePdfView.as_view(),
+        name="order-invoice-pdf",
+    ),
 ]

@@ -1,19 +1,26 @@
 """
 The orders API, for the signed-in customer: their order history, one order,
-and cancelling an order that has not shipped. Every lookup is filtered by the
+its invoice and credit notes (and their PDFs), and cancelling an order that
+has not shipped. Every lookup is filtered by the
 caller's user id, so another customer's order is 404 ``order_not_found``.
 """
 
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from .. import selectors
+from .. import documents, selectors
 from ..actors import customer
 from ..services import lifecycle
 from . import schema
-from .serializers import CancelSerializer, OrderSerializer, OrderSummarySerializer
+from .serializers import (
+    CancelSerializer,
+    DocumentSerializer,
+    OrderSerializer,
+    OrderSummarySerializer,
+)
 
 
 class CustomerView(generics.GenericAPIView):
@@ -62,3 +69,41 @@ class CancelOrderView(CustomerView):
             owner_id=request.user.pk,
         )
         return self.respond(request, number)
+
+
+class OrderInvoicesView(CustomerView):
+    serializer_class = DocumentSerializer
+    pagination_class = None  # an invoice and a credit note per refund: never a long list
+
+    @schema.list_invoices
+    def get(self, request, number):
+        order = selectors.customer_order_header(request.user.pk, number)
+        issued = documents.documents(order)
+        return Response(DocumentSerializer(issued, many=True, context={"request": request}).data)
+
+
+class PdfRenderer(BaseRenderer):
+    """Lets a client ask for ``Accept: application/pdf``; the PDF itself is sent as it is."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class OrderInvoicePdfView(CustomerView):
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    @schema.invoice_pdf
+    def get(self, request, number, document):
+        order = selectors.customer_order_header(request.user.pk, number)
+        return documents.pdf_response(documents.document_pdf(order, document))
+
+    def handle_exception(self, exc):
+        # A refusal is JSON with its code, even to a client that asked for a PDF.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
