@@ -20,7 +20,8 @@ def _stream(body: bytes) -> bytes:
     match = _STREAM.search(body)
     if match is None:
         return b""
-    raw = match.group(1)
+    length = re.search(rb"/Length\s+(\d+)\s", body)
+    raw = body[match.start(1) : match.start(1) + int(length.group(1))] if length else match.group(1)
     return zlib.decompress(raw) if b"/FlateDecode" in body else raw
 
 
