@@ -36,15 +36,25 @@ def document_pdf(order: Order, number: str) -> invoices.DocumentPdf:
     return invoices.document_pdf(number, order_number=order.number)
 
 
-def invoice_response(request, order: Order, number: str | None = None) -> HttpResponse:
-    """The PDF of ``order``'s invoice (or of its document ``number``); the caller authorised."""
+def invoice_response(
+    request, order: Order, number: str | None = None, *, back_url: str | None = None
+) -> HttpResponse:
+    """
+    The PDF of ``order``'s invoice (or of its document ``number``); the caller
+    authorised. ``back_url`` is where the "on its way" page leads back to (the
+    order's page by default; a guest link passes its own).
+    """
     if number is None:
         issued = [info for info in documents(order) if info.kind == "invoice"]
         if not issued:
             return render(
                 request,
                 "orders/invoice_pending.html",
-                {"order": order, "section": "orders"},
+                {
+                    "order": order,
+                    "back_url": back_url or order.get_absolute_url(),
+                    "section": "orders",
+                },
                 status=404,
             )
         number = issued[0].number

@@ -9,7 +9,8 @@ download them in the admin.
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.sessions.backends.cache import SessionStore
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -17,6 +18,7 @@ from shop.core.money import quantize
 from shop.invoices import public as invoices
 from shop.invoices.models import CreditNote, Invoice, NumberSequence
 from shop.orders import invoicing, tasks
+from shop.orders.documents import invoice_response
 from shop.orders.models import Order, OrderLine, RefundRequest
 from shop.orders.services import lifecycle, refunds
 from tests.api.contract import assert_documented
@@ -228,14 +230,18 @@ def test_a_refund_credited_again_issues_no_second_credit_note(ada):
 # --- downloading ---------------------------------------------------------------------
 
 
-def test_the_owner_downloads_the_invoice_from_the_order_page(ada, ada_client, deliver):
+def test_the_owner_downloads_the_invoice_from_the_order_page(
+    ada, ada_client, deliver, django_assert_max_num_queries
+):
     order = berlin_order(ada)
     deliver()
     (invoice,) = documents(order)
 
     page = ada_client.get(f"/orders/{order.number}/")
-    response = ada_client.get(f"/orders/{order.number}/invoice/")
-    by_number = ada_client.get(f"/orders/{order.number}/documents/{invoice.number}.pdf")
+    with django_assert_max_num_queries(6):
+        response = ada_client.get(f"/orders/{order.number}/invoice/")
+    with django_assert_max_num_queries(5):
+        by_number = ada_client.get(f"/orders/{order.number}/documents/{invoice.number}.pdf")
 
     assert f"/orders/{order.number}/documents/{invoice.number}.pdf" in page.content.decode()
     assert response.status_code == by_number.status_code == 200
@@ -395,3 +401,19 @@ def test_staff_without_the_permission_cannot_download(ada, client, django_user_m
 
     assert client.get(f"/admin/invoices/invoice/{invoice.pk}/pdf/").status_code == 403
     assert OrderLine.objects.exists()
+
+
+def test_the_download_helper_serves_any_order_its_caller_authorised(ada, rf, deliver):
+    """What a guest link's view calls with the order its key opened."""
+    order = berlin_order(ada)
+    request = rf.get("/orders/guest/")
+    request.user, request.session = AnonymousUser(), SessionStore()
+
+    pending = invoice_response(request, order, back_url="/orders/guest/KEY/")
+    deliver()
+    pdf = invoice_response(request, order)
+
+    assert pending.status_code == 404
+    assert 'href="/orders/guest/KEY/"' in pending.content.decode()
+    assert pdf.status_code == 200
+    assert order.number in pdf_text(pdf.content)
