@@ -11,8 +11,8 @@ between the mail server accepting the mail and the commit could repeat it,
 the window ``docs/decisions/0001-outbox-per-app.md`` mentions.)
 
 The confirmation carries the invoice's PDF (``invoicing.invoice_for_email``
-issues it if the ``orders.issue_invoice`` consumer has not yet) and a link to
-it; every order email links the invoice's page.
+issues it if the ``orders.issue_invoice`` consumer has not yet) and links the
+invoice's page, which serves it once issued.
 
 A deleted customer's orders and checkouts carry an undeliverable address and
 get no mail.

@@ -417,3 +417,22 @@ def test_the_download_helper_serves_any_order_its_caller_authorised(ada, rf, del
     assert 'href="/orders/guest/KEY/"' in pending.content.decode()
     assert pdf.status_code == 200
     assert order.number in pdf_text(pdf.content)
+
+
+def test_staff_see_a_credit_notes_figures_read_only(ada, admin_client, gateway, deliver):
+    order = berlin_order(ada)
+    deliver()
+    refunds.refund_order(order.number, "10.00", actor="staff:1", key="r1")
+    deliver()
+    note = CreditNote.objects.get()
+
+    listed = admin_client.get("/admin/invoices/creditnote/", {"q": note.invoice.number})
+    page = admin_client.get(f"/admin/invoices/creditnote/{note.pk}/change/")
+
+    assert note.number in listed.content.decode()
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Łucja Kőváry" in content
+    assert f"Refund for order {order.number}: 10.00 (19.00 %: 1.60)" in content
+    assert 'name="_save"' not in content
+    assert admin_client.get(f"/admin/invoices/creditnote/{note.pk}/pdf/").status_code == 200

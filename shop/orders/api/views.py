@@ -1,8 +1,8 @@
 """
 The orders API, for the signed-in customer: their order history, one order,
 its invoice and credit notes (and their PDFs), and cancelling an order that
-has not shipped. Every lookup is filtered by the
-caller's user id, so another customer's order is 404 ``order_not_found``.
+has not shipped. Every lookup is filtered by the caller's user id, so another
+customer's order is 404 ``order_not_found``.
 """
 
 from rest_framework import generics
