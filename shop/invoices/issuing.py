@@ -15,6 +15,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError
+from django.db.models import Sum
 from django.utils import timezone
 
 from shop.core.money import quantize
@@ -65,7 +66,7 @@ def issue_credit_note(request: CreditNoteRequest) -> CreditNote:
         existing = CreditNote.objects.filter(refund_ref=request.refund_ref).first()
         if existing is not None:
             return existing
-        credited = sum((note.gross for note in invoice.credit_notes.all()), Decimal(0))
+        credited = invoice.credit_notes.aggregate(total=Sum("gross"))["total"] or Decimal(0)
         if credited + request.gross > invoice.gross:
             raise InvalidDocumentRequest(
                 f"Invoice {invoice.number} has {invoice.gross - credited} left to credit, "

@@ -119,12 +119,10 @@ def invoice_for_email(order: Order) -> invoices.DocumentPdf | None:
         return None
 
 
-def _refund_tax(order: Order, refund_id: str, amount: Decimal) -> Decimal:
+def _refund_tax(order: Order, amount: Decimal, recorded: Decimal | None) -> Decimal:
     """The tax the refund request recorded (decision 0021), else its share of the order's."""
-    request = RefundRequest.objects.filter(order=order, refund_id=refund_id).first()
-    if request is not None and request.tax is not None:
-        return min(request.tax, amount)
-    return min(refunded_tax(order, amount), amount)
+    tax = recorded if recorded is not None else refunded_tax(order, amount)
+    return min(tax, amount)
 
 
 def _split(amount: Decimal, weights: list[Decimal], currency: str) -> list[Decimal]:
@@ -137,7 +135,11 @@ def _split(amount: Decimal, weights: list[Decimal], currency: str) -> list[Decim
 
 
 def credit_note_request(
-    order: Order, *, refund_id: str, amount: Decimal, reason: str = ""
+    order: Order,
+    *,
+    refund_id: str,
+    amount: Decimal,
+    request: RefundRequest | None = None,
 ) -> invoices.CreditNoteRequest:
     """
     The credit note of a refund: a refund of the whole order credits each of
@@ -150,7 +152,7 @@ def credit_note_request(
         lines, charges = invoice.lines, ((invoice.shipping,) if invoice.shipping else ())
     else:
         rates = [total for total in invoice.totals if total.gross] or list(invoice.totals)
-        tax = _refund_tax(order, refund_id, amount)
+        tax = _refund_tax(order, amount, request.tax if request is not None else None)
         grosses = _split(amount, [total.gross for total in rates], order.currency)
         taxes = _split(tax, [total.tax for total in rates], order.currency)
         several = len(rates) > 1
@@ -179,7 +181,7 @@ def credit_note_request(
         tax=sum((total.tax for total in totals), Decimal(0)),
         gross=sum((total.gross for total in totals), Decimal(0)),
         refunded_at=timezone.now(),
-        reason=reason,
+        reason=request.reason if request is not None else "",
     )
 
 
@@ -191,7 +193,6 @@ def issue_credit_note(number: str, *, refund_id: str, amount: Decimal) -> invoic
     order = Order.objects.prefetch_related("lines").get(number=number)
     invoices.issue_invoice(invoice_request(order))
     request = RefundRequest.objects.filter(order=order, refund_id=refund_id).first()
-    reason = request.reason if request is not None else ""
     return invoices.issue_credit_note(
-        credit_note_request(order, refund_id=refund_id, amount=amount, reason=reason)
+        credit_note_request(order, refund_id=refund_id, amount=amount, request=request)
     )

@@ -436,3 +436,21 @@ def test_staff_see_a_credit_notes_figures_read_only(ada, admin_client, gateway, 
     assert f"Refund for order {order.number}: 10.00 (19.00 %: 1.60)" in content
     assert 'name="_save"' not in content
     assert admin_client.get(f"/admin/invoices/creditnote/{note.pk}/pdf/").status_code == 200
+
+
+def test_issuing_costs_the_same_few_queries_whatever_the_number_of_lines(
+    ada, django_assert_max_num_queries
+):
+    lines = [(f"SKU-{n}", 1, "10.00") for n in range(20)]
+    order = berlin_order(ada, lines=lines)
+
+    with django_assert_max_num_queries(12):  # the year's first: its sequence is created
+        invoice = invoicing.issue_invoice(order.number)
+    with django_assert_max_num_queries(5):
+        again = invoicing.issue_invoice(order.number)
+    # the invoice found, the refund request, the invoice locked, credits so far, the number
+    with django_assert_max_num_queries(19):
+        invoicing.issue_credit_note(order.number, refund_id="re_1", amount=D("10.00"))
+
+    assert again == invoice
+    assert len(Invoice.objects.get().lines) == 20
