@@ -33,7 +33,16 @@ from bench.stripe_server import StripeProcess
 DATA_SCRIPT = str(Path(__file__).resolve().parent / "purchase_data.py")
 # With split: where each service's tables are (shop.core.db, SHOP_DATABASES=per-app;
 # payments' one database is the one it would have in the per-app monolith).
-SPLIT_SERVICES = ("accounts", "catalog", "cart", "orders", "payments", "shipping")
+SPLIT_SERVICES = (
+    "accounts",
+    "catalog",
+    "cart",
+    "orders",
+    "payments",
+    "taxes",
+    "shipping",
+    "invoices",
+)
 # Signs the calls between the two deployments (the same in both); payments has its own key.
 SERVICE_SECRET = "bench-only-service-secret-not-used-anywhere-else-0123456789"
 PAYMENTS_SECRET_KEY = "bench-only-payments-secret-key-not-used-anywhere-else-012345"

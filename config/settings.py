@@ -120,6 +120,16 @@ SHIPPING_CARRIERS = env.dict(
         "demo-courier": "shop.orders.carriers.DemoCourier",
     },
 )
+# Invoices: the seller every invoice and credit note names, copied into each
+# document when it is issued. The address is lines separated by ";"; with
+# DEBUG=0 and taxes installed, `manage.py check` warns while the VAT number or
+# the address is empty (invoices.W001, W002).
+INVOICES_SELLER_NAME = env("INVOICES_SELLER_NAME", default=SHOP_NAME)
+INVOICES_SELLER_ADDRESS = [
+    line.strip() for line in env("INVOICES_SELLER_ADDRESS", default="").split(";") if line.strip()
+]
+INVOICES_SELLER_VAT_NUMBER = env("INVOICES_SELLER_VAT_NUMBER", default="")
+INVOICES_SELLER_EMAIL = env("INVOICES_SELLER_EMAIL", default="")
 # PostgreSQL text search configuration for product search (stemming, stop words).
 SEARCH_CONFIG = env("SEARCH_CONFIG", default="english")
 
@@ -132,6 +142,7 @@ ALL_SHOP_APPS = [
     "shop.payments",
     "shop.taxes",
     "shop.shipping",
+    "shop.invoices",
     "shop.orders",
 ]
 # This deployment's name: "shop", the monolith, runs every app not named in
@@ -606,6 +617,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # fpdf2 subsets the invoices' font with fontTools, which logs every step at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

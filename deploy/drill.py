@@ -622,7 +622,10 @@ def check_topology(
         for database in databases_of(topology.database):
             owners = {table.split("_", 1)[0] for table in tables(database)}
             if database == payments_database(topology):
-                others = {"account", "accounts", "catalog", "cart", "orders", "shipping"}
+                others = {
+                    *("account", "accounts", "catalog", "cart", "orders"),
+                    *("shipping", "taxes", "invoices"),
+                }
                 strangers = sorted(owners & others)
                 if "payments" not in owners or strangers:
                     problems.append(f"{database} has tables of {strangers or 'no payments'}")

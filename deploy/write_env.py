@@ -59,6 +59,9 @@ SECRET_KEY={secrets.token_urlsafe(50)}
 JWT_PRIVATE_KEY="{jwt_private_key()}"
 ALLOWED_HOSTS=localhost,127.0.0.1
 SHOP_URL=http://localhost:{port}
+# The seller every invoice and credit note names (README, "Invoices"): put yours here.
+INVOICES_SELLER_ADDRESS="Musterstraße 1;10115 Berlin;Germany"
+INVOICES_SELLER_VAT_NUMBER=DE000000000
 {where}
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/{database}
 CELERY_BROKER_URL={redis}/{redis_databases[0]}

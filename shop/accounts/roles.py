@@ -48,7 +48,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_crud("catalog", "product", "variant", "productimage", "category"),
         *_view("catalog", "reservation", "reservationline", "stockmovement"),
     ),
-    # Orders through to delivery (status changes, shipments) and refunds, and
+    # Orders through to delivery (status changes, shipments) and refunds, their
+    # invoices and credit notes (read-only: issued documents never change), and
     # where and how the shop delivers (shipping zones, methods, rates);
     # enough of the catalog and of customers to answer for an order, and no
     # editing of either.
@@ -63,8 +64,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_view("catalog", "product", "variant", "productimage", "category"),
         *_view("catalog", "reservation", "reservationline", "stockmovement"),
         *_view("accounts", "user", "address"),
+        *_view("invoices", "invoice", "creditnote"),
     ),
-    # Answering customers: look them and their orders up, fix an address.
+    # Answering customers: look them, their orders and invoices up, fix an address.
     # Changing an account (email, staff status) stays with superusers.
     SUPPORT: (
         *_view("accounts", "user", "address"),
@@ -72,6 +74,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_view("orders", "order", "orderline", "shipment"),
         *_view("payments", "payment", "refund", "paymentlogentry"),
         *_view("shipping", "shippingzone", "shippingmethod", "shippingrate"),
+        *_view("invoices", "invoice", "creditnote"),
     ),
 }
 

@@ -10,6 +10,10 @@ send that fails rolls the claim back and the task retries. (Only a crash
 between the mail server accepting the mail and the commit could repeat it,
 the window ``docs/decisions/0001-outbox-per-app.md`` mentions.)
 
+The confirmation carries the invoice's PDF (``invoicing.invoice_for_email``
+issues it if the ``orders.issue_invoice`` consumer has not yet) and links the
+invoice's page, which serves it once issued.
+
 A deleted customer's orders and checkouts carry an undeliverable address and
 get no mail. A guest's order links to its keyed page instead of the account's.
 """
@@ -22,7 +26,7 @@ from django.urls import reverse
 
 from shop.accounts import public as accounts
 
-from . import guests
+from . import guests, invoicing
 from .db import db
 from .models import Checkout, Order, SentEmail
 
@@ -44,6 +48,18 @@ def order_url(order: Order) -> str:
     return settings.SHOP_URL.rstrip("/") + reverse("orders:detail", args=[order.number])
 
 
+def invoice_url(order: Order) -> str:
+    """
+    The order's invoice, at an address that serves it once issued (decision
+    0025); a guest's is keyed like their order's link.
+    """
+    if order.user_id is None:
+        path = reverse("orders:guest-invoice", args=[order.number, guests.order_key(order.number)])
+    else:
+        path = reverse("orders:invoice", args=[order.number])
+    return settings.SHOP_URL.rstrip("/") + path
+
+
 def _message(kind: str, to: str, context: dict, **subject) -> EmailMultiAlternatives:
     context = {"shop_name": settings.SHOP_NAME, **context}
     message = EmailMultiAlternatives(
@@ -62,6 +78,7 @@ def build_message(order: Order, kind: str, **context) -> EmailMultiAlternatives:
         "lines": list(order.lines.all()),
         "shipment": getattr(order, "shipment", None),
         "order_url": order_url(order),
+        "invoice_url": invoice_url(order),
         **context,
     }
     return _message(kind, order.email, context, number=order.number)
@@ -91,7 +108,10 @@ def send_order_email(number: str, kind: str, key: str, **context) -> bool:
         return False
     if not _claim(key, kind, order=order):
         return False
-    build_message(order, kind, **context).send()
+    message = build_message(order, kind, **context)
+    if kind == PLACED and (invoice := invoicing.invoice_for_email(order)) is not None:
+        message.attach(invoice.filename, invoice.content, "application/pdf")
+    message.send()
     return True
 
 

@@ -68,6 +68,26 @@ def guest_order(number: str, key: str) -> Order:
     return order
 
 
+def guest_order_header(number: str, key: str) -> Order:
+    """The order a guest's link names, without its lines or history (one query); else 404."""
+    order = (
+        Order.objects.filter(number=number).first()
+        if guests.order_key_matches(number, key)
+        else None
+    )
+    if order is None:
+        raise OrderNotFound(f"No order {number!r}.", number=number)
+    return order
+
+
+def customer_order_header(user_id: int, number: str) -> Order:
+    """One of the customer's orders without its lines or history (one query); else 404."""
+    order = Order.objects.filter(user_id=user_id, number=number).first()
+    if order is None:
+        raise OrderNotFound(f"No order {number!r}.", number=number)
+    return order
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """``kind`` is "status" (the order moved to ``status``) or "refund" (money went back)."""

@@ -9,7 +9,7 @@ from shop.accounts.events import EmailConfirmed, UserDeleted
 from shop.core.messaging import consumer
 from shop.payments.events import PaymentRefunded
 
-from . import notifications
+from . import invoicing, notifications
 from .events import OrderCancelled, OrderPlaced, OrderRefunded, OrderShipped
 from .services import claiming, forgetting, lifecycle, refunds, shipping
 
@@ -42,6 +42,18 @@ def record_refund(event: PaymentRefunded) -> None:
         refunded_total=event.refunded_total,
         fully_refunded=event.fully_refunded,
     )
+
+
+@consumer(OrderPlaced, versions=(1, 2), name="orders.issue_invoice")
+def issue_invoice(event: OrderPlaced) -> None:
+    """Retried while invoices fails; the order gets one invoice, one number (decision 0025)."""
+    invoicing.issue_invoice(event.number)
+
+
+@consumer(OrderRefunded, versions=(1, 2), name="orders.issue_credit_note")
+def issue_credit_note(event: OrderRefunded) -> None:
+    """One credit note per refund, after the invoice (issued first if this event came first)."""
+    invoicing.issue_credit_note(event.number, refund_id=event.refund_id, amount=event.amount)
 
 
 @consumer(UserDeleted, name="orders.forget_customer")

@@ -21,7 +21,23 @@ urlpatterns = [
         views.guest_cancel_order,
         name="guest-cancel",
     ),
+    path(
+        "orders/guest/<key:number>/<key:key>/invoice/",
+        views.guest_order_invoice,
+        name="guest-invoice",
+    ),
+    path(
+        "orders/guest/<key:number>/<key:key>/documents/<key:document>.pdf",
+        views.guest_order_document,
+        name="guest-document",
+    ),
     path("orders/", views.order_list, name="list"),
     path("orders/<key:number>/", views.order_detail, name="detail"),
     path("orders/<key:number>/cancel/", views.cancel_order, name="cancel"),
+    path("orders/<key:number>/invoice/", views.order_invoice, name="invoice"),
+    path(
+        "orders/<key:number>/documents/<key:document>.pdf",
+        views.order_document,
+        name="document",
+    ),
 ]

@@ -1,8 +1,10 @@
 """
 The customer's order pages: /orders/ (history) and /orders/<number>/
-(lines, totals, address, tracking, history, and cancelling while nothing has
-shipped). They work without JavaScript: cancelling is a POST form with its
-CSRF token, behind a disclosure that asks for confirmation.
+(lines, totals, address, tracking, history, invoice and credit notes, and
+cancelling while nothing has shipped), /orders/<number>/invoice/ and
+/orders/<number>/documents/<document number>.pdf (the PDFs). They work
+without JavaScript: cancelling is a POST form with its CSRF token, behind a
+disclosure that asks for confirmation.
 
 Thin views: ``selectors`` read for the signed-in user only, so another
 customer's order is a 404 like a missing one; ``services`` write.
@@ -22,7 +24,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from . import guests, selectors
+from . import documents, guests, selectors
 from .actors import GUEST, customer
 from .checkout.shipping import method_name
 from .errors import InvalidTransition, OrderNotFound
@@ -47,6 +49,13 @@ def _order_or_404(request, number: str):
         raise Http404("No such order.") from None
 
 
+def _order_header_or_404(request, number: str):
+    try:
+        return selectors.customer_order_header(request.user.pk, number)
+    except OrderNotFound:
+        raise Http404("No such order.") from None
+
+
 def _detail_context(order, cancel_form=None, *, guest_key: str = "") -> dict:
     address = dict(order.shipping_address or {})
     if address.get("country"):
@@ -60,8 +69,10 @@ def _detail_context(order, cancel_form=None, *, guest_key: str = "") -> dict:
         "history": selectors.customer_history(order),
         "can_cancel": selectors.can_cancel(order),
         "cancel_form": cancel_form or CancelForm(),
+        "documents": documents.documents(order),
         "section": "orders",
         "guest": bool(guest_key),
+        "guest_key": guest_key,
         "layout": "orders/_guest_layout.html" if guest_key else "orders/_layout.html",
         "cancel_url": (
             reverse("orders:guest-cancel", args=[order.number, guest_key])
@@ -93,6 +104,18 @@ def order_list(request):
 def order_detail(request, number):
     order = _order_or_404(request, number)
     return render(request, "orders/order_detail.html", _detail_context(order))
+
+
+@login_required
+def order_invoice(request, number):
+    """The order's invoice as a PDF; a friendly 404 page until it is issued."""
+    return documents.invoice_response(request, _order_header_or_404(request, number))
+
+
+@login_required
+def order_document(request, number, document):
+    """One of the order's documents (invoice or credit note) as a PDF."""
+    return documents.invoice_response(request, _order_header_or_404(request, number), document)
 
 
 @login_required
@@ -142,6 +165,24 @@ def guest_order_detail(request, number, key):
     return _private(
         render(request, "orders/order_detail.html", _detail_context(order, guest_key=key))
     )
+
+
+def _guest_order_header_or_404(number: str, key: str):
+    try:
+        return selectors.guest_order_header(number, key)
+    except OrderNotFound:
+        raise Http404("No such order.") from None
+
+
+def guest_order_invoice(request, number, key):
+    """A guest's invoice as a PDF, from the link in their emails; "on its way" until issued."""
+    order = _guest_order_header_or_404(number, key)
+    return _private(documents.invoice_response(request, order, back_url=guests.order_path(number)))
+
+
+def guest_order_document(request, number, key, document):
+    order = _guest_order_header_or_404(number, key)
+    return _private(documents.invoice_response(request, order, document))
 
 
 @require_POST

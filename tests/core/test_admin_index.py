@@ -30,6 +30,7 @@ def test_each_service_has_one_section_and_accounts_holds_the_tables_it_owns(sect
         "Payments",
         "Taxes",
         "Shipping",
+        "Invoices",
         "Orders",
         "Messaging",
     ]

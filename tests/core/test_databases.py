@@ -28,9 +28,8 @@ from shop.orders.models import Checkout, Order
 from shop.payments.models import Payment
 from tests.conftest import ROOT
 
-PER_APP = {
-    alias: {} for alias in ("default", "catalog", "cart", "payments", "taxes", "shipping", "orders")
-}
+SERVICES = ("catalog", "cart", "payments", "taxes", "shipping", "invoices", "orders")
+PER_APP = {alias: {} for alias in ("default", *SERVICES)}
 
 
 @pytest.fixture
@@ -105,7 +104,7 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
             timeout=300,
         )
         tables = {}
-        for service in ("", "_catalog", "_shipping", "_orders"):
+        for service in ("", "_catalog", "_shipping", "_invoices", "_orders"):
             with psycopg.connect(dbname=f"{name}{service}", **server) as database:
                 tables[service] = {
                     row[0]
@@ -115,7 +114,7 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
                 }
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as database:
-            services = ("", "_catalog", "_cart", "_payments", "_taxes", "_shipping", "_orders")
+            services = ("", *(f"_{service}" for service in SERVICES))
             for service in services:
                 database.execute(f'DROP DATABASE IF EXISTS "{name}{service}"')
 
@@ -128,3 +127,5 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
     assert {"orders_order", "orders_inboxmessage"} <= tables["_orders"]
     assert {"shipping_shippingzone", "shipping_shippingrate"} <= tables["_shipping"]
     assert not any(table.startswith("shipping_") for table in tables[""] | tables["_orders"])
+    assert {"invoices_invoice", "invoices_numbersequence"} <= tables["_invoices"]
+    assert not any(table.startswith("invoices_") for table in tables[""] | tables["_orders"])

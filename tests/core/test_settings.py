@@ -18,6 +18,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "shop.example.com",
     "CACHE_URL": "redis://127.0.0.1:6379/2",
     "JWT_PRIVATE_KEY": development_jwt_key(Path(tempfile.mkdtemp()) / "key.pem"),
+    "INVOICES_SELLER_ADDRESS": "Hafenstraße 7;20457 Hamburg;Germany",
+    "INVOICES_SELLER_VAT_NUMBER": "DE123456789",
 }
 SHOW_SETTINGS = """
 import django, json

@@ -1,8 +1,8 @@
 """
 Tax follows the shipping address's country (decision 0021): a German buyer
 pays the gross price with 19 % VAT inside, on the checkout, the order page,
-the API, the email and the export; the same product shipped to the United
-States costs its net price; with net catalog prices the tax is added; a
+the API, the email, the invoice PDF and the export; the same product shipped
+to the United States costs its net price; with net catalog prices the tax is added; a
 partial refund gives back its share of the tax.
 """
 
@@ -13,12 +13,14 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from shop.invoices import public as invoices
 from shop.orders import notifications
 from shop.orders.models import Checkout, Order, RefundRequest, SentEmail
 from shop.orders.services import refunds
 from shop.taxes.demo import seed_tax_rates
 from tests.catalog.factories import make_product
 from tests.conftest import wait_for
+from tests.invoices.pdftext import pdf_text
 
 from .test_checkout import api_for, fill_cart, make_buyer, pay, start, status_of
 
@@ -85,6 +87,12 @@ def test_a_german_buyer_sees_19_percent_vat_on_the_checkout_order_email_and_expo
     email = notifications.build_message(order, "placed")
     assert "Incl. VAT 19 % on €110.84  €21.06" in email.body
     assert "Incl. VAT 19 % on €110.84" in email.alternatives[0][0]
+    assert wait_for(lambda: invoices.documents_for_order(order.number))
+    invoice = client.get(f"/orders/{order.number}/invoice/")
+    assert invoice["Content-Type"] == "application/pdf"
+    text = pdf_text(invoice.content)
+    assert "VAT 19 % on €110.84" in text
+    assert "€21.06" in text
 
     out = io.StringIO()
     call_command("export_orders", "--since", "2000-01-01", "--no-progress", stdout=out)

@@ -1,10 +1,16 @@
 """OpenAPI documentation of the orders API: the operations, their answers and examples."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
 from shop.core.api.docs import CSRF, NOT_SIGNED_IN, error, error_example, example
 
-from .serializers import CancelSerializer, OrderSerializer, OrderSummarySerializer
+from .serializers import (
+    CancelSerializer,
+    DocumentSerializer,
+    OrderSerializer,
+    OrderSummarySerializer,
+)
 
 TAGS = ["orders"]
 
@@ -196,5 +202,111 @@ cancel_guest_order = extend_schema(
         ),
         404: ORDER_NOT_FOUND,
         409: NOT_CANCELLABLE,
+    },
+)
+
+INVOICE = {
+    "number": "INV-2026-00042",
+    "kind": "invoice",
+    "invoice_number": "INV-2026-00042",
+    "issued_on": "2026-11-20",
+    "currency": "EUR",
+    "net": "37.56",
+    "tax": "7.14",
+    "gross": "44.70",
+    "pdf_url": "https://shop.example.com/api/v1/orders/7K3Q-XM2P/invoices/INV-2026-00042/",
+}
+CREDIT_NOTE = {
+    **INVOICE,
+    "number": "CN-2026-00007",
+    "kind": "credit_note",
+    "issued_on": "2026-11-24",
+    "net": "16.72",
+    "tax": "3.18",
+    "gross": "19.90",
+    "pdf_url": "https://shop.example.com/api/v1/orders/7K3Q-XM2P/invoices/CN-2026-00007/",
+}
+
+UNKNOWN_DOCUMENT = error_example(
+    "Unknown document",
+    "No invoice or credit note 'INV-2026-00099'.",
+    "document_not_found",
+    number="INV-2026-00099",
+)
+
+list_invoices = extend_schema(
+    tags=TAGS,
+    summary="Your order's invoice and credit notes",
+    operation_id="orders_invoices_list",
+    description=(
+        "The order's invoice (issued moments after the order is paid: an empty list "
+        "until then) and a credit note for each refund, in the order issued, each with "
+        "the address of its PDF."
+    ),
+    responses={
+        200: OpenApiResponse(
+            DocumentSerializer(many=True),
+            examples=[example("Invoice and a credit note", [INVOICE, CREDIT_NOTE])],
+        ),
+        404: ORDER_NOT_FOUND,
+        **NOT_SIGNED_IN,
+    },
+)
+
+invoice_pdf = extend_schema(
+    tags=TAGS,
+    summary="The PDF of your order's invoice or credit note",
+    operation_id="orders_invoices_pdf",
+    description=(
+        "The document as a PDF (application/pdf). Another order's document, or one "
+        "not issued, is 404 document_not_found; another customer's order is "
+        "404 order_not_found."
+    ),
+    responses={
+        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
+        404: error(
+            "No such order of yours, or no such document of the order.",
+            error_example("Unknown order", "No order '7K3Q-XM2P'.", "order_not_found"),
+            UNKNOWN_DOCUMENT,
+        ),
+        **NOT_SIGNED_IN,
+    },
+)
+
+list_guest_invoices = extend_schema(
+    tags=TAGS,
+    summary="A guest's order's invoice and credit notes",
+    operation_id="orders_guest_invoices_list",
+    description=(
+        "As your order's documents, for an order bought without an account, by its number "
+        "and the key of its emailed link; each PDF's address carries the key."
+    ),
+    parameters=[GUEST_KEY],
+    responses={
+        200: OpenApiResponse(
+            DocumentSerializer(many=True),
+            examples=[example("Invoice and a credit note", [INVOICE, CREDIT_NOTE])],
+        ),
+        404: ORDER_NOT_FOUND,
+    },
+)
+
+guest_invoice_pdf = extend_schema(
+    tags=TAGS,
+    summary="The PDF of a guest's order's invoice or credit note",
+    operation_id="orders_guest_invoices_pdf",
+    description=(
+        "The document as a PDF (application/pdf), by the order's number and key. A wrong "
+        "key is 404 order_not_found; another order's document, or one not issued, is "
+        "404 document_not_found."
+    ),
+    parameters=[GUEST_KEY],
+    responses={
+        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
+        404: error(
+            "No such order, a wrong key, or no such document of the order.",
+            error_example("Unknown order", "No order '7K3Q-XM2P'.", "order_not_found"),
+            UNKNOWN_DOCUMENT,
+        ),
     },
 )

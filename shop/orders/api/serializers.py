@@ -1,5 +1,7 @@
 """What the orders API shows and accepts. Reads serialize what ``selectors`` return."""
 
+from urllib.parse import urlencode
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -162,3 +164,34 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=500, required=False, default="", allow_blank=True, help_text="Optional: why."
     )
+
+
+class DocumentSerializer(serializers.Serializer):
+    """An invoice or credit note of the order (``invoices.DocumentInfo``) and where its PDF is."""
+
+    number = serializers.CharField(help_text="INV-2026-00001 (invoice) or CN-2026-00001.")
+    kind = serializers.ChoiceField(choices=["invoice", "credit_note"])
+    invoice_number = serializers.CharField(
+        help_text="The invoice a credit note corrects (an invoice's own number)."
+    )
+    issued_on = serializers.DateField()
+    currency = serializers.CharField()
+    net = money()
+    tax = money()
+    gross = money(help_text="The invoice's total, or what a credit note gives back.")
+    pdf_url = serializers.SerializerMethodField(help_text="GET it for the PDF (application/pdf).")
+
+    def get_pdf_url(self, document) -> str:
+        guest_key = self.context.get("guest_key")
+        if guest_key:
+            url = reverse(
+                "orders-api:guest-order-invoice-pdf",
+                args=[document.order_number, document.number],
+                request=self.context.get("request"),
+            )
+            return f"{url}?{urlencode({'key': guest_key})}"
+        return reverse(
+            "orders-api:order-invoice-pdf",
+            args=[document.order_number, document.number],
+            request=self.context.get("request"),
+        )

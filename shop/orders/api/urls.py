@@ -29,7 +29,27 @@ urlpatterns = [
         views.GuestCancelOrderView.as_view(),
         name="guest-order-cancel",
     ),
+    path(
+        "orders/guest/<key:number>/invoices/",
+        views.GuestOrderInvoicesView.as_view(),
+        name="guest-order-invoices",
+    ),
+    path(
+        "orders/guest/<key:number>/invoices/<key:document>/",
+        views.GuestOrderInvoicePdfView.as_view(),
+        name="guest-order-invoice-pdf",
+    ),
     path("orders/", views.OrderListView.as_view(), name="order-list"),
     path("orders/<key:number>/", views.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<key:number>/cancel/", views.CancelOrderView.as_view(), name="order-cancel"),
+    path(
+        "orders/<key:number>/invoices/",
+        views.OrderInvoicesView.as_view(),
+        name="order-invoices",
+    ),
+    path(
+        "orders/<key:number>/invoices/<key:document>/",
+        views.OrderInvoicePdfView.as_view(),
+        name="order-invoice-pdf",
+    ),
 ]
