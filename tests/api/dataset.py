@@ -19,9 +19,11 @@ from shop.accounts.roles import CATALOG_MANAGERS, sync_roles
 from shop.accounts.services import addresses as accounts
 from shop.cart import services as cart
 from shop.cart.tokens import issue_token, token_key
+from shop.orders import guests, invoicing
 from shop.orders.checkout.starting import start_checkout
 from shop.orders.models import Order
 from tests.catalog.factories import make_category, make_product
+from tests.orders.factories import make_order
 
 PASSWORD = "Difference-Engine-1822"
 CUSTOMER_EMAIL = "ada@example.com"
@@ -99,6 +101,11 @@ def build_shop() -> dict[str, list]:
         cart.Owner(token_key=token_key(anonymous_token)), "TEE-M-BLUE", 2
     ).line
 
+    guest_order = make_order(
+        user_id=None, email="grace@example.com", cart_key=token_key(anonymous_token)
+    )
+    documents = [invoicing.issue_invoice(number) for number in (ORDER_NUMBER, guest_order.number)]
+
     return {
         "slug": [tee.slug, "canvas-tote"],
         "category": [clothing.slug, tees.slug],
@@ -108,7 +115,10 @@ def build_shop() -> dict[str, list]:
         "address_id": [address.pk],
         "checkout_id": [str(checkout.pk), str(order.checkout_id)],
         "payment_id": [checkout.payment_id],
-        "number": [ORDER_NUMBER],
+        "number": [ORDER_NUMBER, guest_order.number],
+        "key": [guests.order_key(guest_order.number)],
+        "document": [document.number for document in documents],
+        "country": ["DE", "GB", "BR"],
         "quantity": [1, 2],
         "shipping_method": ["standard", "express"],
         "outcome": ["succeeded", "failed"],
