@@ -67,6 +67,21 @@ class CartLine(models.Model):
         return f"{self.quantity} x {self.sku}"
 
 
+class MergedCart(models.Model):
+    """
+    An anonymous cart merged into ``user_id``'s at sign-in. A guest checkout
+    started from it names the anonymous cart; when its order is placed, what
+    was bought is taken out of the account's cart it went into.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user_id = models.PositiveBigIntegerField(db_index=True)
+    merged_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"Anonymous cart merged into user {self.user_id}'s"
+
+
 class Clearance(models.Model):
     """
     A cart cleared for an order, by key: clearing again with the same key

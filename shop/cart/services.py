@@ -23,7 +23,7 @@ from .errors import (
     SkuUnavailable,
     UnknownSku,
 )
-from .models import Cart, CartLine, Clearance
+from .models import Cart, CartLine, Clearance, MergedCart
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,9 @@ def _owned_line(cart: Cart | None, line_id) -> CartLine:
 
 def merge_anonymous_cart(token_key: str, user_id: int) -> tuple[CappedLine, ...]:
     """
-    Move the anonymous cart ``token_key`` into the user's cart and delete it.
+    Move the anonymous cart ``token_key`` into the user's cart and delete it,
+    remembering where it went (``MergedCart``) for a guest checkout started
+    from it.
     Quantities of the same SKU add up, capped by what is available now and by
     the per-line limit; what the user's cart already held is never reduced.
     Returns the lines that could not be carried over in full.
@@ -210,6 +212,9 @@ def merge_anonymous_cart(token_key: str, user_id: int) -> tuple[CappedLine, ...]
         anonymous = Cart.objects.select_for_update().filter(token=token_key).first()
         if anonymous is None:
             return ()
+        MergedCart.objects.update_or_create(
+            token=token_key, defaults={"user_id": user_id, "merged_at": timezone.now()}
+        )
         incoming = list(anonymous.lines.all())
         if not incoming:
             anonymous.delete()
@@ -250,10 +255,17 @@ def clear_cart(owner: Owner, *, key: str, lines: Iterable[tuple[str, int]] | Non
     Empty the cart after an order (``lines=None``), or take out only what was
     bought: each ``(sku, quantity)`` is subtracted, so anything the customer
     added since checkout stays. ``key`` names the clearance; the same key again
-    does nothing and returns False.
+    does nothing and returns False. An anonymous cart merged at sign-in has
+    what was bought taken out of the account's cart it went into.
     """
     with db.atomic():
         cart = _locked_cart(owner, create=False)
+        if cart is None and owner.token_key is not None and lines is not None:
+            # Merged at sign-in: what was bought came out of the anonymous cart
+            # into the account's, so it is taken out of that one.
+            merged = MergedCart.objects.filter(token=owner.token_key).first()
+            if merged is not None:
+                cart = _locked_cart(Owner(user_id=merged.user_id), create=False)
         _, created = Clearance.objects.get_or_create(
             key=key, defaults={"cart_id": cart.pk if cart else None}
         )
@@ -277,7 +289,10 @@ def clear_cart(owner: Owner, *, key: str, lines: Iterable[tuple[str, int]] | Non
 
 
 def delete_abandoned_carts(*, older_than: timedelta | None = None, batch_size: int = 1000) -> int:
-    """Delete anonymous carts untouched for ``older_than`` (default from settings)."""
+    """
+    Delete anonymous carts untouched for ``older_than`` (default from
+    settings), and the records of merges that old.
+    """
     if older_than is None:
         older_than = timedelta(days=settings.CART_ANONYMOUS_MAX_AGE_DAYS)
     cutoff = timezone.now() - older_than
@@ -289,6 +304,7 @@ def delete_abandoned_carts(*, older_than: timedelta | None = None, batch_size: i
             )[:batch_size]
         )
         if not ids:
+            MergedCart.objects.filter(merged_at__lt=cutoff).delete()
             return deleted
         with db.atomic():
             Cart.objects.filter(pk__in=ids).delete()
@@ -297,3 +313,4 @@ def delete_abandoned_carts(*, older_than: timedelta | None = None, batch_size: i
 
 def delete_user_cart(user_id: int) -> None:
     Cart.objects.filter(user_id=user_id).delete()
+    MergedCart.objects.filter(user_id=user_id).delete()

@@ -79,6 +79,23 @@ def test_clearing_everything_and_clearing_a_missing_cart(tee):
     assert public.clear_cart(key="checkout-3", user_id=404) is True
 
 
+def test_a_guest_checkouts_cart_merged_at_sign_in_has_what_was_bought_taken_out(tee, mug):
+    # A guest starts a checkout from their anonymous cart, then signs in before
+    # paying: the cart goes into the account's, and the order clears it there.
+    add_item(Owner(user_id=ADA), sku(mug), 1)
+    signed = anonymous_cart((sku(tee), 2))
+    bought = public.get_cart_lines(cart_token=signed)
+    merge_anonymous_cart(token_key(signed), ADA)
+    assert lines() == [(sku(mug), 1), (sku(tee), 2)]
+
+    public.clear_cart(key="checkout-4", cart_key=token_key(signed), lines=bought)
+
+    assert lines() == [(sku(mug), 1)]
+    # "Everything" of a cart that is gone is nothing: the account's cart stays.
+    public.clear_cart(key="checkout-5", cart_key=token_key(signed))
+    assert lines() == [(sku(mug), 1)]
+
+
 def test_merge_adds_quantities_of_the_same_sku(tee, mug):
     add_item(Owner(user_id=ADA), sku(tee), 2)
     signed = anonymous_cart((sku(tee), 3), (sku(mug), 1))
