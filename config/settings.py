@@ -106,6 +106,9 @@ ORDERS_CARRIER = env("ORDERS_CARRIER", default="shop.orders.carriers.DemoCarrier
 # notation: attempts per period, "10/m" ten a minute), storefront and API alike.
 ORDERS_GUEST_OPEN_CHECKOUTS_PER_EMAIL = env.int("ORDERS_GUEST_OPEN_CHECKOUTS_PER_EMAIL", default=3)
 ORDERS_GUEST_CHECKOUT_RATE = env("ORDERS_GUEST_CHECKOUT_RATE", default="10/m,30/h")
+# The order confirmation attaches the invoice's PDF (drawing it costs the worker
+# about 60 ms an order: docs/benchmarks.md); off, it links the invoice's page.
+ORDERS_ATTACH_INVOICE = env.bool("ORDERS_ATTACH_INVOICE", default=False)
 # Taxes: whether catalog prices include tax (EU shops: gross prices) or not
 # (US style: net prices, tax added at checkout), and the shop's own country,
 # whose rates give a gross price's net when an order ships outside the tax zone.

@@ -10,9 +10,11 @@ send that fails rolls the claim back and the task retries. (Only a crash
 between the mail server accepting the mail and the commit could repeat it,
 the window ``docs/decisions/0001-outbox-per-app.md`` mentions.)
 
-The confirmation carries the invoice's PDF (``invoicing.invoice_for_email``
-issues it if the ``orders.issue_invoice`` consumer has not yet) and links the
-invoice's page, which serves it once issued.
+The confirmation links the invoice's page, which serves its PDF once the
+``orders.issue_invoice`` consumer has issued it (moments after the order);
+with ``ORDERS_ATTACH_INVOICE`` it also carries the PDF
+(``invoicing.invoice_for_email`` issues it if the consumer has not yet),
+which costs the worker the drawing of a PDF per order.
 
 A deleted customer's orders and checkouts carry an undeliverable address and
 get no mail. A guest's order links to its keyed page instead of the account's.
@@ -79,6 +81,7 @@ def build_message(order: Order, kind: str, **context) -> EmailMultiAlternatives:
         "shipment": getattr(order, "shipment", None),
         "order_url": order_url(order),
         "invoice_url": invoice_url(order),
+        "invoice_attached": settings.ORDERS_ATTACH_INVOICE,
         **context,
     }
     return _message(kind, order.email, context, number=order.number)
@@ -109,7 +112,8 @@ def send_order_email(number: str, kind: str, key: str, **context) -> bool:
     if not _claim(key, kind, order=order):
         return False
     message = build_message(order, kind, **context)
-    if kind == PLACED and (invoice := invoicing.invoice_for_email(order)) is not None:
+    attach = kind == PLACED and settings.ORDERS_ATTACH_INVOICE
+    if attach and (invoice := invoicing.invoice_for_email(order)) is not None:
         message.attach(invoice.filename, invoice.content, "application/pdf")
     message.send()
     return True

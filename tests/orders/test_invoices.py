@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.sessions.backends.cache import SessionStore
 from django.core.management import call_command
+from django.test import Client
 from rest_framework.test import APIClient
 
 from shop.core.money import quantize
@@ -131,7 +132,21 @@ def test_an_invoice_is_issued_once_however_often_its_event_or_the_email_asks(ada
     assert NumberSequence.objects.get(series="INV").last == 1
 
 
-def test_the_confirmation_email_carries_the_invoice_and_links_it(ada, deliver, mailoutbox):
+def test_the_confirmation_email_links_the_invoice(ada, deliver, mailoutbox):
+    order = berlin_order(ada)
+
+    deliver()
+
+    (mail,) = mailoutbox
+    assert mail.attachments == []
+    assert f"Your invoice (PDF):\nhttp://localhost:8000/orders/{order.number}/invoice/" in mail.body
+    page = Client()
+    page.force_login(ada)
+    assert page.get(f"/orders/{order.number}/invoice/").content.startswith(b"%PDF-")
+
+
+def test_the_confirmation_email_can_carry_the_invoice_too(ada, deliver, mailoutbox, settings):
+    settings.ORDERS_ATTACH_INVOICE = True
     order = berlin_order(ada)
 
     deliver()
@@ -145,8 +160,10 @@ def test_the_confirmation_email_carries_the_invoice_and_links_it(ada, deliver, m
 
 
 def test_the_confirmation_still_goes_when_the_invoice_cannot_be_made(
-    ada, deliver, mailoutbox, monkeypatch
+    ada, deliver, mailoutbox, monkeypatch, settings
 ):
+    settings.ORDERS_ATTACH_INVOICE = True
+
     def broken(request):
         raise RuntimeError("invoices is down")
 
