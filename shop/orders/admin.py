@@ -30,7 +30,7 @@ from shop.core.errors import ShopError
 from shop.core.money import format_money
 from shop.payments import public as payments
 
-from . import refund_taxes
+from . import documents, refund_taxes
 from .actors import staff
 from .checkout.shipping import method_name
 from .models import (
@@ -231,6 +231,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "total",
                     "refunded_amount",
                     "payment_reference",
+                    "documents",
                 )
             },
         ),
@@ -252,6 +253,7 @@ class OrderAdmin(admin.ModelAdmin):
         "total",
         "refunded_amount",
         "payment_reference",
+        "documents",
         *TAX_FIELDS,
         "shipping",
         "address",
@@ -307,6 +309,25 @@ class OrderAdmin(admin.ModelAdmin):
         except NoReverseMatch:
             return f"User {order.user_id}"
         return format_html('<a href="{}">User {}</a>', url, order.user_id)
+
+    @admin.display(description="invoice and credit notes")
+    def documents(self, order):
+        """The order's documents, each linked to the invoices admin that downloads it."""
+        issued = documents.documents(order)
+        if not issued:
+            return "-"
+        try:
+            search = {
+                kind: reverse(f"admin:invoices_{model}_changelist")
+                for kind, model in (("invoice", "invoice"), ("credit_note", "creditnote"))
+            }
+        except NoReverseMatch:
+            return ", ".join(document.number for document in issued)
+        return format_html_join(
+            ", ",
+            '<a href="{}?q={}">{}</a>',
+            ((search[d.kind], d.number, d.number) for d in issued),
+        )
 
     @admin.display(description="guest", boolean=True)
     def guest(self, order):

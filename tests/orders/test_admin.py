@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
+from shop.invoices import public as invoices
 from shop.orders.models import Order, RefundRequest
 from shop.orders.services import lifecycle
 
@@ -83,6 +84,18 @@ def test_the_order_page_shows_lines_shipment_history_and_emails(admin_client, ad
         assert text in page
     assert "12 St James&#x27;s Square" in page
     assert 'name="_save"' not in page
+
+
+def test_the_order_page_links_its_invoice_for_staff_to_download(admin_client, ada, deliver):
+    order = make_order(user_id=ada.pk)
+    deliver()
+    (invoice,) = invoices.documents_for_order(order.number)
+
+    page = admin_client.get(f"{CHANGELIST}{order.pk}/change/").content.decode()
+
+    assert f'href="/admin/invoices/invoice/?q={invoice.number}"' in page
+    found = admin_client.get(f"/admin/invoices/invoice/?q={invoice.number}").content.decode()
+    assert "Download PDF" in found
 
 
 def test_orders_are_neither_added_nor_deleted_in_the_admin(admin_client, ada):
