@@ -126,12 +126,19 @@ SHIPPING_CARRIERS = env.dict(
 # Invoices: the seller every invoice and credit note names, copied into each
 # document when it is issued. The address is lines separated by ";"; with
 # DEBUG=0 and taxes installed, `manage.py check` warns while the VAT number or
-# the address is empty (invoices.W001, W002).
+# the address is empty (invoices.W001, W002). With DEBUG on (make demo) they
+# default to a demo seller's, so the demo's invoices look like real ones.
 INVOICES_SELLER_NAME = env("INVOICES_SELLER_NAME", default=SHOP_NAME)
 INVOICES_SELLER_ADDRESS = [
-    line.strip() for line in env("INVOICES_SELLER_ADDRESS", default="").split(";") if line.strip()
+    line.strip()
+    for line in env(
+        "INVOICES_SELLER_ADDRESS", default="Demo Street 1;10115 Berlin;Germany" if DEBUG else ""
+    ).split(";")
+    if line.strip()
 ]
-INVOICES_SELLER_VAT_NUMBER = env("INVOICES_SELLER_VAT_NUMBER", default="")
+INVOICES_SELLER_VAT_NUMBER = env(
+    "INVOICES_SELLER_VAT_NUMBER", default="DE000000000 (demo)" if DEBUG else ""
+)
 INVOICES_SELLER_EMAIL = env("INVOICES_SELLER_EMAIL", default="")
 # PostgreSQL text search configuration for product search (stemming, stop words).
 SEARCH_CONFIG = env("SEARCH_CONFIG", default="english")
