@@ -12,7 +12,7 @@ from django.db.models import Sum
 from shop.catalog import public as catalog
 from shop.core.money import quantize, store_currency
 
-from .models import CartLine
+from .models import Cart, CartLine
 from .services import Owner
 
 
@@ -143,6 +143,13 @@ def _item(line: CartLine, variant: catalog.VariantInfo | None) -> CartItem:
         weight_grams=variant.weight_grams,
         product_id=variant.product_id,
         category_ids=variant.category_ids,
+    )
+
+
+def voucher_code(owner: Owner) -> str:
+    """The code the cart holds, "" for none; one query."""
+    return (
+        Cart.objects.filter(**owner.lookup()).values_list("voucher_code", flat=True).first() or ""
     )
 
 
