@@ -165,3 +165,86 @@ def test_a_customer_who_used_a_once_per_customer_code_cannot_use_it_again(tee):
     refused = start(client, key="second")
 
     assert refused.status_code == 409 and refused.json()["code"] == "voucher_already_used"
+
+
+# --- shown everywhere -----------------------------------------------------------------
+
+
+@pytest.fixture
+def discounted_order(api, ada, tee):
+    voucher()
+    fill_cart(api, tee, 2)
+    enter(api, "SAVE10")
+    body = start(api).json()
+    pay(api, body)
+    assert wait_for(lambda: status_of(api, body["id"])["status"] == "completed")
+    return Order.objects.get()
+
+
+def test_the_order_page_and_api_show_the_voucher_and_each_lines_discount(
+    client, ada, discounted_order
+):
+    from tests.api.contract import assert_documented
+
+    client.force_login(ada)
+    page = client.get(f"/orders/{discounted_order.number}/").content.decode()
+    assert "Voucher SAVE10: you saved" in page and "&minus;€4.00 voucher" in page
+
+    response = api_for(ada).get(f"/api/v1/orders/{discounted_order.number}/")
+    assert_documented(response, "get", "/api/v1/orders/{number}/")
+    body = response.json()
+    assert body["voucher"] == {"code": "SAVE10", "total": "4.00", "shipping": "0.00"}
+    assert body["lines"][0]["discount"] == "4.00" and body["lines"][0]["gross"] == "36.00"
+
+
+def test_the_confirmation_email_names_the_voucher(discounted_order):
+    from shop.orders.models import SentEmail
+
+    assert wait_for(
+        lambda: SentEmail.objects.filter(order=discounted_order, kind="placed").exists()
+    )
+    from django.core import mail
+
+    placed = [message for message in mail.outbox if discounted_order.number in message.subject]
+    assert placed and "Voucher SAVE10: you saved €4.00" in placed[0].body
+
+
+def test_the_export_has_the_discount_columns(discounted_order):
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("export_orders", "--since", "2000-01-01", stdout=out)
+
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert (row["order_voucher_code"], row["order_discount_total"], row["line_discount"]) == (
+        "SAVE10",
+        "4.00",
+        "4.00",
+    )
+    assert row["line_total"] == "36.00"
+
+
+def test_the_invoice_lines_are_discounted_and_the_pdf_shows_the_voucher(settings, discounted_order):
+    from shop.invoices import public as invoices
+    from shop.orders import invoicing
+    from tests.invoices.pdftext import pdf_text
+
+    settings.INVOICES_SELLER_ADDRESS = ["Hafenstraße 7", "20457 Hamburg"]
+    settings.INVOICES_SELLER_VAT_NUMBER = "DE123456789"
+    request = invoicing.invoice_request(discounted_order)
+    assert request.lines[0].gross == D("36.00") and request.lines[0].discount == D("4.00")
+
+    invoice = invoicing.issue_invoice(discounted_order.number)
+
+    assert "Voucher: \u2212€4.00" in pdf_text(invoices.document_pdf(invoice.number).content)
+
+
+def test_a_refund_never_gives_back_more_than_was_paid(discounted_order):
+    from shop.orders.errors import InvalidRefund
+    from shop.orders.services import refunds
+
+    with pytest.raises(InvalidRefund):
+        refunds.refund_order(discounted_order.number, "44.90", actor="staff:1", key="too-much")
