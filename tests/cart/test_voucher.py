@@ -269,3 +269,15 @@ def test_the_api_shows_why_a_kept_code_stopped_applying_and_deletes_it(tee):
     removed = caller.send("delete", VOUCHER)
     assert removed.status_code == 200 and removed.json()["voucher"] is None
     assert_documented(removed, "delete", VOUCHER)
+
+
+def test_a_code_entered_before_signing_in_comes_along_into_the_account(client, tee):
+    user = User.objects.create_user(email="cleo@example.com", password="pw-for-tests-1")
+    voucher()
+    fill(client, tee)
+    client.post("/cart/voucher/", {"code": "SAVE10"})
+
+    client.force_login(user)
+
+    assert Cart.objects.get(user_id=user.pk).voucher_code == "SAVE10"
+    assert "Voucher SAVE10 \u2212€2.00" in text(client.get("/cart/"))
