@@ -7,6 +7,7 @@ line is simply not found (404).
 """
 
 from rest_framework import status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -88,6 +89,10 @@ class CartItemView(CartAPIView):
 
 
 class CartVoucherView(CartAPIView):
+    """The cart's voucher code: ``{"code": ...}`` as JSON."""
+
+    parser_classes = [JSONParser]
+
     @schema.enter_voucher
     def post(self, request):
         vouchers.enter_code(self.owner, self.body().get("code"), self.owner.user_id)
