@@ -153,6 +153,7 @@ ALL_SHOP_APPS = [
     "shop.taxes",
     "shop.shipping",
     "shop.invoices",
+    "shop.promotions",
     "shop.orders",
 ]
 # This deployment's name: "shop", the monolith, runs every app not named in
@@ -523,6 +524,10 @@ CELERY_BEAT_SCHEDULE = {
     "prune-messages": {"task": "core.prune_messages", "schedule": 24 * 60 * 60},
     "release-expired-reservations": {
         "task": "catalog.release_expired_reservations",
+        "schedule": 60.0,
+    },
+    "release-expired-voucher-uses": {
+        "task": "promotions.release_expired_voucher_uses",
         "schedule": 60.0,
     },
     "delete-abandoned-carts": {"task": "cart.delete_abandoned_carts", "schedule": 60 * 60},

@@ -624,7 +624,7 @@ def check_topology(
             if database == payments_database(topology):
                 others = {
                     *("account", "accounts", "catalog", "cart", "orders"),
-                    *("shipping", "taxes", "invoices"),
+                    *("shipping", "taxes", "invoices", "promotions"),
                 }
                 strangers = sorted(owners & others)
                 if "payments" not in owners or strangers:

@@ -60,3 +60,16 @@ class InvalidCountry(ShopError):
 
     code = "invalid_country"
     default_detail = "Choose a country (a two-letter ISO 3166-1 code such as DE)."
+
+
+class VoucherNeedsItems(ShopError):
+    """A code entered in a cart with nothing that can be bought."""
+
+    status_code = 422
+    code = "voucher_needs_items"
+    default_detail = "Add something to your cart before entering a voucher code."
+
+
+class InvalidVoucherCode(ShopError):
+    code = "invalid_voucher_code"
+    default_detail = "Enter a voucher code (up to 40 letters, digits or dashes)."

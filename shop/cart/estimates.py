@@ -21,6 +21,7 @@ from shop.core.money import quantize
 from shop.shipping import public as shipping
 from shop.taxes import public as taxes
 
+from . import vouchers
 from .errors import InvalidCountry
 from .selectors import CartContents
 
@@ -51,6 +52,12 @@ class CartEstimate:
     net: Decimal
     tax: Decimal
     total: Decimal
+    # The cart's voucher code priced against its lines and this delivery, or None.
+    voucher: vouchers.CartVoucher | None = None
+
+    @property
+    def discount(self) -> Decimal:
+        return self.voucher.total if self.voucher else quantize(0)
 
     @property
     def tax_note(self) -> str:
@@ -81,8 +88,13 @@ def country_choices() -> list[tuple[str, str]]:
     return list(countries)
 
 
-def estimate(cart: CartContents, country: str) -> CartEstimate | None:
-    """The estimate of ``cart`` shipped to ``country`` (a valid code); ``None`` when empty."""
+def estimate(cart: CartContents, country: str, user_id: int | None = None) -> CartEstimate | None:
+    """
+    The estimate of ``cart`` shipped to ``country`` (a valid code); ``None``
+    when empty. The cart's voucher is priced against the lines and the
+    cheapest delivery (for ``user_id``'s uses), and its discount comes off
+    before tax, as the checkout takes it off.
+    """
     lines = cart.purchasable
     if not cart.items:
         return None
@@ -103,13 +115,20 @@ def estimate(cart: CartContents, country: str) -> CartEstimate | None:
             for option in quotes
             if option.free_from is not None and option.price > 0
         )
+    shipping_price = delivery.price if delivery else quantize(0)
+    voucher = vouchers.price(cart, shipping_price, vouchers.customer_of(user_id))
+    off = voucher.line_amounts() if voucher else {}
     basket = taxes.calculate(
         country,
         [
-            taxes.TaxableLine(key=item.sku, tax_class=item.tax_class, amount=item.line_total)
+            taxes.TaxableLine(
+                key=item.sku,
+                tax_class=item.tax_class,
+                amount=item.line_total - off.get(item.sku, 0),
+            )
             for item in lines
         ],
-        delivery.price if delivery else quantize(0),
+        shipping_price - (voucher.shipping if voucher else 0),
     )
     return CartEstimate(
         country=country,
@@ -124,4 +143,5 @@ def estimate(cart: CartContents, country: str) -> CartEstimate | None:
         net=basket.net,
         tax=basket.tax,
         total=basket.gross,
+        voucher=voucher,
     )

@@ -35,6 +35,9 @@ class Cart(models.Model):
     # Any change to the cart or its lines touches it; the clean-up of
     # abandoned anonymous carts goes by it.
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The voucher code the customer entered (promotions prices it each time
+    # the cart is shown; the checkout holds it); "" for none.
+    voucher_code = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -26,6 +26,7 @@ __all__ = [
     "cart_key",
     "clear_cart",
     "get_cart_lines",
+    "get_voucher_code",
     "session_cart_token",
 ]
 
@@ -76,6 +77,18 @@ def get_cart_lines(
         CartLineInfo(sku=line.sku, quantity=line.quantity)
         for line in _selectors.cart_lines(_owner(user_id, cart_token, cart_key))
     )
+
+
+@idempotent
+def get_voucher_code(
+    *, user_id: int | None = None, cart_token: str | None = None, cart_key: str | None = None
+) -> str:
+    """
+    The voucher code the customer entered in the cart (upper-case), ``""``
+    without one or without a cart. One query. Raises ``InvalidCartToken``
+    for a ``cart_token`` the shop did not issue.
+    """
+    return _selectors.voucher_code(_owner(user_id, cart_token, cart_key))
 
 
 @idempotent

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from shop.catalog import public as catalog
 from shop.core.money import quantize, store_currency
 
-from .models import CartLine
+from .models import Cart, CartLine
 from .services import Owner
 
 
@@ -32,6 +32,8 @@ class CartItem:
     is_available: bool
     tax_class: str = "standard"
     weight_grams: int = 0
+    product_id: int = 0
+    category_ids: tuple[int, ...] = ()
 
     @property
     def line_total(self) -> Decimal:
@@ -55,6 +57,8 @@ class CartItem:
 class CartContents:
     items: tuple[CartItem, ...]
     currency: str
+    # The code the customer entered, "" for none (shown only with lines).
+    voucher_code: str = ""
 
     @property
     def item_count(self) -> int:
@@ -94,7 +98,8 @@ def _lines_of(owner: Owner):
 
 
 def cart_lines(owner: Owner | None) -> list[CartLine]:
-    return list(_lines_of(owner)) if owner is not None else []
+    """The lines with their cart (its voucher code) in the same query."""
+    return list(_lines_of(owner).select_related("cart")) if owner is not None else []
 
 
 def cart_contents(owner: Owner | None) -> CartContents:
@@ -103,6 +108,7 @@ def cart_contents(owner: Owner | None) -> CartContents:
     return CartContents(
         items=tuple(_item(line, variants.get(line.sku)) for line in lines),
         currency=store_currency(),
+        voucher_code=lines[0].cart.voucher_code if lines else "",
     )
 
 
@@ -135,6 +141,15 @@ def _item(line: CartLine, variant: catalog.VariantInfo | None) -> CartItem:
         is_available=variant.is_active,
         tax_class=variant.tax_class,
         weight_grams=variant.weight_grams,
+        product_id=variant.product_id,
+        category_ids=variant.category_ids,
+    )
+
+
+def voucher_code(owner: Owner) -> str:
+    """The code the cart holds, "" for none; one query."""
+    return (
+        Cart.objects.filter(**owner.lookup()).values_list("voucher_code", flat=True).first() or ""
     )
 
 

@@ -206,7 +206,9 @@ def merge_anonymous_cart(token_key: str, user_id: int) -> tuple[CappedLine, ...]
     from it.
     Quantities of the same SKU add up, capped by what is available now and by
     the per-line limit; what the user's cart already held is never reduced.
-    Returns the lines that could not be carried over in full.
+    A voucher code entered before signing in comes along unless the user's
+    cart holds one already. Returns the lines that could not be carried over
+    in full.
     """
     with db.atomic():
         anonymous = Cart.objects.select_for_update().filter(token=token_key).first()
@@ -245,6 +247,9 @@ def merge_anonymous_cart(token_key: str, user_id: int) -> tuple[CappedLine, ...]
             else:
                 mine.quantity = kept
                 mine.save(update_fields=["quantity"])
+        if anonymous.voucher_code and not cart.voucher_code:
+            cart.voucher_code = anonymous.voucher_code
+            cart.save(update_fields=["voucher_code"])
         anonymous.delete()
         _touch(cart)
     return tuple(capped)

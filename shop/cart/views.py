@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shop.core.errors import ShopError
 
-from . import estimates, selectors, services
+from . import estimates, selectors, services, vouchers
 from .errors import CartLineNotFound
 from .owners import browser_owner
 
@@ -30,14 +30,22 @@ def _estimate_country(request) -> str:
 
 @require_GET
 def cart_page(request):
-    contents = selectors.cart_contents(browser_owner(request))
+    owner = browser_owner(request)
+    contents = selectors.cart_contents(owner)
+    estimate = estimates.estimate(
+        contents, _estimate_country(request), owner.user_id if owner else None
+    )
     response = render(
         request,
         "cart/cart.html",
         {
             "cart": contents,
             "max_quantity": services.max_line_quantity(),
-            "estimate": estimates.estimate(contents, _estimate_country(request)),
+            "estimate": estimate,
+            "voucher": estimate.voucher if estimate else None,
+            "voucher_lines": estimate.voucher.line_amounts()
+            if estimate and estimate.voucher
+            else {},
             "countries": estimates.country_choices(),
         },
     )
@@ -134,4 +142,26 @@ def remove_line(request, line_id: int):
         messages.error(request, refusal.detail)
     else:
         messages.success(request, "The item has been removed from your cart.")
+    return redirect("cart:cart")
+
+
+@require_POST
+def enter_voucher(request):
+    """The cart page's voucher form: kept when it applies to the cart, else the reason."""
+    owner = browser_owner(request)
+    try:
+        discount = vouchers.enter_code(
+            owner, request.POST.get("code"), owner.user_id if owner else None
+        )
+    except ShopError as refusal:
+        messages.error(request, refusal.detail)
+    else:
+        messages.success(request, f"The voucher {discount.code} has been applied.")
+    return redirect("cart:cart")
+
+
+@require_POST
+def remove_voucher(request):
+    vouchers.remove_code(browser_owner(request))
+    messages.success(request, "The voucher has been removed.")
     return redirect("cart:cart")

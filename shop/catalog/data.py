@@ -51,6 +51,10 @@ class VariantInfo:
     tax_class: str = "standard"
     # The packed weight of one unit, for shipping rates by weight (0: not set).
     weight_grams: int = 0
+    # The product's id, and its category's with up to two above it (what a
+    # voucher limited to products or categories is checked against).
+    product_id: int = 0
+    category_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,9 @@ def sellable_variants() -> QuerySet:
 def variants_by_sku(skus: Iterable[str]) -> QuerySet:
     """Variants with these SKUs (active or not), availability annotated, in one query."""
     return with_availability(
-        Variant.objects.filter(sku__in=list(skus)).select_related("product")
+        Variant.objects.filter(sku__in=list(skus)).select_related(
+            "product__category__parent__parent"
+        )
     ).order_by("sku")
 
 
@@ -134,7 +136,20 @@ def variant_info(variant: Variant) -> VariantInfo:
         image_url=image_url,
         tax_class=variant.tax_class,
         weight_grams=variant.weight_grams,
+        product_id=product.pk,
+        category_ids=_category_ids(product),
     )
+
+
+def _category_ids(product) -> tuple[int, ...]:
+    """The product's category and up to two above it, joined in the variants' query."""
+    ids, category = [], product.category
+    for _ in range(3):
+        if category is None:
+            break
+        ids.append(category.pk)
+        category = category.parent
+    return tuple(ids)
 
 
 def variant_infos(skus: Iterable[str]) -> dict[str, VariantInfo]:

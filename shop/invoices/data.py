@@ -32,7 +32,8 @@ class DocumentLine:
     """
     One line: ``unit_price`` as the catalog states it (gross or net, as the
     request's ``prices_include_tax`` says), ``net``, ``tax`` and ``gross`` for
-    the whole quantity.
+    the whole quantity, after ``discount`` (what a voucher took off the line
+    before tax; printed under the item).
     """
 
     sku: str
@@ -43,6 +44,7 @@ class DocumentLine:
     net: Decimal
     tax: Decimal
     gross: Decimal
+    discount: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)

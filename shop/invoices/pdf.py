@@ -67,6 +67,14 @@ def _vat_label(seller: dict) -> str:
     return f"VAT no. {seller['vat_number']}" if seller.get("vat_number") else ""
 
 
+def _item(line: dict, document: Document) -> str:
+    """The item's name, its SKU, and what a voucher took off it (documents before it have none)."""
+    text = f"{line['name']}\nSKU {line['sku']}" if line.get("sku") else line["name"]
+    if Decimal(line.get("discount") or 0):
+        text += f"\nVoucher: \N{MINUS SIGN}{_money(line['discount'], document)}"
+    return text
+
+
 def _money(amount, document: Document) -> str:
     return format_money(Decimal(amount), document.currency)
 
@@ -147,7 +155,7 @@ def _lines(pdf: FPDF, document: Document) -> None:
         for line in document.lines:
             table.row(
                 (
-                    f"{line['name']}\nSKU {line['sku']}" if line.get("sku") else line["name"],
+                    _item(line, document),
                     str(line["quantity"]),
                     _money(line["unit_price"], document),
                     _rate(line["rate"]),

@@ -79,6 +79,7 @@ class OrderLineInline(ReadOnlyInline):
         "tax_rate",
         "net",
         "tax",
+        "discount",
         "line_total",
     )
     readonly_fields = fields
@@ -229,6 +230,9 @@ class OrderAdmin(admin.ModelAdmin):
                     "subtotal",
                     "shipping_cost",
                     "total",
+                    "voucher_code",
+                    "discount_total",
+                    "shipping_discount",
                     "refunded_amount",
                     "payment_reference",
                     "documents",
@@ -251,6 +255,9 @@ class OrderAdmin(admin.ModelAdmin):
         "subtotal",
         "shipping_cost",
         "total",
+        "voucher_code",
+        "discount_total",
+        "shipping_discount",
         "refunded_amount",
         "payment_reference",
         "documents",

@@ -36,6 +36,7 @@ def _line(line) -> invoices.DocumentLine:
         net=gross - line.tax,
         tax=line.tax,
         gross=gross,
+        discount=line.discount,
     )
 
 

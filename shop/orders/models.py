@@ -44,6 +44,12 @@ class TaxedTotals(models.Model):
     net_total = models.DecimalField(**MONEY, default=0)
     tax_total = models.DecimalField(**MONEY, default=0)
     tax_totals = models.JSONField(default=list, blank=True)
+    # The voucher the customer used (issue 17, decision 0028): its code, what it
+    # took off in all (lines and shipping) and off shipping; the lines' share
+    # is on each line (``discount``), already off their net, tax and gross.
+    voucher_code = models.CharField(max_length=40, blank=True)
+    discount_total = models.DecimalField(**MONEY, default=0)
+    shipping_discount = models.DecimalField(**MONEY, default=0)
 
     class Meta:
         abstract = True
@@ -166,6 +172,8 @@ class PurchasedLine(models.Model):
     net = models.DecimalField(**MONEY, default=0)
     tax = models.DecimalField(**MONEY, default=0)
     gross = models.DecimalField(**MONEY, default=0)
+    # What the voucher took off the line before tax (net, tax and gross are after it).
+    discount = models.DecimalField(**MONEY, default=0)
 
     class Meta:
         abstract = True

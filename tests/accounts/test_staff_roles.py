@@ -67,7 +67,7 @@ def test_migrating_creates_the_three_staff_groups():
     assert {CATALOG_MANAGERS, ORDER_MANAGERS, SUPPORT} <= names
 
 
-def test_catalog_managers_run_the_catalog_and_only_look_at_reservations_and_the_ledger():
+def test_catalog_managers_run_the_catalog_and_vouchers_and_only_look_at_holds_and_the_ledger():
     granted = permissions_of(CATALOG_MANAGERS)
 
     for model in ("product", "variant", "productimage", "category"):
@@ -76,7 +76,9 @@ def test_catalog_managers_run_the_catalog_and_only_look_at_reservations_and_the_
     assert {"catalog.view_reservation", "catalog.view_stockmovement"} <= granted
     assert "catalog.change_reservation" not in granted
     assert "catalog.delete_stockmovement" not in granted
-    assert not {name for name in granted if not name.startswith("catalog.")}
+    assert {"promotions.add_voucher", "promotions.view_voucheruse"} <= granted
+    assert "promotions.change_voucheruse" not in granted
+    assert not {name for name in granted if not name.startswith(("catalog.", "promotions."))}
 
 
 def test_order_managers_and_support_can_look_but_not_touch_outside_their_job():

@@ -18,6 +18,7 @@ APPS = (
     "taxes",
     "shipping",
     "invoices",
+    "promotions",
     "orders",
 )
 

@@ -28,7 +28,7 @@ from shop.orders.models import Checkout, Order
 from shop.payments.models import Payment
 from tests.conftest import ROOT
 
-SERVICES = ("catalog", "cart", "payments", "taxes", "shipping", "invoices", "orders")
+SERVICES = ("catalog", "cart", "payments", "taxes", "shipping", "invoices", "promotions", "orders")
 PER_APP = {alias: {} for alias in ("default", *SERVICES)}
 
 
@@ -104,7 +104,7 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
             timeout=300,
         )
         tables = {}
-        for service in ("", "_catalog", "_shipping", "_invoices", "_orders"):
+        for service in ("", "_catalog", "_shipping", "_invoices", "_promotions", "_orders"):
             with psycopg.connect(dbname=f"{name}{service}", **server) as database:
                 tables[service] = {
                     row[0]
@@ -129,3 +129,5 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
     assert not any(table.startswith("shipping_") for table in tables[""] | tables["_orders"])
     assert {"invoices_invoice", "invoices_numbersequence"} <= tables["_invoices"]
     assert not any(table.startswith("invoices_") for table in tables[""] | tables["_orders"])
+    assert {"promotions_voucher", "promotions_voucheruse"} <= tables["_promotions"]
+    assert not any(table.startswith("promotions_") for table in tables[""] | tables["_orders"])

@@ -10,7 +10,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from shop.core.api.docs import error, error_example
 
 from ..owners import TOKEN_HEADER
-from .serializers import AddItemSerializer, CartSerializer, ChangeItemSerializer
+from .serializers import (
+    AddItemSerializer,
+    CartSerializer,
+    ChangeItemSerializer,
+    VoucherCodeSerializer,
+)
 
 TAGS = ["cart"]
 
@@ -136,4 +141,66 @@ remove_item = extend_schema(
         400: error("Bad X-Cart-Token.", BAD_TOKEN),
         404: NOT_FOUND,
     },
+)
+
+VOUCHER_REFUSED = error(
+    "The code does not apply to the cart as it is; nothing was stored: unknown "
+    "(voucher_unknown), not valid now (voucher_expired), below its minimum subtotal "
+    "(voucher_minimum_not_reached, with `minimum`), for nothing in the cart "
+    "(voucher_not_applicable), or an empty cart (voucher_needs_items).",
+    error_example(
+        "Unknown code",
+        "There is no voucher with the code NOPE.",
+        "voucher_unknown",
+        voucher_code="NOPE",
+    ),
+    error_example(
+        "Minimum not reached",
+        "This voucher needs a subtotal of at least 50.00.",
+        "voucher_minimum_not_reached",
+        minimum="50.00",
+    ),
+)
+VOUCHER_TAKEN = error(
+    "The code's uses are taken: by everyone (voucher_used_up) or by you "
+    "(voucher_already_used, signed-in callers); nothing was stored.",
+    error_example(
+        "Used up", "This voucher has been used up.", "voucher_used_up", voucher_code="ONCE"
+    ),
+)
+
+enter_voucher = extend_schema(
+    tags=TAGS,
+    summary="Enter a voucher code",
+    description=(
+        "Keeps the code in the cart if it applies to the cart as it is (replacing any "
+        "other), and answers with the cart, its `voucher` priced per line and delivery. "
+        "A code kept that stops applying later (lines removed) stays with `applied`: false "
+        "and the reason. The checkout holds it (a single-use code is held by one checkout)."
+    ),
+    parameters=[TOKEN_PARAMETER, COUNTRY_PARAMETER],
+    request=VoucherCodeSerializer,
+    responses={
+        200: CART_RESPONSE,
+        400: error(
+            "No code, or one longer than 40 characters (invalid_voucher_code); bad token "
+            "or country.",
+            error_example(
+                "No code",
+                "Enter a voucher code (up to 40 letters, digits or dashes).",
+                "invalid_voucher_code",
+            ),
+        ),
+        409: VOUCHER_TAKEN,
+        422: VOUCHER_REFUSED,
+    },
+)
+
+remove_voucher = extend_schema(
+    tags=TAGS,
+    summary="Remove the voucher code",
+    description="Takes the code out of the cart (nothing to do without one).",
+    parameters=[TOKEN_PARAMETER, COUNTRY_PARAMETER],
+    request=None,
+    responses={200: CART_RESPONSE, 400: error("Bad X-Cart-Token or country.", BAD_TOKEN)},
 )

@@ -1,6 +1,7 @@
 """Shapes of the cart API. Responses are built from ``selectors.CartContents``."""
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -91,6 +92,61 @@ class EstimateSerializer(serializers.Serializer):
     total = amount(help_text="What the cart would cost delivered there, tax included.")
 
 
+class VoucherLineSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    amount = amount(help_text="What the voucher takes off this line (before tax).")
+
+
+class VoucherRefusalSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=[
+            "voucher_unknown",
+            "voucher_expired",
+            "voucher_used_up",
+            "voucher_already_used",
+            "voucher_minimum_not_reached",
+            "voucher_not_applicable",
+        ]
+    )
+    detail = serializers.CharField()
+    minimum = amount(
+        required=False, help_text="With voucher_minimum_not_reached: the subtotal needed."
+    )
+
+
+class CartVoucherSerializer(serializers.Serializer):
+    """A ``cart.vouchers.CartVoucher``."""
+
+    code = serializers.CharField()
+    applied = serializers.BooleanField(
+        help_text="It applies to the cart as it is; false: `refusal` says why (it stays in "
+        "the cart and applies again once the cart qualifies)."
+    )
+    kind = serializers.SerializerMethodField()
+    lines = serializers.SerializerMethodField()
+    shipping = amount(help_text="What it takes off the estimate's delivery.")
+    total = amount(help_text="Lines and delivery.")
+    refusal = serializers.SerializerMethodField()
+
+    def get_kind(self, voucher) -> str | None:
+        return voucher.discount.kind if voucher.discount else None
+
+    @extend_schema_field(VoucherLineSerializer(many=True))
+    def get_lines(self, voucher):
+        lines = voucher.discount.lines if voucher.discount else ()
+        return VoucherLineSerializer(lines, many=True).data
+
+    @extend_schema_field(VoucherRefusalSerializer(allow_null=True))
+    def get_refusal(self, voucher):
+        if voucher.applied:
+            return None
+        return {
+            "code": voucher.refusal_code,
+            "detail": voucher.refusal_detail,
+            **voucher.refusal_extra,
+        }
+
+
 class CartSerializer(serializers.Serializer):
     items = CartItemSerializer(many=True)
     item_count = serializers.IntegerField(help_text="Units in the cart.")
@@ -99,11 +155,17 @@ class CartSerializer(serializers.Serializer):
     )
     currency = serializers.CharField()
     has_problems = serializers.BooleanField()
+    discount = amount(help_text="What the cart's voucher takes off (0.00 without one).")
+    voucher = CartVoucherSerializer(
+        allow_null=True,
+        help_text="The voucher code the cart holds, priced against it; null without one.",
+    )
     estimate = EstimateSerializer(
         allow_null=True,
         help_text=(
-            "Delivery and tax estimated for `?country=` (default the shop's country); "
-            "the checkout works out the exact figures for the address. Null when empty."
+            "Delivery and tax estimated for `?country=` (default the shop's country), "
+            "the voucher's discount taken off before tax; the checkout works out the exact "
+            "figures for the address. Null when empty."
         ),
     )
 
@@ -121,3 +183,7 @@ class ChangeItemSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(
         min_value=0, max_value=settings.CART_MAX_LINE_QUANTITY, help_text="0 removes the line."
     )
+
+
+class VoucherCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40, help_text="Any case.")

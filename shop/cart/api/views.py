@@ -7,10 +7,13 @@ line is simply not found (404).
 """
 
 from rest_framework import status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import estimates, selectors, services
+from shop.core.money import quantize
+
+from .. import estimates, selectors, services, vouchers
 from ..errors import InvalidBody, InvalidQuantity
 from ..owners import TOKEN_HEADER, api_owner
 from . import schema
@@ -37,13 +40,16 @@ class CartAPIView(APIView):
 
     def cart_response(self, status_code=status.HTTP_200_OK) -> Response:
         contents = selectors.cart_contents(self.owner)
+        estimate = estimates.estimate(contents, self.country, self.owner.user_id)
         data = {
             "items": contents.items,
             "item_count": contents.item_count,
             "subtotal": contents.subtotal,
             "currency": contents.currency,
             "has_problems": contents.has_problems,
-            "estimate": estimates.estimate(contents, self.country),
+            "discount": estimate.discount if estimate else quantize(0),
+            "voucher": estimate.voucher if estimate else None,
+            "estimate": estimate,
         }
         return Response(CartSerializer(data).data, status=status_code)
 
@@ -80,3 +86,19 @@ class CartItemView(CartAPIView):
     def delete(self, request, line_id: int):
         services.remove_line(self.owner, line_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CartVoucherView(CartAPIView):
+    """The cart's voucher code: ``{"code": ...}`` as JSON."""
+
+    parser_classes = [JSONParser]
+
+    @schema.enter_voucher
+    def post(self, request):
+        vouchers.enter_code(self.owner, self.body().get("code"), self.owner.user_id)
+        return self.cart_response()
+
+    @schema.remove_voucher
+    def delete(self, request):
+        vouchers.remove_code(self.owner)
+        return self.cart_response()

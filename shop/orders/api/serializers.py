@@ -9,7 +9,13 @@ from rest_framework.reverse import reverse
 from .. import refund_taxes, selectors
 from ..checkout.shipping import method_name
 from ..models import MONEY, Order, OrderLine, Shipment
-from .taxes import LINE_TAX_FIELDS, LineTaxFields, TaxSerializer
+from .taxes import (
+    LINE_TAX_FIELDS,
+    AppliedVoucherSerializer,
+    LineTaxFields,
+    TaxSerializer,
+    applied_voucher,
+)
 
 
 def money(**kwargs) -> serializers.DecimalField:
@@ -95,6 +101,9 @@ class OrderSummarySerializer(serializers.ModelSerializer):
     )
     lines = OrderLineSerializer(many=True, read_only=True)
     tax = TaxSerializer(source="*", read_only=True)
+    voucher = serializers.SerializerMethodField(
+        help_text="The voucher used, or null; the lines' figures are after it."
+    )
     shipment = ShipmentSerializer(read_only=True, allow_null=True)
     can_cancel = serializers.SerializerMethodField(
         help_text="Whether POST …/cancel/ would be accepted now (nothing has shipped yet)."
@@ -120,10 +129,15 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "shipping_method_name",
             "lines",
             "tax",
+            "voucher",
             "shipment",
             "can_cancel",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(AppliedVoucherSerializer(allow_null=True))
+    def get_voucher(self, order):
+        return applied_voucher(order)
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, order) -> str:

@@ -46,6 +46,28 @@ class LineTaxFields(serializers.Serializer):
     net = serializers.DecimalField(**MONEY, read_only=True)
     tax = serializers.DecimalField(**MONEY, read_only=True)
     gross = serializers.DecimalField(**MONEY, read_only=True)
+    discount = serializers.DecimalField(
+        **MONEY,
+        read_only=True,
+        help_text="What the voucher took off the line before tax (net, tax, gross are after it).",
+    )
 
 
-LINE_TAX_FIELDS = ["tax_class", "tax_rate", "net", "tax", "gross"]
+LINE_TAX_FIELDS = ["tax_class", "tax_rate", "net", "tax", "gross", "discount"]
+
+
+class AppliedVoucherSerializer(serializers.Serializer):
+    """The voucher a checkout or order used (decision 0028)."""
+
+    code = serializers.CharField(source="voucher_code")
+    total = serializers.DecimalField(
+        **MONEY, source="discount_total", help_text="What it took off: lines and delivery."
+    )
+    shipping = serializers.DecimalField(
+        **MONEY, source="shipping_discount", help_text="What it took off the delivery."
+    )
+
+
+def applied_voucher(purchase) -> dict | None:
+    """``AppliedVoucherSerializer``'s data, or None when no voucher was used."""
+    return AppliedVoucherSerializer(purchase).data if purchase.voucher_code else None

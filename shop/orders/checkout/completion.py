@@ -22,6 +22,7 @@ from .. import notifications
 from ..db import db
 from ..models import Checkout
 from ..services import claiming, forgetting, placing
+from . import vouchers
 from .selectors import locked_checkout
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def complete_locked_checkout(checkout: Checkout) -> None:
     """``complete_checkout`` for a checkout the caller has locked (the expiry task's backstop)."""
     if forgetting.is_forgotten(checkout.user_id):
         catalog.release_reservation(checkout.reservation_key)
+        vouchers.release(checkout)
         _refund(checkout, "Paid after the customer deleted their account.", tell_customer=False)
         return
     try:
@@ -64,8 +66,10 @@ def complete_locked_checkout(checkout: Checkout) -> None:
             if late
             else "The stock held for this checkout is no longer there."
         )
+        vouchers.release(checkout)
         _refund(checkout, reason, tell_customer=True)
         return
+    vouchers.commit(checkout)
     claiming.claim_for_claimed_email(checkout)
     order = placing.place_order(checkout)
     forgetting.anonymise_if_forgotten(order)
@@ -106,6 +110,7 @@ def fail_checkout(reference: str, reason: str) -> None:
     if checkout is None or checkout.status != Status.AWAITING_PAYMENT:
         return
     catalog.release_reservation(checkout.reservation_key)
+    vouchers.release(checkout)
     checkout.status = Status.FAILED
     checkout.failure_reason = FAILURE_REASONS.get(reason, "The payment did not go through.")
     checkout.save(update_fields=["status", "failure_reason", "updated_at"])

@@ -13,6 +13,7 @@ from shop.payments import public as payments
 
 from ..db import db
 from ..models import Checkout
+from . import vouchers
 from .messages import CheckoutExpired
 
 
@@ -34,6 +35,7 @@ def give_up(checkout: Checkout, reason: str, *, save: bool = True) -> None:
     completed or refunded by ``completion``. Call it inside a transaction.
     """
     catalog.release_reservation(checkout.reservation_key)
+    vouchers.release(checkout)
     checkout.status = Checkout.Status.EXPIRED
     checkout.failure_reason = reason
     if save:
@@ -48,6 +50,7 @@ def abandon(checkout: Checkout, reason: str) -> None:
     """
     with db.atomic():
         catalog.release_reservation(checkout.reservation_key)
+        vouchers.release(checkout)
         Checkout.objects.filter(pk=checkout.pk).update(
             status=Checkout.Status.FAILED, failure_reason=reason, updated_at=timezone.now()
         )

@@ -38,6 +38,7 @@ from shop.core.errors import IdempotencyKeyReused, ServiceUnavailable
 from shop.core.idempotency import clean_idempotency_key, request_fingerprint
 from shop.core.money import store_currency
 from shop.payments import public as payments
+from shop.promotions import public as promotions
 
 from .. import guests
 from ..db import db
@@ -52,7 +53,7 @@ from ..errors import (
 )
 from ..guests import Guest
 from ..models import Checkout, CheckoutLine
-from . import holds, taxing
+from . import holds, taxing, vouchers
 from .shipping import cart_weight, goods_value, shipping_option
 
 REPLACED = "Replaced by a newer checkout."
@@ -86,6 +87,11 @@ class _Buyer:
         if self.user_id is not None:
             return cart.get_cart_lines(user_id=self.user_id)
         return cart.get_cart_lines(cart_key=self.cart_key)
+
+    def voucher_code(self) -> str:
+        if self.user_id is not None:
+            return cart.get_voucher_code(user_id=self.user_id)
+        return cart.get_voucher_code(cart_key=self.cart_key)
 
 
 def _guest_email(email: str) -> str:
@@ -165,12 +171,20 @@ def start_checkout(
         raise CartEmpty()
     variants = catalog.get_variants(line.sku for line in lines)
     shipping = _shipping(shipping_method, shipping_address, lines, variants)
+    voucher = _Voucher.of(buyer, lines, variants, shipping.price)
     if guest is not None:
         _check_open_guest_checkouts(buyer)
     _replace_earlier(buyer.owner, idempotency_key)
     try:
         checkout = _create(
-            buyer, lines, variants, shipping, shipping_address, idempotency_key, fingerprint
+            buyer,
+            lines,
+            variants,
+            shipping,
+            shipping_address,
+            idempotency_key,
+            fingerprint,
+            voucher,
         )
     except IntegrityError:
         # A concurrent request won the insert: the same key (that checkout is
@@ -272,8 +286,40 @@ def _shipping(method: str, shipping_address: dict, lines, variants):
     return shipping_option(method, country, subtotal, weight)
 
 
+@dataclass(frozen=True)
+class _Voucher:
+    """The cart's code priced for this checkout (``discount`` None: no code)."""
+
+    code: str
+    customer: str
+    basket: object
+    discount: object
+
+    @classmethod
+    def of(cls, buyer: _Buyer, lines, variants, shipping_price) -> "_Voucher":
+        """Priced before anything is held or replaced: a refused code holds nothing."""
+        code = buyer.voucher_code()
+        customer = vouchers.customer_of(buyer.user_id, buyer.email)
+        basket = vouchers.basket_of(lines, variants, shipping_price)
+        return cls(code, customer, basket, vouchers.price(code, basket, customer))
+
+    def fields(self) -> dict:
+        if self.discount is None:
+            return {}
+        return {
+            "voucher_code": self.discount.code,
+            "discount_total": self.discount.total,
+            "shipping_discount": self.discount.shipping,
+        }
+
+    def line_discount(self, sku: str):
+        if self.discount is None:
+            return 0
+        return next((line.amount for line in self.discount.lines if line.sku == sku), 0)
+
+
 def _create(
-    buyer, lines, variants, shipping, shipping_address, idempotency_key, fingerprint
+    buyer, lines, variants, shipping, shipping_address, idempotency_key, fingerprint, voucher
 ) -> Checkout:
     """
     Claim the key, hold the stock, freeze the checkout: orders' transaction
@@ -283,12 +329,17 @@ def _create(
     (docs/decisions/0012-a-database-per-service.md). ``OutOfStock`` rolls the
     checkout back: nothing held, nothing written. If orders' transaction
     fails after the hold, the hold is released at once; if the process dies
-    there, the hold expires by itself like any unpaid one.
+    there, the hold expires by itself like any unpaid one. The voucher's use
+    is held the same way, in promotions' transaction after the stock
+    (``VoucherUsedUp`` when another checkout holds a single-use code: the
+    stock goes back and nothing is written).
     """
-    basket = taxing.tax_basket(shipping_address["country"], lines, variants, shipping.price)
+    basket = taxing.tax_basket(
+        shipping_address["country"], lines, variants, shipping.price, voucher.discount
+    )
     checkout_id = uuid.uuid4()
     ttl = timedelta(minutes=settings.ORDERS_CHECKOUT_TTL_MINUTES)
-    held = None
+    held = voucher_held = None
     try:
         with db.atomic():
             checkout = Checkout.objects.create(
@@ -304,6 +355,7 @@ def _create(
                 shipping_address=shipping_address,
                 currency=store_currency(),
                 **taxing.totals_fields(basket),
+                **voucher.fields(),
                 reservation_key=f"checkout:{checkout_id}",
                 expires_at=timezone.now() + ttl,
             )
@@ -312,6 +364,10 @@ def _create(
                 checkout.reservation_key, [(line.sku, line.quantity) for line in lines], ttl
             )
             held = reservation.key
+            if voucher.discount is not None:
+                voucher_held = promotions.reserve_voucher(
+                    checkout.reservation_key, voucher.code, voucher.customer, voucher.basket, ttl
+                ).key
             checkout.expires_at = reservation.expires_at
             checkout.save(update_fields=["expires_at"])
             CheckoutLine.objects.bulk_create(
@@ -323,10 +379,13 @@ def _create(
                     unit_price=variants[line.sku].price,
                     quantity=line.quantity,
                     **taxing.line_fields(basket, line.sku),
+                    discount=voucher.line_discount(line.sku),
                 )
                 for line in lines
             )
     except BaseException:
+        if voucher_held is not None:
+            vouchers.let_go(voucher_held)
         if held is not None:
             _let_go(held)
         raise

@@ -11,20 +11,27 @@ from shop.core.money import quantize
 from shop.taxes import public as taxes
 
 
-def tax_basket(country: str, lines, variants, shipping_price: Decimal) -> taxes.TaxedBasket:
-    """``lines`` (cart lines) at ``variants``' prices and classes, shipped to ``country``."""
+def tax_basket(
+    country: str, lines, variants, shipping_price: Decimal, discount=None
+) -> taxes.TaxedBasket:
+    """
+    ``lines`` (cart lines) at ``variants``' prices and classes, shipped to
+    ``country``, with ``discount`` (a ``promotions.VoucherDiscount``) taken
+    off each line and the shipping first: tax is charged on what is paid.
+    """
+    off = {line.sku: line.amount for line in discount.lines} if discount else {}
     return taxes.calculate(
         country,
         [
             taxes.TaxableLine(
                 key=line.sku,
                 tax_class=variants[line.sku].tax_class,
-                amount=variants[line.sku].price * line.quantity,
+                amount=variants[line.sku].price * line.quantity - off.get(line.sku, 0),
             )
             for line in lines
             if line.sku in variants  # the others are refused by the reservation
         ],
-        shipping_price,
+        shipping_price - (discount.shipping if discount else 0),
     )
 
 
@@ -64,6 +71,9 @@ def line_fields(basket: taxes.TaxedBasket, sku: str) -> dict:
 
 
 TAXED_TOTALS = (
+    "voucher_code",
+    "discount_total",
+    "shipping_discount",
     "tax_country",
     "prices_include_tax",
     "shipping_tax_rate",
@@ -73,4 +83,4 @@ TAXED_TOTALS = (
     "tax_total",
     "tax_totals",
 )
-TAXED_LINE = ("tax_class", "tax_rate", "net", "tax", "gross")
+TAXED_LINE = ("tax_class", "tax_rate", "net", "tax", "gross", "discount")

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from shop.accounts import public as accounts
 
-from ...api.taxes import LineTaxFields, TaxSerializer
+from ...api.taxes import AppliedVoucherSerializer, LineTaxFields, TaxSerializer, applied_voucher
 from ...models import MONEY
 from ..shipping import method_name
 
@@ -85,12 +85,19 @@ class CheckoutSerializer(serializers.Serializer):
     shipping_cost = serializers.DecimalField(**MONEY)
     total = serializers.DecimalField(**MONEY)
     tax = TaxSerializer(source="*")
+    voucher = serializers.SerializerMethodField(
+        help_text="The cart's voucher, held for this checkout, or null."
+    )
     currency = serializers.CharField()
     expires_at = serializers.DateTimeField(help_text="Stock is held until then.")
     payment = serializers.SerializerMethodField()
 
     def get_shipping_method_name(self, checkout) -> str:
         return method_name(checkout)
+
+    @extend_schema_field(AppliedVoucherSerializer(allow_null=True))
+    def get_voucher(self, checkout):
+        return applied_voucher(checkout)
 
     def get_order_number(self, checkout) -> str | None:
         order = getattr(checkout, "order", None) if checkout.status == "completed" else None

@@ -54,6 +54,12 @@ COLUMNS = (
     # (their share of the order's tax); per rate in order_refunded_net_19 ….
     "order_refunded_net",
     "order_refunded_tax",
+    # The voucher (decision 0028): its code, what it took off the order in all
+    # and off shipping, and off this line (line_total, net and tax are after it).
+    "order_voucher_code",
+    "order_discount_total",
+    "order_shipping_discount",
+    "line_discount",
 )
 CHUNK = 2000
 
@@ -123,6 +129,11 @@ def parse_moment(value: str, *, end: bool = False) -> datetime:
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
+def voucher_cells(line) -> list:
+    order = line.order
+    return [order.voucher_code, order.discount_total, order.shipping_discount, line.discount]
+
+
 def row(line) -> list:
     order = line.order
     return [
@@ -182,6 +193,7 @@ class Command(ExportCommand):
         rows = (
             row(line)
             + refunded.totals(line.order)
+            + voucher_cells(line)
             + rate_cells(line.order, rates)
             + refunded.per_rate(line.order, rates)
             for line in lines.prefetch_related("order__refund_requests").iterator(chunk_size=CHUNK)

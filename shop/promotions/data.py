@@ -1,0 +1,71 @@
+"""
+The plain data the promotions service's public functions take and return:
+frozen dataclasses of the standard library's types only. Amounts are in the
+store currency, to the cent.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class BasketLine:
+    """
+    One line of the caller's basket: the variant's ``sku``, its product's id
+    and the ids of the product's categories (ancestors included, if the
+    caller wants a voucher on a department to cover its subcategories), the
+    ``unit_price`` as the catalog states it (gross or net) and the quantity.
+    """
+
+    sku: str
+    product_id: int
+    category_ids: tuple[int, ...]
+    unit_price: Decimal
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Basket:
+    """The lines and the shipping cost (``0`` while no method is chosen)."""
+
+    lines: tuple[BasketLine, ...]
+    shipping: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class LineDiscount:
+    """What the voucher takes off one line (``0`` for a line it does not apply to)."""
+
+    sku: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class VoucherDiscount:
+    """
+    A voucher priced against a basket: ``kind`` is ``percent``, ``fixed`` or
+    ``free_shipping``; ``lines`` holds one entry per basket line in the
+    basket's order (``applies_to`` the SKUs it covers), ``shipping`` what it
+    takes off shipping, ``total`` the sum.
+    """
+
+    code: str
+    kind: str
+    value: Decimal
+    lines: tuple[LineDiscount, ...]
+    shipping: Decimal
+    total: Decimal
+    applies_to: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VoucherUseInfo:
+    """A use of a voucher under the caller's ``key``: ``held``, ``committed`` or ``released``."""
+
+    key: str
+    code: str
+    customer: str
+    status: str
+    expires_at: datetime
+    discount: VoucherDiscount

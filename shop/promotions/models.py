@@ -1,0 +1,127 @@
+"""
+The promotions service's data: vouchers and their uses. Products and
+categories are referred to by their catalog ids, never by a key into
+catalog's tables; customers by a key string (``customer_key``).
+"""
+
+from django.db import models
+from django.db.models.functions import Upper
+
+from shop.core.models import BaseInboxMessage, BaseOutboxMessage
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class OutboxMessage(BaseOutboxMessage):
+    """Events the promotions service publishes (none yet)."""
+
+
+class InboxMessage(BaseInboxMessage):
+    """Events the promotions service's consumers have acted on (none yet)."""
+
+
+class Voucher(models.Model):
+    """
+    A code that takes money off a basket. Codes are stored upper-case and are
+    unique whatever their case. Empty ``product_ids`` and ``category_ids``
+    mean every line; otherwise a line counts if its product is listed or one
+    of its categories is. ``max_uses`` counts committed uses and held ones
+    that have not expired.
+    """
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", "Percentage off the lines"
+        FIXED = "fixed", "Fixed amount off the lines"
+        FREE_SHIPPING = "free_shipping", "Free shipping"
+
+    code = models.CharField(max_length=40, help_text="Letters, digits and dashes; any case.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERCENT)
+    value = models.DecimalField(
+        **MONEY,
+        default=0,
+        help_text="Percent (10 is 10 %) or the amount off; ignored for free shipping.",
+    )
+    product_ids = models.JSONField(default=list, blank=True, help_text="Catalog product ids.")
+    category_ids = models.JSONField(default=list, blank=True, help_text="Catalog category ids.")
+    minimum_subtotal = models.DecimalField(**MONEY, default=0)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: unlimited.")
+    max_uses_per_customer = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty: unlimited."
+    )
+    active = models.BooleanField(default=True)
+    batch = models.CharField(
+        max_length=60, blank=True, help_text="The batch generate_vouchers made it in."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(Upper("code"), name="promotions_voucher_code_ci"),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="promotions_voucher_value_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self.code = normalise_code(self.code)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.code = normalise_code(self.code)
+        if self.kind == self.Kind.PERCENT and self.value > 100:
+            raise ValidationError({"value": "A percentage cannot be above 100."})
+        for field in ("product_ids", "category_ids"):
+            ids = getattr(self, field)
+            if not isinstance(ids, list) or not all(
+                isinstance(pk, int) and not isinstance(pk, bool) for pk in ids
+            ):
+                raise ValidationError({field: "A list of ids, such as [3, 7]."})
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValidationError({"valid_until": "The end must come after the start."})
+
+
+def normalise_code(code: str) -> str:
+    return (code or "").strip().upper()
+
+
+class VoucherUse(models.Model):
+    """
+    A voucher held for, or spent by, the caller's ``key`` (orders: the
+    checkout's). ``held`` counts against the limits until ``expires_at``;
+    ``committed`` for good; ``released`` not at all.
+    """
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        COMMITTED = "committed", "Committed"
+        RELEASED = "released", "Released"
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="uses")
+    key = models.CharField(max_length=100, unique=True)
+    customer = models.CharField(max_length=320, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    discount = models.DecimalField(**MONEY, default=0)
+    shipping_discount = models.DecimalField(**MONEY, default=0)
+    lines = models.JSONField(default=list, help_text="[[sku, amount], …] as priced.")
+    applies_to = models.JSONField(default=list)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["voucher", "status"]),
+            models.Index(fields=["status", "expires_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher.code} for {self.key}"

@@ -1,0 +1,11 @@
+"""The promotions service's Celery tasks: periodic clean-ups (scheduled in CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+from . import vouchers
+
+
+@shared_task(name="promotions.release_expired_voucher_uses")
+def release_expired_voucher_uses() -> int:
+    """Periodic: close held voucher uses past their expiry; returns how many."""
+    return vouchers.release_expired_voucher_uses()

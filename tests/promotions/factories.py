@@ -1,0 +1,28 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from shop.promotions.data import Basket, BasketLine
+from shop.promotions.models import Voucher
+
+D = Decimal
+
+
+def voucher(code="SAVE10", kind="percent", value="10", **fields) -> Voucher:
+    return Voucher.objects.create(code=code, kind=kind, value=D(value), **fields)
+
+
+def line(sku="SKU-1", price="10.00", quantity=1, product_id=1, category_ids=(1,)) -> BasketLine:
+    return BasketLine(
+        sku=sku,
+        product_id=product_id,
+        category_ids=tuple(category_ids),
+        unit_price=D(price),
+        quantity=quantity,
+    )
+
+
+def basket(*lines, shipping="4.90") -> Basket:
+    return Basket(lines=tuple(lines) or (line(),), shipping=D(shipping))
+
+
+TTL = timedelta(minutes=15)
