@@ -4,7 +4,7 @@ with a photo, two other products for search to leave out, a staff member in
 the Order managers role and one in the Catalog managers role, the demo's tax
 rates, and shipping to the United Kingdom and France at the prices a new
 shop starts with, to Germany by its own zone (standard only, 3.90), and
-nowhere else (Brazil is refused). ``python -m tests.e2e.seed`` against the
+nowhere else (Brazil is refused); a voucher for 10 % off. ``python -m tests.e2e.seed`` against the
 shop's database (``LiveShop.run``); the constants are what the tests look
 for.
 """
@@ -14,6 +14,7 @@ RAINCOAT_SIZES = {"S": "89.00", "M": "89.00", "L": "95.00"}
 OTHER_PRODUCTS = ("Canvas Tote", "Wool Beanie")
 
 GERMAN_DELIVERY = "Standard delivery within Germany"
+VOUCHER = "HARBOUR10"  # 10 % off anything, as often as anyone likes
 
 STAFF_EMAIL = "dispatch@example.com"
 STAFF_PASSWORD = "parcel-desk-5521"
@@ -40,6 +41,7 @@ def seed() -> None:
 
     from shop.accounts.roles import CATALOG_MANAGERS, ORDER_MANAGERS
     from shop.catalog.models import ProductImage
+    from shop.promotions.models import Voucher
     from tests.catalog.factories import make_category, make_product
 
     call_command("seed_tax_rates", verbosity=0)  # the demo's: GB 20 %, DE 19 %, ...
@@ -68,6 +70,7 @@ def seed() -> None:
     )
     merchandiser.groups.add(Group.objects.get(name=CATALOG_MANAGERS))
     _shipping()
+    Voucher.objects.create(code=VOUCHER, kind="percent", value=10)
 
 
 def _shipping() -> None:
