@@ -22,21 +22,19 @@ CUSTOMER_CANCELLABLE = frozenset({Order.Status.PAID})
 
 def customer_orders(user_id: int) -> QuerySet[Order]:
     """The customer's orders, newest first, each with its lines and shipment."""
-    return (
-        Order.objects.filter(user_id=user_id)
-        .select_related("shipment")
-        .prefetch_related(
-            Prefetch("lines", queryset=OrderLine.objects.order_by("id")), "refund_requests"
-        )
-        .order_by("-placed_at", "-id")
+    return _with_lines(Order.objects.filter(user_id=user_id)).order_by("-placed_at", "-id")
+
+
+def _with_lines(orders: QuerySet[Order]) -> QuerySet[Order]:
+    return orders.select_related("shipment").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("id")), "refund_requests"
     )
 
 
-def customer_order(user_id: int, number: str) -> Order:
-    """One of the customer's orders with its lines, shipment and history; else ``OrderNotFound``."""
+def _order_page(orders: QuerySet[Order], number: str) -> Order:
+    """Order ``number`` of ``orders`` with its history too; else ``OrderNotFound``."""
     order = (
-        customer_orders(user_id)
-        .prefetch_related(
+        orders.prefetch_related(
             Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("at", "id"))
         )
         .filter(number=number)
@@ -47,6 +45,11 @@ def customer_order(user_id: int, number: str) -> Order:
     return order
 
 
+def customer_order(user_id: int, number: str) -> Order:
+    """One of the customer's orders with its lines, shipment and history; else ``OrderNotFound``."""
+    return _order_page(customer_orders(user_id), number)
+
+
 def guest_order(number: str, key: str) -> Order:
     """
     The order a guest's link names, if ``key`` is its key (``guests``); a
@@ -54,18 +57,7 @@ def guest_order(number: str, key: str) -> Order:
     """
     if not guests.order_key_matches(number, key):
         raise OrderNotFound(f"No order {number!r}.", number=number)
-    order = (
-        Order.objects.filter(number=number)
-        .select_related("shipment")
-        .prefetch_related(
-            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
-            Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("at", "id")),
-        )
-        .first()
-    )
-    if order is None:
-        raise OrderNotFound(f"No order {number!r}.", number=number)
-    return order
+    return _order_page(_with_lines(Order.objects.all()), number)
 
 
 def guest_order_header(number: str, key: str) -> Order:

@@ -31,6 +31,10 @@ from .errors import InvalidTransition, OrderNotFound
 from .services import lifecycle
 
 PAGE_SIZE = 10
+CANCELLED = (
+    "Order {number} has been cancelled. The full amount goes back to the way you paid; "
+    "we will email you when the refund is on its way."
+)
 
 
 class CancelForm(forms.Form):
@@ -137,11 +141,7 @@ def cancel_order(request, number):
     except InvalidTransition as refused:
         messages.error(request, refused.detail)
     else:
-        messages.success(
-            request,
-            f"Order {number} has been cancelled. The full amount goes back to the way you "
-            "paid; we will email you when the refund is on its way.",
-        )
+        messages.success(request, CANCELLED.format(number=number))
     return redirect("orders:detail", number=number)
 
 
@@ -197,9 +197,5 @@ def guest_cancel_order(request, number, key):
     except InvalidTransition as refused:
         messages.error(request, refused.detail)
     else:
-        messages.success(
-            request,
-            f"Order {number} has been cancelled. The full amount goes back to the way you "
-            "paid; we will email you when the refund is on its way.",
-        )
+        messages.success(request, CANCELLED.format(number=number))
     return redirect(guests.order_path(number))

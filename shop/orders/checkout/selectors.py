@@ -19,18 +19,7 @@ def _checkout_id(value) -> uuid.UUID | None:
 
 def checkout_for(user_id: int, checkout_id) -> Checkout:
     """The user's checkout with its lines and order; another user's raises ``CheckoutNotFound``."""
-    pk = _checkout_id(checkout_id)
-    found = (
-        Checkout.objects.filter(pk=pk, user_id=user_id)
-        .select_related("order")
-        .prefetch_related("lines")
-        .first()
-        if pk
-        else None
-    )
-    if found is None:
-        raise CheckoutNotFound()
-    return found
+    return _checkout(_checkout_id(checkout_id), user_id=user_id)
 
 
 def guest_checkout_for(cart_key: str, checkout_id) -> Checkout:
