@@ -240,7 +240,7 @@ class PurchaseStack:
     def _data(self, *arguments: str) -> str:
         return subprocess.run(
             [stack.PYTHON, DATA_SCRIPT, *arguments],
-            cwd=stack.ROOT,
+            cwd=stack.SHOP_ROOT,
             env=self.env,
             check=True,
             text=True,

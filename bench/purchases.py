@@ -15,6 +15,7 @@ Same stack, database and Redis database as ``checkout_storm.py``
 
 import argparse
 import asyncio
+import json
 import random
 import sys
 import time
@@ -47,6 +48,7 @@ def parse_args():
     parser.add_argument("--warmup", type=float, default=10, help="seconds not measured first")
     parser.add_argument("--skus", type=int, default=50, help="SKUs the buyers pick from")
     parser.add_argument("--quick", action="store_true", help="8 buyers, 20 s after 5 s")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     add_stack_arguments(parser)
     args = parser.parse_args()
     if args.quick:
@@ -109,6 +111,20 @@ def record_order_placing(database_url: str, recorder: Recorder, purchases: list[
     recorder.times[ORDER_PLACED] = [(seen[event_id], float(seconds)) for event_id, seconds in rows]
 
 
+def write_figures(path: str, rate: float, recorder: Recorder, steps, window) -> None:
+    """Purchases a second and p50/p95 (seconds) per step, for ``bench/compare.py``."""
+    since, until = window
+    figures = {"purchases_per_second": rate, "errors": sum(recorder.errors.values()), "steps": {}}
+    for step in steps:
+        values = recorder.durations(step, since, until)
+        figures["steps"][step] = {
+            "n": len(values),
+            "p50": stack.percentile(values, 0.5),
+            "p95": stack.percentile(values, 0.95),
+        }
+    Path(path).write_text(json.dumps(figures, indent=2))
+
+
 def main():
     args = parse_args()
     stack.clean_up_on_sigterm()
@@ -140,6 +156,8 @@ def main():
     steps = (ADD_TO_CART, START_CHECKOUT, WEBHOOK_ANSWER, ORDER_PLACED, ORDER_VISIBLE, END_TO_END)
     print(recorder.table(steps, since=result["window"][0], until=result["window"][1]))
     print(f"\n(order visibility is polled every {POLL_INTERVAL * 1000:.0f} ms)")
+    if args.json:
+        write_figures(args.json, rate, recorder, steps, result["window"])
 
     failures = []
     if recorder.errors:

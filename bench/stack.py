@@ -18,6 +18,9 @@ from pathlib import Path
 from shop.core.devkeys import development_jwt_key
 
 ROOT = Path(__file__).resolve().parent.parent
+# The shop the stack runs: this checkout, or another revision's (bench/compare.py
+# points this at a worktree so one harness measures both).
+SHOP_ROOT = Path(os.environ.get("BENCH_SHOP_ROOT") or ROOT).resolve()
 BIN = ROOT / ".venv" / "bin"
 PYTHON = str(BIN / "python")
 GUNICORN = str(BIN / "gunicorn")
@@ -66,7 +69,7 @@ def environment(
 def manage(env, *command, capture=False) -> str:
     result = subprocess.run(
         [PYTHON, "manage.py", *command],
-        cwd=ROOT,
+        cwd=SHOP_ROOT,
         env=env,
         check=True,
         text=True,
@@ -125,7 +128,7 @@ def _spawn(command: list[str], env: dict, log_name: str | None) -> subprocess.Po
     try:
         return subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=SHOP_ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT if log else None,
