@@ -9,9 +9,30 @@ module name, so a consumer exists exactly when its app is installed.
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
+from celery.fixups.django import DjangoFixup
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("shop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+@signals.worker_init.connect
+def _keep_database_connections(**kwargs) -> None:
+    """
+    Let a worker keep its database connections between tasks, as a web
+    process keeps them between requests. Celery's Django fix-up closes every
+    connection before and after each task (celery 5.7 ignores
+    ``CONN_MAX_AGE``), so each task paid a new PostgreSQL connection. Around
+    a task it now does what Django does around a request:
+    ``close_old_connections`` closes a connection that is older than
+    ``CONN_MAX_AGE``, has seen an error or is left in a transaction, and
+    marks the others for ``CONN_HEALTH_CHECKS`` before their next use. The
+    fix-up still closes what a forked pool process inherited. Connected
+    after the fix-up's own ``worker_init`` receiver, so it runs after it.
+    """
+    for fixup in app._fixups:
+        if isinstance(fixup, DjangoFixup):
+            fixup.worker_fixup.close_database = close_old_connections
