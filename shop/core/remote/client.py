@@ -17,6 +17,7 @@ import importlib
 import inspect
 import json
 import logging
+import threading
 import time
 import types
 
@@ -48,8 +49,20 @@ class RemoteApp:
     def __init__(self, app: str, base_url: str):
         self.app = app
         self.base_url = base_url.rstrip("/")
-        self.session = requests.Session()
+        self._local = threading.local()
         self._errors = None
+
+    @property
+    def session(self) -> requests.Session:
+        """
+        One ``requests.Session`` (its pool of kept-alive connections) per
+        thread: a threaded gunicorn worker serves requests side by side, and
+        a session is not meant to be shared between threads.
+        """
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
 
     def errors(self) -> dict[str, type[ShopError]]:
         if self._errors is None:
