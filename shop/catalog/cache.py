@@ -17,7 +17,6 @@ afresh (decision 0029).
 
 import time
 from collections.abc import Callable
-
 from datetime import datetime
 
 from django.conf import settings
