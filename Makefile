@@ -34,6 +34,7 @@ install: $(STAMP)
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --products 200
+	$(BIN)/python manage.py seed_demo_sale
 	$(BIN)/python manage.py seed_tax_rates
 	$(BIN)/python manage.py seed_demo_shipping
 	$(BIN)/python manage.py create_demo_admin

@@ -42,12 +42,12 @@ def _view(app_label: str, *models: str) -> tuple[str, ...]:
 
 
 ROLES: dict[str, tuple[str, ...]] = {
-    # The whole catalog and its vouchers; reservations, the stock ledger and
+    # The whole catalog, its vouchers and sales; reservations, the stock ledger and
     # voucher uses are read-only records of what checkouts and stock changes did.
     CATALOG_MANAGERS: (
         *_crud("catalog", "product", "variant", "productimage", "category"),
         *_view("catalog", "reservation", "reservationline", "stockmovement"),
-        *_crud("promotions", "voucher"),
+        *_crud("promotions", "voucher", "sale"),
         *_view("promotions", "voucheruse"),
     ),
     # Orders through to delivery (status changes, shipments) and refunds, their
@@ -67,7 +67,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_view("catalog", "reservation", "reservationline", "stockmovement"),
         *_view("accounts", "user", "address"),
         *_view("invoices", "invoice", "creditnote"),
-        *_view("promotions", "voucher", "voucheruse"),
+        *_view("promotions", "voucher", "voucheruse", "sale"),
     ),
     # Answering customers: look them, their orders and invoices up, fix an address.
     # Changing an account (email, staff status) stays with superusers.
@@ -78,7 +78,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_view("payments", "payment", "refund", "paymentlogentry"),
         *_view("shipping", "shippingzone", "shippingmethod", "shippingrate"),
         *_view("invoices", "invoice", "creditnote"),
-        *_view("promotions", "voucher", "voucheruse"),
+        *_view("promotions", "voucher", "voucheruse", "sale"),
     ),
 }
 

@@ -5,6 +5,7 @@ at once from ``shop.catalog.public.get_variants``.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -34,6 +35,10 @@ class CartItem:
     weight_grams: int = 0
     product_id: int = 0
     category_ids: tuple[int, ...] = ()
+    # While a sale lowers the price: what it costs otherwise, the sale and its end.
+    regular_price: Decimal | None = None
+    sale_name: str | None = None
+    sale_ends_at: datetime | None = None
 
     @property
     def line_total(self) -> Decimal:
@@ -143,6 +148,9 @@ def _item(line: CartLine, variant: catalog.VariantInfo | None) -> CartItem:
         weight_grams=variant.weight_grams,
         product_id=variant.product_id,
         category_ids=variant.category_ids,
+        regular_price=variant.regular_price,
+        sale_name=variant.sale_name,
+        sale_ends_at=variant.sale_ends_at,
     )
 
 

@@ -7,21 +7,31 @@ to a category, product, variant, image, price or stock calls
 entries are never read again and age out with their timeout. One number,
 rather than per-product keys, because a product change can move it in or out
 of every list it appears in; for a small shop's rate of change that is cheap.
+
+Prices also change by time alone, when a sale starts or ends, with nothing
+written at that instant. So what shows prices is kept no later than the next
+such instant (``sale_boundary``, itself cached for the version): its timeout
+ends there and the entry carries the instant, so a read after it renders
+afresh (decision 0029).
 """
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
-from shop.core.pagecache import versioned_page_cache
+from shop.core.pagecache import bounded_timeout, is_fresh, versioned_page_cache
 from shop.taxes import public as taxes
 
-from . import selectors
+from . import sale_prices, selectors
 from .db import db
 
 VERSION_KEY = "catalog:version"
+# Part of the keys of ``cached``: change it when the stored entry's shape changes.
+ENTRY_FORMAT = 2
 MISSING = object()
 
 
@@ -53,32 +63,51 @@ def catalog_changed() -> None:
     db.on_commit(_bump)
 
 
-def cached(name: str, compute: Callable):
+def sale_boundary() -> datetime | None:
+    """
+    The next instant a sale starts or ends (None: no such instant ahead),
+    one query per catalog version and per boundary passed.
+    """
+    key = f"catalog:v{catalog_version()}:sale-boundary"
+    found = cache.get(key)
+    if found is None or not is_fresh(found[0]):
+        found = (sale_prices.next_boundary(timezone.now()),)
+        cache.set(key, found, settings.CATALOG_CACHE_TIMEOUT)
+    return found[0]
+
+
+def cached(name: str, compute: Callable, *, priced: bool = True):
     """
     ``compute()``, kept under ``name`` for the current catalog version and
     the way prices are stated (gross "incl. VAT" or net "plus tax": what the
-    cards and the product API say). A ``None`` (not found) is not kept, so
-    made-up URLs cannot fill the cache.
+    cards and the product API say), and, if ``priced``, until the next sale
+    boundary. A ``None`` (not found) is not kept, so made-up URLs cannot fill
+    the cache.
     """
     prices = "gross" if taxes.prices_include_tax() else "net"
-    key = f"catalog:v{catalog_version()}:{prices}:{name}"
-    value = cache.get(key, MISSING)
-    if value is MISSING:
-        value = compute()
-        if value is not None:
-            cache.set(key, value, settings.CATALOG_CACHE_TIMEOUT)
+    key = f"catalog:v{catalog_version()}:{ENTRY_FORMAT}:{prices}:{name}"
+    entry = cache.get(key, MISSING)
+    if entry is not MISSING and is_fresh(entry[0]):
+        return entry[1]
+    until = sale_boundary() if priced else None
+    value = compute()
+    keep_for = bounded_timeout(settings.CATALOG_CACHE_TIMEOUT, until)
+    if value is not None and keep_for != 0:
+        cache.set(key, (until, value), keep_for)
     return value
 
 
 def cached_category_tree():
     """The category tree (``selectors.category_tree``) for the current catalog version."""
-    return cached("tree", selectors.category_tree)
+    return cached("tree", selectors.category_tree, priced=False)
 
 
-def page_cache(view, params=()):
+def page_cache(view, params=(), *, priced: bool = True):
     """
     Share whole catalog responses among stateless visitors (see
-    ``shop.core.pagecache``); ``params`` are the query parameters the view reads.
+    ``shop.core.pagecache``); ``params`` are the query parameters the view
+    reads; a ``priced`` response (one that shows prices) is kept no later
+    than the next sale boundary.
     """
     return versioned_page_cache(
         "catalog",
@@ -86,4 +115,5 @@ def page_cache(view, params=()):
         current_version=catalog_version,
         timeout=lambda: settings.CATALOG_CACHE_TIMEOUT,
         params=params,
+        fresh_until=sale_boundary if priced else None,
     )(view)

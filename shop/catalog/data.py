@@ -36,6 +36,13 @@ class VariantInfo:
     ``is_active`` is false when the variant or its product is inactive; then
     ``available`` is 0. ``image_url`` is the site-relative URL of the product's
     first image as a list thumbnail.
+
+    ``price`` is what the SKU costs now: during a sale (promotions' sales,
+    decision 0029) the sale price, with the price staff set as
+    ``regular_price``, the sale's ``sale_name`` and ``sale_ends_at`` (None:
+    open-ended), and ``compare_at_price`` the higher of the staff's
+    compare-at price and the regular price. Outside a sale ``regular_price``
+    is ``price`` and ``sale_name`` is None.
     """
 
     sku: str
@@ -55,6 +62,13 @@ class VariantInfo:
     # voucher limited to products or categories is checked against).
     product_id: int = 0
     category_ids: tuple[int, ...] = ()
+    regular_price: Decimal | None = None
+    sale_name: str | None = None
+    sale_ends_at: datetime | None = None
+
+    def __post_init__(self):
+        if self.regular_price is None:
+            object.__setattr__(self, "regular_price", self.price)
 
 
 @dataclass(frozen=True)

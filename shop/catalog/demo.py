@@ -37,6 +37,7 @@ from .models import (
     StockMovement,
     Variant,
 )
+from .services import sales
 
 BATCH_SIZE = 500
 IMAGE_DIR = "products/demo"
@@ -268,6 +269,7 @@ def seed(
             done, variants, images = done + len(batch), variants + written[0], images + written[1]
             if progress:
                 progress(len(batch))
+        sales.reprice_all()  # bulk_create sends no signals: sales known already cover them too
         catalog_changed()
     _refresh_statistics()
     return SeedResult(len(categories), done, variants, images)

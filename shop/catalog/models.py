@@ -59,8 +59,10 @@ class TracksLoadedValues:
         return getattr(self, "_loaded_values", {})
 
 
-class Category(models.Model):
+class Category(TracksLoadedValues, models.Model):
     """A node of the category tree; siblings are ordered by ``position``."""
+
+    tracked_fields = ("parent_id",)
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -95,7 +97,7 @@ class Product(TracksLoadedValues, models.Model):
     single variant (no options) is a simple product.
     """
 
-    tracked_fields = ("is_active",)
+    tracked_fields = ("is_active", "category_id")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -303,6 +305,66 @@ class StockMovement(models.Model):
 
     def __str__(self):
         return f"{self.delta:+d} {self.variant.sku} ({self.reason})"
+
+
+class Sale(models.Model):
+    """
+    A sale as promotions announced it (``promotions.SaleChanged``): catalog's
+    copy of the definition, so it can price variants that change or are added
+    later without asking promotions. ``revision`` is the highest announced;
+    ``removed`` marks one deleted there, so an older announcement arriving
+    late cannot bring it back.
+    """
+
+    sale_id = models.PositiveIntegerField(unique=True, help_text="The sale's id in promotions.")
+    revision = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10)
+    value = models.DecimalField(**PRICE_DIGITS)
+    product_ids = models.JSONField(default=list)
+    category_ids = models.JSONField(default=list)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    removed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["starts_at", "sale_id"]
+
+    def __str__(self):
+        return self.name
+
+
+class VariantSalePrice(models.Model):
+    """
+    What a variant costs during a sale that covers it, from ``starts_at``
+    until ``ends_at`` (empty: open-ended): the read model the storefront,
+    the listings' price sort and filter and ``VariantInfo.price`` take the
+    lowest current row from (``sale_prices``). Recomputed when the sale, the
+    variant's price or the product's category changes.
+    """
+
+    variant = models.ForeignKey(Variant, related_name="sale_prices", on_delete=models.CASCADE)
+    sale_id = models.PositiveIntegerField()
+    sale_name = models.CharField(max_length=80)
+    price = models.DecimalField(**PRICE_DIGITS)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["variant", "price"]
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "sale_id"], name="catalog_sale_price_once"),
+        ]
+        indexes = [
+            models.Index(fields=["variant", "starts_at"], name="catalog_sale_price_variant"),
+            models.Index(fields=["sale_id"], name="catalog_sale_price_sale"),
+            models.Index(fields=["starts_at"], name="catalog_sale_price_starts"),
+            models.Index(fields=["ends_at"], name="catalog_sale_price_ends"),
+        ]
+
+    def __str__(self):
+        return f"{self.sale_name}: {self.price}"
 
 
 class OutboxMessage(BaseOutboxMessage):

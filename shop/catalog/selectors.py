@@ -36,6 +36,7 @@ from .data import VariantInfo
 from .db import db
 from .errors import VariantNotFound
 from .models import Category, Product, ProductImage, Reservation, ReservationLine, Variant
+from .sale_prices import variant_pricing, with_sale_price
 
 ORDERINGS = {
     "name": ("name", "pk"),
@@ -108,12 +109,15 @@ def variants_in_order(skus: list[str]) -> list[Variant]:
 def variants_with_first_image(skus: Iterable[str]) -> QuerySet:
     """
     ``variants_by_sku`` with ``image_name``, the file of the product's first
-    image (by position), annotated in the same query.
+    image (by position), and the price now (``with_sale_price``) annotated in
+    the same query.
     """
     first_image = ProductImage.objects.filter(product=OuterRef("product")).order_by(
         "position", "pk"
     )
-    return variants_by_sku(skus).annotate(image_name=Subquery(first_image.values("image")[:1]))
+    return with_sale_price(variants_by_sku(skus)).annotate(
+        image_name=Subquery(first_image.values("image")[:1])
+    )
 
 
 def variant_info(variant: Variant) -> VariantInfo:
@@ -123,14 +127,15 @@ def variant_info(variant: Variant) -> VariantInfo:
     image_url = None
     if variant.image_name:
         image_url = ProductImage(image=variant.image_name).list_thumbnail.url
+    pricing = variant_pricing(variant)
     return VariantInfo(
         sku=variant.sku,
         name=f"{product.name} — {variant.label}" if variant.label else product.name,
         product_name=product.name,
         product_slug=product.slug,
         options=tuple((str(name), str(value)) for name, value in variant.options.items()),
-        price=variant.price,
-        compare_at_price=variant.compare_at_price,
+        price=pricing.price,
+        compare_at_price=pricing.compare_at_price,
         available=variant.available if is_active else 0,
         is_active=is_active,
         image_url=image_url,
@@ -138,6 +143,9 @@ def variant_info(variant: Variant) -> VariantInfo:
         weight_grams=variant.weight_grams,
         product_id=product.pk,
         category_ids=_category_ids(product),
+        regular_price=pricing.regular_price,
+        sale_name=pricing.sale_name,
+        sale_ends_at=pricing.sale_ends_at,
     )
 
 
@@ -237,14 +245,18 @@ def uses_postgres() -> bool:
 
 def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
     """
-    Active products with ``price_from`` and ``price_to`` (cheapest and
-    dearest active variant), ``compare_at_from`` and ``in_stock`` annotated,
-    filtered and ordered, with the category and the images prefetched:
-    one query for the page plus one for its images, whatever the page size.
+    Active products with ``price_from`` and ``price_to`` (the prices now of
+    the cheapest and dearest active variant, a sale's price included: the
+    price filter and sort use them), the cheapest one's ``regular_from``,
+    ``compare_at_from``, ``sale_name_from`` and ``sale_ends_from``, and
+    ``in_stock`` annotated, filtered and ordered, with the category and the
+    images prefetched: one query for the page plus one for its images,
+    whatever the page size.
     """
     now = timezone.now()
-    cheapest = sellable_variants().filter(product=OuterRef("pk")).order_by("price", "pk")
-    dearest = sellable_variants().filter(product=OuterRef("pk")).order_by("-price", "pk")
+    priced = with_sale_price(sellable_variants().filter(product=OuterRef("pk")), now)
+    cheapest = priced.order_by("current_price", "pk")
+    dearest = priced.order_by("-current_price", "pk")
     # The most any one variant has available: a scalar subquery, not EXISTS,
     # so PostgreSQL evaluates it for the rows of the page only, instead of
     # hashing the availability of every variant in the shop first.
@@ -258,9 +270,12 @@ def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
         .filter(Exists(Variant.objects.filter(product=OuterRef("pk"), is_active=True)))
         .select_related("category")
         .annotate(
-            price_from=Subquery(cheapest.values("price")[:1]),
-            price_to=Subquery(dearest.values("price")[:1]),
+            price_from=Subquery(cheapest.values("current_price")[:1]),
+            price_to=Subquery(dearest.values("current_price")[:1]),
+            regular_from=Subquery(cheapest.values("price")[:1]),
             compare_at_from=Subquery(cheapest.values("compare_at_price")[:1]),
+            sale_name_from=Subquery(cheapest.values("sale_name")[:1]),
+            sale_ends_from=Subquery(cheapest.values("sale_ends_at")[:1]),
             most_available=Coalesce(
                 Subquery(most_available, output_field=IntegerField()), Value(0)
             ),
@@ -336,8 +351,13 @@ def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
 
 
 def product_detail(slug: str) -> Product | None:
-    """An active product with its active variants (availability annotated) and images."""
-    variants = with_availability(Variant.objects.filter(is_active=True)).order_by("position", "pk")
+    """
+    An active product with its active variants (availability and the price
+    now, ``with_sale_price``, annotated) and images.
+    """
+    variants = with_sale_price(with_availability(Variant.objects.filter(is_active=True))).order_by(
+        "position", "pk"
+    )
     return (
         Product.objects.filter(is_active=True, slug=slug)
         .select_related("category")

@@ -1,7 +1,9 @@
 """
 Model signal receivers: whatever saves a catalog model (the admin, an import,
-a service) invalidates the cached pages and announces price and availability
-changes to the other apps.
+a service) invalidates the cached pages, announces price and availability
+changes to the other apps, and reprices the sales a variant is in when its
+price, its product's category or the category tree changes
+(``services.sales``).
 
 Changes are detected against the values the instance was loaded with
 (``TracksLoadedValues``); a new instance announces nothing, and
@@ -18,6 +20,7 @@ from .cache import catalog_changed
 from .db import db
 from .events import ProductAvailabilityChanged, VariantPriceChanged
 from .models import Category, Product, ProductImage, Variant
+from .services import sales
 
 _UNKNOWN = object()
 
@@ -85,12 +88,18 @@ def announce_variant_changes(sender, instance: Variant, created, raw, update_fie
     saved = _saved_fields(instance, update_fields)
     if not created and not raw:
         _publish(*_variant_events(instance, saved))
+    if not raw and (created or ("price" in saved and _changed(instance, "price"))):
+        sales.reprice_variants([instance.pk])
     _remember_saved(instance, saved)
 
 
 @receiver(post_save, sender=Product)
 def announce_product_changes(sender, instance: Product, created, raw, update_fields, **kwargs):
     saved = _saved_fields(instance, update_fields)
+    if "category" in saved:
+        saved.add("category_id")
+    if not created and not raw and "category_id" in saved and _changed(instance, "category_id"):
+        sales.reprice_product(instance.pk)
     if not created and not raw and "is_active" in saved and _changed(instance, "is_active"):
         skus = tuple(instance.variants.filter(is_active=True).values_list("sku", flat=True))
         if skus:
@@ -113,3 +122,14 @@ def announce_variant_deleted(sender, instance: Variant, **kwargs):
                 product_slug=product.slug, skus=(instance.sku,), is_active=False
             )
         )
+
+
+@receiver(post_save, sender=Category)
+def reprice_moved_category(sender, instance: Category, created, raw, update_fields, **kwargs):
+    """A category moved in the tree: the sales on its old and new ancestors change hands."""
+    saved = _saved_fields(instance, update_fields)
+    if "parent" in saved:
+        saved.add("parent_id")
+    if not created and not raw and "parent_id" in saved and _changed(instance, "parent_id"):
+        sales.reprice_all()
+    _remember_saved(instance, saved)

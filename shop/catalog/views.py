@@ -26,6 +26,7 @@ reservation expiring, goes unseen.
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -41,6 +42,7 @@ from shop.taxes import public as taxes
 from . import selectors
 from .cache import cached, cached_category_tree
 from .filters import ProductFilterSet
+from .sale_prices import pricing, variant_pricing
 
 PAGE_SIZE = 24
 HOME_PRODUCTS = 8
@@ -60,6 +62,8 @@ class ProductCard:
     in_stock: bool
     image_url: str = ""
     image_alt: str = ""
+    sale_name: str | None = None
+    sale_ends_at: datetime | None = None
 
     @property
     def on_sale(self) -> bool:
@@ -69,12 +73,21 @@ class ProductCard:
 def product_card(product) -> ProductCard:
     images = list(product.images.all())
     image = images[0] if images else None
+    now = pricing(
+        product.regular_from,
+        product.compare_at_from,
+        product.price_from,
+        product.sale_name_from,
+        product.sale_ends_from,
+    )
     return ProductCard(
         name=product.name,
         url=product.get_absolute_url(),
-        price=product.price_from,
+        price=now.price,
         price_varies=product.price_to is not None and product.price_to != product.price_from,
-        compare_at_price=product.compare_at_from,
+        compare_at_price=now.compare_at_price,
+        sale_name=now.sale_name,
+        sale_ends_at=now.sale_ends_at,
         in_stock=product.in_stock,
         image_url=image.list_thumbnail.url if image else "",
         image_alt=(image.alt_text or product.name) if image else "",
@@ -171,6 +184,8 @@ class VariantChoice:
     price: Decimal
     compare_at_price: Decimal | None
     available: int
+    sale_name: str | None = None
+    sale_ends_at: datetime | None = None
 
     @property
     def on_sale(self) -> bool:
@@ -231,11 +246,14 @@ def product_page(slug: str) -> ProductPage | None:
             VariantChoice(
                 sku=variant.sku,
                 label=variant.label,
-                price=variant.price,
-                compare_at_price=variant.compare_at_price,
+                price=now.price,
+                compare_at_price=now.compare_at_price,
                 available=variant.available,
+                sale_name=now.sale_name,
+                sale_ends_at=now.sale_ends_at,
             )
             for variant in product.variants.all()
+            for now in [variant_pricing(variant)]
         ),
         images=tuple(
             ProductImageView(

@@ -10,6 +10,13 @@ An entry is stored with the version it was rendered at and fetched together
 with the current version in one round trip (``get_many``); a different
 version is a miss. Nothing is ever deleted: stale entries age out.
 
+What changes by time alone, with nobody writing anything (a sale starting or
+ending), cannot bump a version. For that the owner passes ``fresh_until``:
+the first instant the page may change by itself, read before rendering. The
+entry is stored with a timeout that ends no later than that instant (none at
+all if it has passed by the time the page is rendered) and carries the
+instant, so a read after it is a miss whatever the backend's expiry does.
+
 A visitor with a cookie (a session: logged in, a cart, a flash message; a CSRF
 cookie) is never served from here, and a response that sets a cookie, is not
 a 200 or is marked private is never stored, so per-visitor content cannot
@@ -17,18 +24,21 @@ leak into the shared cache.
 """
 
 import hashlib
+import math
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 HEADER = "X-Page-Cache"
 # Part of every key: change it when the stored entry's shape changes, so a
 # deploy never reads entries written by the previous code.
-ENTRY_FORMAT = 2
+ENTRY_FORMAT = 3
 
 
 def _cacheable_request(request, params: frozenset[str]) -> bool:
@@ -61,6 +71,23 @@ def _cacheable_response(request, response) -> bool:
     )
 
 
+def bounded_timeout(timeout: int | None, fresh_until: datetime | None) -> int | None:
+    """
+    ``timeout`` (seconds, None: forever) cut to end no later than
+    ``fresh_until``, rounded down; 0 when less than a second is left, which
+    the caller must take as "do not store".
+    """
+    if fresh_until is None:
+        return timeout
+    left = math.floor((fresh_until - timezone.now()).total_seconds())
+    left = max(left, 0)
+    return left if timeout is None else min(timeout, left)
+
+
+def is_fresh(fresh_until: datetime | None) -> bool:
+    return fresh_until is None or timezone.now() < fresh_until
+
+
 def _key(prefix: str, request) -> str:
     query = urlencode(sorted(request.GET.items()))
     # Scheme and host too: responses carry absolute links (API pagination, images).
@@ -79,13 +106,15 @@ def versioned_page_cache(
     current_version: Callable[[], int],
     timeout: int | Callable,
     params: Iterable[str] = (),
+    fresh_until: Callable[[], datetime | None] | None = None,
 ):
     """
     Decorate a view so that stateless visitors share one cached response per
     absolute URL (and ``Accept`` header) for the current value of ``version_key``.
     ``current_version`` reads (and if need be initialises) that value;
     ``params`` are the query parameters the view reads (any other one, or a
-    repeated one, bypasses the cache).
+    repeated one, bypasses the cache); ``fresh_until`` gives the first
+    instant the response may change without a new version (None: never).
     """
     params = frozenset(params)
 
@@ -97,21 +126,35 @@ def versioned_page_cache(
             key = _key(prefix, request)
             found = cache.get_many([version_key, key])
             version, entry = found.get(version_key), found.get(key)
-            if version is not None and entry is not None and entry[0] == version:
-                content, status, headers = entry[1:]
+            if (
+                version is not None
+                and entry is not None
+                and entry[0] == version
+                and is_fresh(entry[1])
+            ):
+                content, status, headers = entry[2:]
                 response = HttpResponse(content, status=status, headers=headers)
                 response[HEADER] = "hit"
                 return response
             version = current_version() if version is None else version
+            until = fresh_until() if fresh_until is not None else None
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             patch_vary_headers(response, ("Cookie", "Authorization"))
             if _cacheable_response(request, response):
                 response[HEADER] = "miss"
-                # Bytes and headers only: a pickled DRF response drags its data along.
-                entry = (version, response.content, response.status_code, dict(response.items()))
-                cache.set(key, entry, timeout() if callable(timeout) else timeout)
+                keep_for = bounded_timeout(timeout() if callable(timeout) else timeout, until)
+                if keep_for != 0:
+                    # Bytes and headers only: a pickled DRF response drags its data along.
+                    entry = (
+                        version,
+                        until,
+                        response.content,
+                        response.status_code,
+                        dict(response.items()),
+                    )
+                    cache.set(key, entry, keep_for)
             return response
 
         return wrapped

@@ -1,7 +1,8 @@
 """
 The staff side of promotions: vouchers with their uses (read-only: a use is
 held and spent by checkouts), an export of the selected vouchers as
-spreadsheet-safe CSV, and ``manage.py generate_vouchers`` for batches.
+spreadsheet-safe CSV, and ``manage.py generate_vouchers`` for batches; sales
+(every save or delete is announced to catalog, ``sales.py``).
 """
 
 import csv
@@ -13,7 +14,7 @@ from django.http import HttpResponse
 from shop.core.exports import neutralise
 
 from .generating import CSV_COLUMNS, csv_rows
-from .models import Voucher, VoucherUse
+from .models import Sale, Voucher, VoucherUse
 
 
 class VoucherUseInline(admin.TabularInline):
@@ -86,3 +87,21 @@ class VoucherUseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Sale)
+class SaleAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "value", "starts_at", "ends_at", "active")
+    list_filter = ("active", "kind")
+    search_fields = ("name",)
+    date_hierarchy = "starts_at"
+    fields = (
+        "name",
+        "kind",
+        "value",
+        "product_ids",
+        "category_ids",
+        "starts_at",
+        "ends_at",
+        "active",
+    )

@@ -7,4 +7,4 @@ class PromotionsConfig(AppConfig):
     verbose_name = "Promotions"
 
     def ready(self):
-        from . import tasks  # noqa: F401  (registers the periodic task; no consumers yet)
+        from . import sales, tasks  # noqa: F401  (announces sales; registers the periodic task)

@@ -1,5 +1,5 @@
 """
-The promotions service's data: vouchers and their uses. Products and
+The promotions service's data: vouchers and their uses, and sales. Products and
 categories are referred to by their catalog ids, never by a key into
 catalog's tables; customers by a key string (``customer_key``).
 """
@@ -13,7 +13,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class OutboxMessage(BaseOutboxMessage):
-    """Events the promotions service publishes (none yet)."""
+    """Events the promotions service publishes (a sale saved or deleted)."""
 
 
 class InboxMessage(BaseInboxMessage):
@@ -125,3 +125,70 @@ class VoucherUse(models.Model):
 
     def __str__(self):
         return f"{self.voucher.code} for {self.key}"
+
+
+class Sale(models.Model):
+    """
+    An automatic price reduction on products and categories (a category
+    covers its subcategories) from ``starts_at`` until ``ends_at`` (empty:
+    open-ended). Catalog prices it: every save or delete is announced
+    (``SaleChanged``, ``SaleRemoved``) and catalog keeps the sale price of
+    each variant it covers. ``revision`` grows with every save, so a consumer
+    can tell an older announcement from a newer one.
+    """
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", "Percentage off each unit"
+        FIXED = "fixed", "Fixed amount off each unit"
+
+    name = models.CharField(max_length=80, help_text='Shown to customers, e.g. "Winter sale".')
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERCENT)
+    value = models.DecimalField(**MONEY, help_text="Percent (20 is 20 %) or the amount off.")
+    product_ids = models.JSONField(default=list, blank=True, help_text="Catalog product ids.")
+    category_ids = models.JSONField(
+        default=list, blank=True, help_text="Catalog category ids (their subcategories too)."
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until switched off.")
+    active = models.BooleanField(default=True)
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__gt=0), name="promotions_sale_value_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.revision += 1
+        if update_fields is not None:
+            update_fields = {*update_fields, "revision"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.value is not None:
+            if self.value <= 0:
+                errors["value"] = "The reduction must be above 0."
+            elif self.kind == self.Kind.PERCENT and self.value > 100:
+                errors["value"] = "A percentage cannot be above 100."
+        for field in ("product_ids", "category_ids"):
+            ids = getattr(self, field)
+            if not isinstance(ids, list) or not all(
+                isinstance(pk, int) and not isinstance(pk, bool) and pk > 0 for pk in ids
+            ):
+                errors[field] = "A list of ids, such as [3, 7]."
+        if not errors and not self.product_ids and not self.category_ids:
+            errors["category_ids"] = "Name at least one product or category."
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The end must come after the start."
+        if errors:
+            raise ValidationError(errors)

@@ -278,8 +278,8 @@ def test_product_list_runs_the_same_queries_for_1_and_50_products(
         for product in category.products.all()
     )
 
-    # The category tree, the count, the page and the page's images.
-    with django_assert_num_queries(4):
+    # The next sale boundary, the category tree, the count, the page and the page's images.
+    with django_assert_num_queries(5):
         response = api.get(
             PRODUCTS,
             {"category": "everything", "in_stock": "true", "ordering": "price", "page_size": 50},
@@ -323,6 +323,7 @@ def test_product_detail_shows_variants_with_what_is_available_now(api, settings)
         "price": "10.00",
         "compare_at_price": None,
         "on_sale": False,
+        "sale": None,
         "available": 10,
         "low_stock": False,
     }
@@ -371,8 +372,8 @@ def test_product_detail_runs_the_same_queries_whatever_its_variants(
 ):
     product = make_product(variants=[{"sku": f"V-{n}"} for n in range(count)])
 
-    # The product, its variants with availability, its images.
-    with django_assert_num_queries(3):
+    # The next sale boundary, the product, its variants with prices and availability, its images.
+    with django_assert_num_queries(4):
         response = api.get(f"{PRODUCTS}{product.slug}/")
 
     assert len(response.json()["variants"]) == count

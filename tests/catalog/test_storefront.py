@@ -423,12 +423,13 @@ def test_an_absurd_price_filter_is_a_form_error_or_no_match_never_a_server_error
 # Cold cache. The category tree is one query (then cached); a listing counts its
 # products, fetches one page of them (prices and stock annotated) and that page's
 # images; a product page fetches the product, its variants and its images.
+# Each cold page also asks once when the next sale starts or ends (cached per catalog version).
 QUERIES_PER_PAGE = {
-    "/": 3,  # tree, newest products in stock, their images
-    "/c/mugs/": 4,  # tree, count, page, images
-    "/search/?q=mug": 4,  # tree, count, page, images
-    "/products/?in_stock=on&ordering=price": 4,  # tree, count, page, images
-    "/p/big-mug/": 4,  # product, variants with availability, images, tree
+    "/": 4,  # sale boundary, tree, newest products in stock, their images
+    "/c/mugs/": 5,  # sale boundary, tree, count, page, images
+    "/search/?q=mug": 5,  # sale boundary, tree, count, page, images
+    "/products/?in_stock=on&ordering=price": 5,  # sale boundary, tree, count, page, images
+    "/p/big-mug/": 5,  # sale boundary, product, variants with prices and availability, images, tree
 }
 
 

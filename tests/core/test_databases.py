@@ -129,5 +129,9 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
     assert not any(table.startswith("shipping_") for table in tables[""] | tables["_orders"])
     assert {"invoices_invoice", "invoices_numbersequence"} <= tables["_invoices"]
     assert not any(table.startswith("invoices_") for table in tables[""] | tables["_orders"])
-    assert {"promotions_voucher", "promotions_voucheruse"} <= tables["_promotions"]
+    assert {"promotions_voucher", "promotions_voucheruse", "promotions_sale"} <= tables[
+        "_promotions"
+    ]
+    # catalog's read model of the sales lives with catalog, not with promotions.
+    assert {"catalog_sale", "catalog_variantsaleprice"} <= tables["_catalog"]
     assert not any(table.startswith("promotions_") for table in tables[""] | tables["_orders"])

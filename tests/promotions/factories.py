@@ -26,3 +26,13 @@ def basket(*lines, shipping="4.90") -> Basket:
 
 
 TTL = timedelta(minutes=15)
+
+
+def sale(name="Winter sale", kind="percent", value="20", **fields):
+    """A running sale (started an hour ago, open-ended unless ``ends_at``) on ``fields``' ids."""
+    from django.utils import timezone
+
+    from shop.promotions.models import Sale
+
+    fields.setdefault("starts_at", timezone.now() - timedelta(hours=1))
+    return Sale.objects.create(name=name, kind=kind, value=D(value), **fields)

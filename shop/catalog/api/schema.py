@@ -148,6 +148,7 @@ PRODUCT_LIST_ITEM = {
     **PRODUCT,
     "price_from": "19.90",
     "compare_at_from": "24.90",
+    "sale": {"name": "Winter sale", "ends_at": "2026-12-31T23:00:00Z"},
     "in_stock": True,
     "thumbnail": "https://shop.example.com/media/CACHE/images/products/tee/3f1c.jpg",
 }
@@ -171,6 +172,7 @@ PRODUCT_DETAIL = {
             "price": "19.90",
             "compare_at_price": "24.90",
             "on_sale": True,
+            "sale": {"name": "Winter sale", "ends_at": "2026-12-31T23:00:00Z"},
             "available": 3,
             "low_stock": True,
         },
@@ -181,6 +183,7 @@ PRODUCT_DETAIL = {
             "price": "19.90",
             "compare_at_price": None,
             "on_sale": False,
+            "sale": None,
             "available": 0,
             "low_stock": False,
         },

@@ -15,6 +15,7 @@ from rest_framework.reverse import reverse
 from shop.taxes import public as taxes
 
 from ..models import PRICE_DIGITS, StockMovement
+from ..sale_prices import Pricing, pricing, variant_pricing
 from ..selectors import low_stock_threshold
 from ..services.shipping_and_tax import MAX_GRAMS
 
@@ -86,15 +87,53 @@ class ProductBaseSerializer(serializers.Serializer):
         return taxes.prices_include_tax()
 
 
+class SaleSerializer(serializers.Serializer):
+    """The sale that lowers a price now."""
+
+    name = serializers.CharField(source="sale_name", help_text='E.g. "Winter sale".')
+    ends_at = serializers.DateTimeField(
+        source="sale_ends_at", allow_null=True, help_text="When it ends; null: open-ended."
+    )
+
+
+def sale_of(now: Pricing) -> dict | None:
+    return SaleSerializer(now).data if now.sale_name else None
+
+
 class ProductListItemSerializer(ProductBaseSerializer):
     """A product of ``selectors.product_listing()``, with its annotations."""
 
-    price_from = money(help_text="The lowest price of its variants.")
-    compare_at_from = money(
-        allow_null=True, help_text="The compare-at price of the cheapest variant, if any."
-    )
+    price_from = money(help_text="The lowest price of its variants now, a sale's included.")
+    compare_at_from = serializers.SerializerMethodField()
+    sale = serializers.SerializerMethodField()
     in_stock = serializers.BooleanField(help_text="At least one variant is available now.")
     thumbnail = serializers.SerializerMethodField()
+
+    def _pricing(self, product) -> Pricing:
+        return pricing(
+            product.regular_from,
+            product.compare_at_from,
+            product.price_from,
+            product.sale_name_from,
+            product.sale_ends_from,
+        )
+
+    @extend_schema_field(
+        money(
+            allow_null=True,
+            help_text=(
+                "What to show struck through beside price_from: the cheapest variant's "
+                "compare-at price, or its regular price while a sale lowers it; null if none."
+            ),
+        )
+    )
+    def get_compare_at_from(self, product):
+        value = self._pricing(product).compare_at_price
+        return None if value is None else money().to_representation(value)
+
+    @extend_schema_field(SaleSerializer(allow_null=True))
+    def get_sale(self, product):
+        return sale_of(self._pricing(product))
 
     @extend_schema_field(serializers.URLField(allow_null=True, help_text="480x360 JPEG."))
     def get_thumbnail(self, product):
@@ -124,13 +163,39 @@ class VariantSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text='Option values, e.g. {"size": "M"}; {} if none.'
     )
     label = serializers.CharField(help_text='The option values as text, e.g. "M / Blue".')
-    price = money()
-    compare_at_price = money(allow_null=True, help_text="The former price, if any.")
-    on_sale = serializers.BooleanField(help_text="The compare-at price is above the price.")
+    price = serializers.SerializerMethodField()
+    compare_at_price = serializers.SerializerMethodField()
+    on_sale = serializers.SerializerMethodField()
+    sale = serializers.SerializerMethodField()
     available = serializers.IntegerField(help_text="Units that can be bought now.")
     low_stock = serializers.SerializerMethodField(
         help_text='Available, but few units left (the storefront\'s "only 3 left").'
     )
+
+    @extend_schema_field(money(help_text="What it costs now, a sale's price included."))
+    def get_price(self, variant):
+        return money().to_representation(variant_pricing(variant).price)
+
+    @extend_schema_field(
+        money(
+            allow_null=True,
+            help_text=(
+                "What to show struck through: the former price, or the regular price while a "
+                "sale lowers it (the higher of the two); null if none."
+            ),
+        )
+    )
+    def get_compare_at_price(self, variant):
+        value = variant_pricing(variant).compare_at_price
+        return None if value is None else money().to_representation(value)
+
+    def get_on_sale(self, variant) -> bool:
+        """The compare-at price is above the price."""
+        return variant_pricing(variant).on_sale
+
+    @extend_schema_field(SaleSerializer(allow_null=True))
+    def get_sale(self, variant):
+        return sale_of(variant_pricing(variant))
 
     def get_low_stock(self, variant) -> bool:
         return 0 < variant.available <= low_stock_threshold()
@@ -146,10 +211,13 @@ class ProductDetailSerializer(ProductBaseSerializer):
     variants = VariantSerializer(many=True, source="variants.all")
 
     @extend_schema_field(
-        money(allow_null=True, help_text="The lowest price of its variants; null if none.")
+        money(
+            allow_null=True,
+            help_text="The lowest price of its variants now, a sale's included; null if none.",
+        )
     )
     def get_price_from(self, product):
-        prices = [variant.price for variant in product.variants.all()]
+        prices = [variant_pricing(variant).price for variant in product.variants.all()]
         return money().to_representation(min(prices)) if prices else None
 
     def get_in_stock(self, product) -> bool:

@@ -6,7 +6,9 @@ from . import views
 app_name = "catalog-api"
 
 urlpatterns = [
-    path("categories/", page_cache(views.CategoryTreeView.as_view()), name="categories"),
+    path(
+        "categories/", page_cache(views.CategoryTreeView.as_view(), priced=False), name="categories"
+    ),
     path(
         "products/",
         page_cache(views.ProductListView.as_view(), views.LIST_PARAMS),

@@ -1,0 +1,65 @@
+"""
+A sale reaches the cart, the checkout and the order through catalog's price
+(issue 17, decision 0029): saving the sale in promotions is announced,
+catalog reprices, and the buyer pays the sale price; a voucher then prices
+against it. The events travel the real way (committed, relayed; a worker in
+``make services-test``).
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from shop.catalog import public as catalog
+from shop.orders.models import Checkout, Order
+from shop.promotions.models import Voucher
+from tests.catalog.factories import make_category, make_product
+from tests.conftest import wait_for
+from tests.orders.test_checkout import api_for, fill_cart, make_buyer, pay, start, status_of
+from tests.promotions.factories import sale
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+D = Decimal
+
+
+@pytest.fixture
+def coat():
+    coats = make_category("Coats")
+    product = make_product("Raincoat", price="40.00", stock=5, category=coats)
+    sale(value="25", category_ids=[coats.pk])
+    assert wait_for(lambda: catalog.get_variant(product.variants.get().sku).price == D("30.00"))
+    return product.variants.get().sku
+
+
+@pytest.fixture
+def api():
+    return api_for(make_buyer())
+
+
+def test_the_cart_shows_and_the_checkout_charges_the_sale_price(api, coat):
+    fill_cart(api, coat, 2)
+
+    cart = api.get("/api/v1/cart/").json()
+    assert cart["items"][0]["unit_price"] == "30.00"
+    started = start(api)
+
+    assert started.status_code == 201, started.content
+    body = started.json()
+    assert (body["subtotal"], body["total"]) == ("60.00", "60.00")  # free delivery from 50
+    assert Checkout.objects.get().lines.get().unit_price == D("30.00")
+    pay(api, body)
+    assert wait_for(lambda: status_of(api, body["id"])["status"] == "completed")
+    assert Order.objects.get().lines.get().unit_price == D("30.00")
+
+
+def test_a_voucher_takes_its_percentage_off_the_sale_price(api, coat):
+    Voucher.objects.create(code="SAVE10", kind="percent", value=D("10"))
+    fill_cart(api, coat, 1)
+    entered = api.post("/api/v1/cart/voucher/", {"code": "save10"}, format="json")
+    assert entered.status_code == 200, entered.content
+
+    started = start(api)
+
+    assert started.status_code == 201, started.content
+    checkout = Checkout.objects.get()
+    assert (checkout.discount_total, checkout.lines.get().gross) == (D("3.00"), D("27.00"))
