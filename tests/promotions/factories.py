@@ -26,3 +26,12 @@ def basket(*lines, shipping="4.90") -> Basket:
 
 
 TTL = timedelta(minutes=15)
+
+
+def gift_card(amount="100.00", key=None, **fields):
+    """A card issued by staff, worth ``amount``; its full code is ``.code``."""
+    import uuid
+
+    from shop.promotions.issuing import issue
+
+    return issue(key or f"test:{uuid.uuid4().hex}", D(amount), **fields)
