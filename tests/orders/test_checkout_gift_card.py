@@ -213,3 +213,124 @@ def test_cancelling_a_card_paid_order_puts_everything_back_on_the_card(api, tee)
 
     order.refresh_from_db()
     assert balance(card) == D("100.00") and order.refunded_amount == order.total
+
+
+# --- shown everywhere -----------------------------------------------------------------
+
+
+@pytest.fixture
+def split_order(tee):
+    """24.90 paid 10.00 by gift card and 14.90 by card; the buyer and the card."""
+    buyer = make_buyer("grace@example.com")
+    order, card = paid_order(api_for(buyer), tee, "10.00")
+    return order, card, buyer
+
+
+def test_the_order_page_and_api_show_what_the_card_paid(client, split_order):
+    from tests.api.contract import assert_documented
+
+    order, card, buyer = split_order
+    masked = f"••••{card.code[-4:]}"
+    client.force_login(buyer)
+    page = client.get(f"/orders/{order.number}/").content.decode()
+    assert f"Paid with gift card {masked}" in page and "Paid by card" in page
+    assert card.code not in page
+
+    response = api_for(buyer).get(f"/api/v1/orders/{order.number}/")
+    assert_documented(response, "get", "/api/v1/orders/{number}/")
+    assert response.json()["gift_card"] == {
+        "masked_code": masked,
+        "amount": "10.00",
+        "card_payment": "14.90",
+    }
+
+
+def test_the_confirmation_email_says_how_it_was_paid(split_order):
+    from shop.orders.notifications import build_message
+
+    order, card, _buyer = split_order
+    message = build_message(order, "placed")
+
+    assert f"Paid with gift card ••••{card.code[-4:]}: €10.00" in message.body
+    assert "Paid by card: €14.90" in message.body
+    assert "Paid by card" in message.alternatives[0][0]
+
+
+def test_the_export_has_the_gift_card_columns(split_order):
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("export_orders", "--since", "2000-01-01", stdout=out)
+
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert (row["order_gift_card_amount"], row["order_card_payment"]) == ("10.00", "14.90")
+    assert row["order_gift_card_code"].endswith(split_order[1].code[-4:])
+
+
+def test_the_invoice_keeps_its_total_and_names_the_gift_card_as_payment(settings, split_order):
+    from shop.invoices import public as invoices
+    from shop.orders import invoicing
+    from tests.invoices.pdftext import pdf_text
+
+    order, card, _buyer = split_order
+    settings.INVOICES_SELLER_ADDRESS = ["Hafenstraße 7", "20457 Hamburg"]
+    settings.INVOICES_SELLER_VAT_NUMBER = "DE123456789"
+
+    invoice = invoicing.issue_invoice(order.number)
+
+    text = pdf_text(invoices.document_pdf(invoice.number).content)
+    assert invoice.gross == D("24.90")
+    assert f"Paid with gift card ••••{card.code[-4:]}: €10.00" in text
+    assert "Paid with card: €14.90" in text
+
+
+def test_the_storefront_checkout_takes_a_gift_card_without_javascript(tee):
+    import re
+
+    from django.test import Client
+
+    buyer = make_buyer("hedy@example.com")
+    card = gift_card("50.00")
+    browser = Client()
+    browser.force_login(buyer)
+    browser.post("/cart/add/", {"sku": tee})
+    page = browser.get("/checkout/").content.decode()
+    assert 'name="gift_card_code"' in page
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)[1]
+    address = re.search(r'name="address" value="(\d+)"', page)[1]
+
+    done = browser.post(
+        "/checkout/",
+        {
+            "address": address,
+            "shipping_method": "standard",
+            "idempotency_key": key,
+            "gift_card_code": card.code,
+        },
+        follow=True,
+    )
+
+    assert "Paid with gift card" in done.content.decode()
+    assert Order.objects.get().gift_card_amount == D("24.90")
+
+
+def test_the_checkout_page_shows_the_carts_voucher_and_its_saving(tee):
+    from django.test import Client
+
+    from shop.promotions.models import Voucher
+
+    Voucher.objects.create(code="SAVE10", kind="percent", value=D("10"))
+    buyer = make_buyer("ida@example.com")
+    client = api_for(buyer)
+    fill_cart(client, tee)
+    client.post("/api/v1/cart/voucher/", {"code": "save10"}, format="json")
+    browser = Client()
+    browser.force_login(buyer)
+
+    page = browser.get("/checkout/").content.decode()
+
+    assert "Voucher SAVE10" in page and "\u2212€2.00" in page
+    assert "Change the voucher in your cart" in page

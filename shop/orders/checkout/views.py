@@ -158,11 +158,18 @@ def start(request):
                 return_url=status_page_url(request, guest=shopper.guest),
                 gift_card_code=form.cleaned_data["gift_card_code"],
             )
+        except GiftCardAttemptsRefused as refused:
+            throttled = refused
+            form.add_error(
+                "gift_card_code",
+                "Too many gift card codes were tried from your network. "
+                f"Try again in {refused.retry_after} seconds.",
+            )
         except Refused as refused:
             throttled = refused
             form.add_error(
                 None,
-                "Too many checkouts or gift card codes were tried from your network. "
+                "Too many checkouts were started from your network. "
                 f"Try again in {refused.retry_after} seconds.",
             )
         except promotions.GiftCardRefused as refusal:
@@ -222,14 +229,21 @@ def _count_guest_start(request) -> None:
     consume(request, action=GUEST_START, rates=parse_rates(settings.ORDERS_GUEST_CHECKOUT_RATE))
 
 
+class GiftCardAttemptsRefused(Refused):
+    """Too many gift card codes entered from the client's address."""
+
+
 def count_gift_card_attempt(request) -> None:
     """
     A gift card code entered at checkout from this client address, counted
-    like the balance page's (``PROMOTIONS_GIFT_CARD_RATE``); ``Refused`` over it.
+    like the balance page's (``PROMOTIONS_GIFT_CARD_RATE``);
+    ``GiftCardAttemptsRefused`` over it.
     """
-    consume(
-        request, action=GIFT_CARD_ATTEMPT, rates=parse_rates(settings.PROMOTIONS_GIFT_CARD_RATE)
-    )
+    rates = parse_rates(settings.PROMOTIONS_GIFT_CARD_RATE)
+    try:
+        consume(request, action=GIFT_CARD_ATTEMPT, rates=rates)
+    except Refused as refused:
+        raise GiftCardAttemptsRefused(refused.retry_after) from None
 
 
 UPDATE = "update_delivery"
