@@ -132,6 +132,9 @@ class GiftCardAdmin(admin.ModelAdmin):
             return ()
         return ("masked", "initial_amount", "currency", "balance", "source")
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # its ledger is the record of money: switch it off instead
+
     @admin.display(description="Code")
     def masked(self, obj):
         return mask(obj.code)
