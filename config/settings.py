@@ -109,6 +109,12 @@ ORDERS_GUEST_CHECKOUT_RATE = env("ORDERS_GUEST_CHECKOUT_RATE", default="10/m,30/
 # The order confirmation attaches the invoice's PDF (drawing it costs the worker
 # about 60 ms an order: docs/benchmarks.md); off, it links the invoice's page.
 ORDERS_ATTACH_INVOICE = env.bool("ORDERS_ATTACH_INVOICE", default=False)
+# Gift cards (decision 0030): the smallest amount the payment provider charges;
+# a card that would leave less to pay by card holds less so the rest is this.
+# Entering a gift card code (balance page, API, checkout) is limited per client
+# address like guest checkouts: a code is a bearer's money.
+ORDERS_MINIMUM_CHARGE = env("ORDERS_MINIMUM_CHARGE", default="0.50")
+PROMOTIONS_GIFT_CARD_RATE = env("PROMOTIONS_GIFT_CARD_RATE", default="10/m,50/h")
 # Taxes: whether catalog prices include tax (EU shops: gross prices) or not
 # (US style: net prices, tax added at checkout), and the shop's own country,
 # whose rates give a gross price's net when an order ships outside the tax zone.

@@ -18,6 +18,7 @@ API_RESOURCES = (
     ("cart", "cart-api:cart"),
     ("checkout", "orders-api:checkout"),
     ("orders", "orders-api:order-list"),
+    ("gift-cards/balance", "promotions-api:gift-card-balance"),
 )
 
 # Swagger UI under the site's Content-Security-Policy: its start-up script is a
@@ -32,6 +33,7 @@ api_v1 = [
     path("catalog/", include("shop.catalog.api.urls")),
     path("accounts/", include("shop.accounts.api.urls")),
     path("cart/", include("shop.cart.api.urls")),
+    path("gift-cards/", include("shop.promotions.api.urls")),
     path("", include("shop.orders.api.urls")),
 ]
 if apps.is_installed("shop.payments"):  # else payments runs as a service of its own
@@ -47,6 +49,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("cart/", include("shop.cart.urls")),
     path("", include("shop.orders.urls")),
+    path("", include("shop.promotions.urls")),
     path("_allauth/", include("shop.accounts.headless_urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("", include("shop.catalog.urls")),

@@ -48,7 +48,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_crud("catalog", "product", "variant", "productimage", "category"),
         *_view("catalog", "reservation", "reservationline", "stockmovement"),
         *_crud("promotions", "voucher", "sale"),
-        *_view("promotions", "voucheruse"),
+        *_view("promotions", "voucheruse", "giftcard", "giftcardentry"),
     ),
     # Orders through to delivery (status changes, shipments) and refunds, their
     # invoices and credit notes (read-only: issued documents never change), and
@@ -67,7 +67,11 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_view("catalog", "reservation", "reservationline", "stockmovement"),
         *_view("accounts", "user", "address"),
         *_view("invoices", "invoice", "creditnote"),
-        *_view("promotions", "voucher", "voucheruse", "sale"),
+        *_view("promotions", "voucher", "voucheruse", "sale", "giftcardentry"),
+        # Gift cards are money: issued (a goodwill card) and switched off here.
+        *_view("promotions", "giftcard"),
+        "promotions.add_giftcard",
+        "promotions.change_giftcard",
     ),
     # Answering customers: look them, their orders and invoices up, fix an address.
     # Changing an account (email, staff status) stays with superusers.
@@ -78,7 +82,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_view("payments", "payment", "refund", "paymentlogentry"),
         *_view("shipping", "shippingzone", "shippingmethod", "shippingrate"),
         *_view("invoices", "invoice", "creditnote"),
-        *_view("promotions", "voucher", "voucheruse", "sale"),
+        *_view("promotions", "voucher", "voucheruse", "sale", "giftcard", "giftcardentry"),
     ),
 }
 

@@ -69,6 +69,14 @@ class RateTotal:
 
 
 @dataclass(frozen=True)
+class PaidWith:
+    """One means the order was paid with, as the invoice prints it ("Gift card ••••ABCD")."""
+
+    method: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class InvoiceRequest:
     """
     The invoice of a paid order, issued once per ``order_number``. ``totals``
@@ -91,6 +99,9 @@ class InvoiceRequest:
     tax: Decimal
     gross: Decimal
     paid_at: datetime
+    # How it was paid when more than one way (a gift card and the rest by card);
+    # empty: all of it through the payment provider.
+    payments: tuple[PaidWith, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,7 @@ def _invoice_fields(request: InvoiceRequest) -> dict:
         "supplied_on": timezone.localdate(request.paid_at),
         "buyer": {**_json(request.buyer), "email": request.buyer_email},
         "charges": [_json(request.shipping)] if request.shipping else [],
+        "payments": [_json(paid) for paid in request.payments],
     }
 
 

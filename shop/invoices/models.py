@@ -98,6 +98,9 @@ class Invoice(Document):
     """The invoice of a paid order: one per order (``order_number`` unique)."""
 
     supplied_on = models.DateField(help_text="The day the order was paid (the date of supply).")
+    payments = models.JSONField(
+        default=list, blank=True, help_text="[{method, amount}]: how it was paid, when split."
+    )
 
     class Meta(Document.Meta):
         constraints = [

@@ -213,6 +213,10 @@ def _notes(pdf: FPDF, document: Document, credit: bool) -> None:
             notes.append(f"Reason: {document.reason}")
     else:
         notes.append(f"Paid in full, order {document.order_number}. Thank you for your order.")
+        notes.extend(
+            f"Paid with {paid['method']}: {_money(Decimal(paid['amount']), document)}"
+            for paid in document.payments
+        )
     if document.untaxed:
         country = countries.name(document.tax_country) or document.tax_country
         notes.append(f"VAT not charged: export of goods outside the EU (delivered to {country}).")

@@ -23,6 +23,7 @@ from .data import (
     DocumentLine,
     DocumentPdf,
     InvoiceRequest,
+    PaidWith,
     RateTotal,
 )
 from .errors import DocumentNotFound, InvalidDocumentRequest, InvoiceNotIssued
@@ -40,6 +41,7 @@ __all__ = [
     "InvalidDocumentRequest",
     "InvoiceNotIssued",
     "InvoiceRequest",
+    "PaidWith",
     "RateTotal",
     "document_pdf",
     "documents_for_order",

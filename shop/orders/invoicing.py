@@ -96,7 +96,18 @@ def invoice_request(order: Order) -> invoices.InvoiceRequest:
         tax=sum((total.tax for total in totals), Decimal(0)),
         gross=sum((total.gross for total in totals), Decimal(0)),
         paid_at=order.placed_at,
+        payments=_paid_with(order),
     )
+
+
+def _paid_with(order: Order) -> tuple:
+    """A gift card's part and the rest by card (decision 0030); nothing when all went by card."""
+    if not order.gift_card_amount:
+        return ()
+    parts = [invoices.PaidWith(f"gift card {order.gift_card_code}", order.gift_card_amount)]
+    if order.card_payment:
+        parts.append(invoices.PaidWith("card", order.card_payment))
+    return tuple(parts)
 
 
 def issue_invoice(number: str) -> invoices.DocumentInfo:

@@ -50,9 +50,18 @@ class TaxedTotals(models.Model):
     voucher_code = models.CharField(max_length=40, blank=True)
     discount_total = models.DecimalField(**MONEY, default=0)
     shipping_discount = models.DecimalField(**MONEY, default=0)
+    # The gift card that paid part or all of ``total`` (decision 0030): a means
+    # of payment, after tax. Only the code's last four characters are kept.
+    gift_card_code = models.CharField(max_length=8, blank=True)
+    gift_card_amount = models.DecimalField(**MONEY, default=0)
 
     class Meta:
         abstract = True
+
+    @property
+    def card_payment(self) -> Decimal:
+        """What the payment provider was asked for: the total less the gift card's part."""
+        return self.total - self.gift_card_amount
 
     @property
     def rate_totals(self) -> list[dict]:
@@ -239,6 +248,8 @@ class Order(TaxedTotals, models.Model):
     shipping_cost = models.DecimalField(**MONEY)
     total = models.DecimalField(**MONEY)
     refunded_amount = models.DecimalField(**MONEY, default=0)
+    # Of ``refunded_amount``, what went back on the gift card that paid (decision 0030).
+    gift_card_refunded = models.DecimalField(**MONEY, default=0)
     shipping_method = models.CharField(max_length=20)
     # The method's name and carrier as offered when the checkout started (shop/shipping).
     shipping_method_name = models.CharField(max_length=100, blank=True)
@@ -356,6 +367,8 @@ class RefundRequest(models.Model):
     actor = models.CharField(max_length=50)
     reason = models.CharField(max_length=255, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
+    # Put back on the gift card that paid (decision 0030), not through payments.
+    to_gift_card = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["requested_at", "id"]

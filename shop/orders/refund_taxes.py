@@ -40,6 +40,8 @@ class RefundTax:
     net: Decimal
     rates: tuple[RefundedRate, ...]
     prices_include_tax: bool
+    # Put back on the gift card that paid (decision 0030), not through payments.
+    to_gift_card: bool = False
 
 
 def share(total: Decimal, weights: list[Decimal], currency: str) -> list[Decimal]:
@@ -90,6 +92,7 @@ def _refund(order: Order, gross: Decimal, request: RefundRequest | None, refund_
         net=gross - tax,
         rates=split(order, gross, tax),
         prices_include_tax=order.prices_include_tax,
+        to_gift_card=request is not None and request.to_gift_card,
     )
 
 

@@ -69,3 +69,63 @@ class VoucherUseInfo:
     status: str
     expires_at: datetime
     discount: VoucherDiscount
+
+
+@dataclass(frozen=True)
+class GiftCardInfo:
+    """
+    What a code's holder may see of their card: the code masked to its last
+    four characters (``••••ABCD``), the balance available now (held amounts
+    already taken off) and when it expires (``None``: never).
+    """
+
+    masked_code: str
+    balance: Decimal
+    currency: str
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class GiftCardUseInfo:
+    """
+    An amount of a card held for, or spent by, the caller's ``key``: ``held``,
+    ``committed`` or ``released``; ``amount`` is positive (what the card pays).
+    """
+
+    key: str
+    masked_code: str
+    amount: Decimal
+    status: str
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class GiftCardCredit:
+    """
+    Money put back on a card (``refund_to_gift_card``) or taken off it for
+    good (``void_gift_card``) under ``key``: ``amount`` is what moved (it
+    may be less than asked, or 0), ``balance`` the card's balance after.
+    """
+
+    key: str
+    masked_code: str
+    amount: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class IssuedGiftCard:
+    """
+    A card made by ``issue_gift_card``: ``code`` in full (for its buyer or
+    recipient only; show others ``masked_code``), the amount it was issued
+    with, where it came from (``staff`` or ``order:<number>``).
+    """
+
+    key: str
+    code: str
+    masked_code: str
+    amount: Decimal
+    currency: str
+    expires_at: datetime | None
+    recipient_email: str
+    source: str

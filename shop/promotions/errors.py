@@ -76,3 +76,57 @@ class VoucherUseCommitted(Conflict):
 
     code = "voucher_use_committed"
     default_detail = "This voucher use belongs to a placed order."
+
+
+class GiftCardRefused(ShopError):
+    """
+    A gift card code that cannot pay; ``code`` says why (the subclasses). A
+    code is a bearer's money: the reasons say no more than its holder needs.
+    """
+
+    status_code = 422
+    code = "gift_card_refused"
+    default_detail = "This gift card cannot be used."
+
+
+class GiftCardUnknown(GiftCardRefused):
+    """No card has the code, or staff switched it off: the two are not told apart."""
+
+    code = "gift_card_unknown"
+    default_detail = "This gift card code is not valid."
+
+
+class GiftCardExpired(GiftCardRefused):
+    code = "gift_card_expired"
+    default_detail = "This gift card has expired."
+
+
+class GiftCardEmpty(GiftCardRefused):
+    """Nothing is left on the card (spent, or held by another checkout)."""
+
+    status_code = 409
+    code = "gift_card_empty"
+    default_detail = "Nothing is left on this gift card."
+
+
+class GiftCardRestTooSmall(GiftCardRefused):
+    """
+    What the card leaves to pay by card is below the payment provider's
+    minimum charge, and holding less on the card cannot fix it (the whole
+    order is below that minimum).
+    """
+
+    code = "gift_card_rest_too_small"
+    default_detail = "What is left to pay after the gift card is too small to charge."
+
+
+class GiftCardUseNotFound(NotFound):
+    code = "gift_card_use_not_found"
+    default_detail = "No gift card use has this key."
+
+
+class GiftCardUseCommitted(Conflict):
+    """The amount was spent on a placed order: it cannot be released or moved."""
+
+    code = "gift_card_use_committed"
+    default_detail = "This gift card use belongs to a placed order."

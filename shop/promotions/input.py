@@ -38,6 +38,26 @@ def _amount(value, what: str) -> Decimal:
     return value
 
 
+def check_amount(value, *, positive: bool = False) -> Decimal:
+    """An amount to the cent; ``positive``: above 0."""
+    _amount(value, "An amount")
+    if value != value.quantize(Decimal("0.01")) or (positive and value <= 0):
+        raise InvalidPromotionRequest(f"An amount must be positive and to the cent, not {value!r}.")
+    return value
+
+
+def check_email(value) -> str:
+    if not isinstance(value, str) or len(value) > 254 or (value and "@" not in value):
+        raise InvalidPromotionRequest(f"{value!r} is not an email address.")
+    return value
+
+
+def check_source(value) -> str:
+    if not isinstance(value, str) or not value or len(value) > 60:
+        raise InvalidPromotionRequest("A source is 'staff' or 'order:<number>'.")
+    return value
+
+
 def check_basket(basket) -> Basket:
     if not isinstance(basket, Basket) or not isinstance(basket.lines, tuple) or not basket.lines:
         raise InvalidPromotionRequest("A basket must be a Basket with at least one line.")

@@ -1,7 +1,8 @@
 """
-The promotions service's data: vouchers and their uses, and sales. Products and
-categories are referred to by their catalog ids, never by a key into
-catalog's tables; customers by a key string (``customer_key``).
+The promotions service's data: vouchers and their uses, sales, and gift cards
+with their ledgers. Products and categories are referred to by their catalog
+ids, never by a key into catalog's tables; customers by a key string
+(``customer_key``).
 """
 
 from django.db import models
@@ -192,3 +193,83 @@ class Sale(models.Model):
             errors["ends_at"] = "The end must come after the start."
         if errors:
             raise ValidationError(errors)
+
+
+class GiftCard(models.Model):
+    """
+    A code with a balance, spent over several orders (decision 0030). The
+    balance is never stored: it is the sum of the card's ledger entries that
+    count (``GiftCardEntry``), read under a row lock on the card. ``source``
+    says where it came from: ``staff`` or ``order:<number>`` (bought).
+    """
+
+    code = models.CharField(max_length=19, unique=True, editable=False)
+    initial_amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3)
+    active = models.BooleanField(default=True, help_text="Off: the card is refused everywhere.")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=60, default="staff")
+    recipient_email = models.EmailField(max_length=254, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    issue_key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(initial_amount__gt=0), name="promotions_giftcard_amount_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return mask(self.code)
+
+
+def mask(code: str) -> str:
+    """What anyone but the card's buyer or recipient sees of its code: the last four characters."""
+    return f"••••{code[-4:]}" if code else ""
+
+
+class GiftCardEntry(models.Model):
+    """
+    One line of a card's ledger under the caller's ``key``: ``amount`` is
+    signed (issue and refund add, spend and void take). A ``spend`` is
+    ``held`` until ``expires_at``, then ``committed`` (the order was placed)
+    or ``released``; the others are written ``committed``. Entries that count
+    towards the balance: committed ones, and held ones not yet expired.
+    A refund names the spend it gives back to (``spend_key``).
+    """
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", "Issued"
+        SPEND = "spend", "Spent"
+        REFUND = "refund", "Refunded"
+        VOID = "void", "Voided"
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        COMMITTED = "committed", "Committed"
+        RELEASED = "released", "Released"
+
+    card = models.ForeignKey(GiftCard, on_delete=models.PROTECT, related_name="entries")
+    key = models.CharField(max_length=150, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(**MONEY)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMMITTED)
+    spend_key = models.CharField(max_length=100, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "gift card entries"
+        indexes = [
+            models.Index(fields=["card", "status"]),
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["spend_key"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} ({self.key})"

@@ -9,6 +9,8 @@ that path parameters, headers, query and body fields sometimes name things
 that exist instead of always being random.
 """
 
+from decimal import Decimal
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -22,6 +24,7 @@ from shop.cart.tokens import issue_token, token_key
 from shop.orders import guests, invoicing
 from shop.orders.checkout.starting import start_checkout
 from shop.orders.models import Order
+from shop.promotions import public as promotions
 from tests.catalog.factories import make_category, make_product
 from tests.orders.factories import make_order
 
@@ -105,6 +108,8 @@ def build_shop() -> dict[str, list]:
         user_id=None, email="grace@example.com", cart_key=token_key(anonymous_token)
     )
     documents = [invoicing.issue_invoice(number) for number in (ORDER_NUMBER, guest_order.number)]
+    # Enough for every checkout the fuzzer starts to have some of it held.
+    gift_card = promotions.issue_gift_card("dataset", Decimal("5000.00"))
 
     return {
         "slug": [tee.slug, "canvas-tote"],
@@ -122,6 +127,8 @@ def build_shop() -> dict[str, list]:
         "quantity": [1, 2],
         "shipping_method": ["standard", "express"],
         "outcome": ["succeeded", "failed"],
+        "code": [gift_card.code],
+        "gift_card_code": [gift_card.code],
     }
 
 

@@ -36,7 +36,7 @@ def test_each_service_has_one_section_and_accounts_holds_the_tables_it_owns(sect
         "Messaging",
     ]
     assert sections["Accounts"] == ["Addresses", "Email addresses", "Groups", "Users"]
-    assert sections["Promotions"] == ["Sales", "Voucher uses", "Vouchers"]
+    assert sections["Promotions"] == ["Gift cards", "Sales", "Voucher uses", "Vouchers"]
 
 
 def test_outboxes_and_inboxes_are_in_the_messaging_section_named_by_service(sections):

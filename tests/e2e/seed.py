@@ -15,6 +15,7 @@ OTHER_PRODUCTS = ("Canvas Tote", "Wool Beanie")
 
 GERMAN_DELIVERY = "Standard delivery within Germany"
 VOUCHER = "HARBOUR10"  # 10 % off anything, as often as anyone likes
+GIFT_CARD = "HRBR-GFTC-RD50-EUR5"  # a gift card worth 50.00 (decision 0030)
 
 STAFF_EMAIL = "dispatch@example.com"
 STAFF_PASSWORD = "parcel-desk-5521"
@@ -71,6 +72,18 @@ def seed() -> None:
     merchandiser.groups.add(Group.objects.get(name=CATALOG_MANAGERS))
     _shipping()
     Voucher.objects.create(code=VOUCHER, kind="percent", value=10)
+    _gift_card()
+
+
+def _gift_card() -> None:
+    """A card with a code the browser tests (and a person trying the shop) can type."""
+    from decimal import Decimal
+
+    from shop.promotions.issuing import issue
+    from shop.promotions.models import GiftCard
+
+    card = issue("e2e:gift-card", Decimal("50.00"), note="The browser tests' card")
+    GiftCard.objects.filter(pk=card.pk).update(code=GIFT_CARD)
 
 
 def _shipping() -> None:

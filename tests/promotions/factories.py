@@ -36,3 +36,12 @@ def sale(name="Winter sale", kind="percent", value="20", **fields):
 
     fields.setdefault("starts_at", timezone.now() - timedelta(hours=1))
     return Sale.objects.create(name=name, kind=kind, value=D(value), **fields)
+
+
+def gift_card(amount="100.00", key=None, **fields):
+    """A card issued by staff, worth ``amount``; its full code is ``.code``."""
+    import uuid
+
+    from shop.promotions.issuing import issue
+
+    return issue(key or f"test:{uuid.uuid4().hex}", D(amount), **fields)

@@ -5,6 +5,7 @@ own PostgreSQL connections reserve it at the same instant.
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal as D
 
 import pytest
 from django.db import connection, connections
@@ -66,3 +67,23 @@ def test_one_customer_racing_for_a_once_per_customer_code_holds_it_once():
     assert all(
         isinstance(r, (promotions.VoucherUseInfo, promotions.VoucherAlreadyUsed)) for r in results
     )
+
+
+def test_twenty_checkouts_spending_thirty_each_of_a_hundred_card_at_once_never_overdraw_it():
+    """Three get 30, one gets the 10 left (it pays the rest by card), the others are refused."""
+    from shop.promotions.giftcards import available
+    from shop.promotions.models import GiftCard
+
+    from .factories import gift_card
+
+    card = gift_card("100.00")
+
+    results = race(
+        lambda i: promotions.reserve_gift_card(f"checkout:{i}", card.code, D("30.00"), TTL),
+        count=20,
+    )
+
+    held = sorted(r.amount for r in results if isinstance(r, promotions.GiftCardUseInfo))
+    assert held == [D("10.00"), D("30.00"), D("30.00"), D("30.00")]
+    assert sum(isinstance(r, promotions.GiftCardEmpty) for r in results) == 16
+    assert available(GiftCard.objects.get(pk=card.pk)) == D("0.00")

@@ -12,9 +12,11 @@ from ..models import MONEY, Order, OrderLine, Shipment
 from .taxes import (
     LINE_TAX_FIELDS,
     AppliedVoucherSerializer,
+    GiftCardPaymentSerializer,
     LineTaxFields,
     TaxSerializer,
     applied_voucher,
+    gift_card_payment,
 )
 
 
@@ -86,6 +88,9 @@ class RefundSerializer(serializers.Serializer):
         source="rates",
         help_text="Per rate the order was taxed at, highest first; empty when it was untaxed.",
     )
+    to_gift_card = serializers.BooleanField(
+        help_text="Put back on the gift card that paid, not through the payment provider."
+    )
 
 
 class OrderSummarySerializer(serializers.ModelSerializer):
@@ -104,6 +109,10 @@ class OrderSummarySerializer(serializers.ModelSerializer):
     voucher = serializers.SerializerMethodField(
         help_text="The voucher used, or null; the lines' figures are after it."
     )
+    gift_card = serializers.SerializerMethodField(
+        help_text="The gift card that paid part or all of the total, or null."
+    )
+    gift_card_refunded = money(help_text="Of refunded_amount, what went back on the gift card.")
     shipment = ShipmentSerializer(read_only=True, allow_null=True)
     can_cancel = serializers.SerializerMethodField(
         help_text="Whether POST …/cancel/ would be accepted now (nothing has shipped yet)."
@@ -130,6 +139,8 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "lines",
             "tax",
             "voucher",
+            "gift_card",
+            "gift_card_refunded",
             "shipment",
             "can_cancel",
         ]
@@ -138,6 +149,10 @@ class OrderSummarySerializer(serializers.ModelSerializer):
     @extend_schema_field(AppliedVoucherSerializer(allow_null=True))
     def get_voucher(self, order):
         return applied_voucher(order)
+
+    @extend_schema_field(GiftCardPaymentSerializer(allow_null=True))
+    def get_gift_card(self, order):
+        return gift_card_payment(order)
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, order) -> str:

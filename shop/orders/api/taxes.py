@@ -71,3 +71,22 @@ class AppliedVoucherSerializer(serializers.Serializer):
 def applied_voucher(purchase) -> dict | None:
     """``AppliedVoucherSerializer``'s data, or None when no voucher was used."""
     return AppliedVoucherSerializer(purchase).data if purchase.voucher_code else None
+
+
+class GiftCardPaymentSerializer(serializers.Serializer):
+    """The gift card that paid part or all of a checkout or order (decision 0030)."""
+
+    masked_code = serializers.CharField(
+        source="gift_card_code", help_text="Its code's last four characters: ••••ABCD."
+    )
+    amount = serializers.DecimalField(
+        **MONEY, source="gift_card_amount", help_text="What it paid of the total."
+    )
+    card_payment = serializers.DecimalField(
+        **MONEY, help_text="What was left to pay with the payment provider (0: nothing)."
+    )
+
+
+def gift_card_payment(purchase) -> dict | None:
+    """``GiftCardPaymentSerializer``'s data, or None when no gift card paid."""
+    return GiftCardPaymentSerializer(purchase).data if purchase.gift_card_amount else None

@@ -7,7 +7,8 @@ Each locks the checkout row first, so a late or repeated event, or the
 expiry task, sees the state the previous one left. Events may arrive in any
 order: a failure after a success changes nothing, a success after expiry
 re-takes the stock (``commit_reservation`` takes it if it is still free) or
-refunds the customer.
+refunds the customer. A checkout the gift card pays in full has no payment:
+``starting`` completes it at once through ``complete_checkout``.
 """
 
 import logging
@@ -17,12 +18,13 @@ from django.utils import timezone
 from shop.cart import public as cart
 from shop.catalog import public as catalog
 from shop.payments import public as payments
+from shop.promotions import public as promotions
 
 from .. import notifications
 from ..db import db
 from ..models import Checkout
 from ..services import claiming, forgetting, placing
-from . import vouchers
+from . import giftcards, vouchers
 from .selectors import locked_checkout
 
 logger = logging.getLogger(__name__)
@@ -55,7 +57,16 @@ def complete_locked_checkout(checkout: Checkout) -> None:
     if forgetting.is_forgotten(checkout.user_id):
         catalog.release_reservation(checkout.reservation_key)
         vouchers.release(checkout)
+        giftcards.release(checkout)
         _refund(checkout, "Paid after the customer deleted their account.", tell_customer=False)
+        return
+    try:
+        giftcards.commit(checkout)
+    except promotions.GiftCardRefused:
+        catalog.release_reservation(checkout.reservation_key)
+        vouchers.release(checkout)
+        reason = "Paid after the checkout expired; the gift card's balance was spent meanwhile."
+        _refund(checkout, reason, tell_customer=True)
         return
     try:
         catalog.commit_reservation(checkout.reservation_key)
@@ -67,6 +78,7 @@ def complete_locked_checkout(checkout: Checkout) -> None:
             else "The stock held for this checkout is no longer there."
         )
         vouchers.release(checkout)
+        giftcards.refund(checkout, f"{checkout.reservation_key}:unfulfillable", checkout.total)
         _refund(checkout, reason, tell_customer=True)
         return
     vouchers.commit(checkout)
@@ -87,11 +99,17 @@ def complete_locked_checkout(checkout: Checkout) -> None:
 
 
 def _refund(checkout: Checkout, reason: str, *, tell_customer: bool) -> None:
-    """Give the whole payment back and close the checkout as ``expired`` with ``reason``."""
+    """
+    Give the whole payment back (a gift card's part is back on the card
+    already) and close the checkout as ``expired`` with ``reason``.
+    """
     try:
-        payments.refund_payment(
-            reference=str(checkout.pk), key=f"checkout:{checkout.pk}:unfulfillable", reason=reason
-        )
+        if checkout.payment_id:
+            payments.refund_payment(
+                reference=str(checkout.pk),
+                key=f"checkout:{checkout.pk}:unfulfillable",
+                reason=reason,
+            )
     except payments.GatewayUnavailable:
         # The refund is recorded as pending and payments sends it again by
         # itself; rolling back here would lose it once Celery gave up retrying.
@@ -111,6 +129,7 @@ def fail_checkout(reference: str, reason: str) -> None:
         return
     catalog.release_reservation(checkout.reservation_key)
     vouchers.release(checkout)
+    giftcards.release(checkout)
     checkout.status = Status.FAILED
     checkout.failure_reason = FAILURE_REASONS.get(reason, "The payment did not go through.")
     checkout.save(update_fields=["status", "failure_reason", "updated_at"])

@@ -39,6 +39,12 @@ class CheckoutForm(forms.Form):
             "invalid_choice": "Choose one of the delivery options for this address.",
         },
     )
+    gift_card_code = forms.CharField(
+        label="Gift card (optional)",
+        max_length=40,
+        required=False,
+        help_text="It pays what it can of the total; you pay the rest by card.",
+    )
     # One per rendered page: submitting twice (a double click, a reload)
     # resumes the same checkout instead of starting a second one.
     idempotency_key = forms.CharField(

@@ -13,7 +13,7 @@ from shop.payments import public as payments
 
 from ..db import db
 from ..models import Checkout
-from . import vouchers
+from . import giftcards, vouchers
 from .messages import CheckoutExpired
 
 
@@ -36,6 +36,7 @@ def give_up(checkout: Checkout, reason: str, *, save: bool = True) -> None:
     """
     catalog.release_reservation(checkout.reservation_key)
     vouchers.release(checkout)
+    giftcards.release(checkout)
     checkout.status = Checkout.Status.EXPIRED
     checkout.failure_reason = reason
     if save:
@@ -51,6 +52,7 @@ def abandon(checkout: Checkout, reason: str) -> None:
     with db.atomic():
         catalog.release_reservation(checkout.reservation_key)
         vouchers.release(checkout)
+        giftcards.release(checkout)
         Checkout.objects.filter(pk=checkout.pk).update(
             status=Checkout.Status.FAILED, failure_reason=reason, updated_at=timezone.now()
         )

@@ -53,7 +53,8 @@ from ..errors import (
 )
 from ..guests import Guest
 from ..models import Checkout, CheckoutLine
-from . import holds, taxing, vouchers
+from . import giftcards, holds, taxing, vouchers
+from .completion import complete_checkout
 from .shipping import cart_weight, goods_value, shipping_option
 
 REPLACED = "Replaced by a newer checkout."
@@ -112,6 +113,7 @@ def start_checkout(
     address: dict | None = None,
     idempotency_key: str = "",
     return_url: str,
+    gift_card_code: str = "",
 ) -> StartedCheckout:
     """
     Start buying the user's cart, or a ``guest``'s (then ``address`` is
@@ -139,6 +141,12 @@ def start_checkout(
     (``payments_unavailable``, where payments runs as a service of its own)
     (503: the checkout and its reservation are kept until it expires; the
     same key again retries the payment).
+
+    ``gift_card_code`` pays what it can of the total after tax (decision
+    0030): refused before anything is held with the promotions refusal
+    (422 ``gift_card_unknown``, ``gift_card_expired``, 409 ``gift_card_empty``);
+    a card that pays everything completes the checkout at once, without a
+    payment.
     """
     if (user_id is None) == (guest is None):
         raise TypeError("A checkout is started for a user_id or a guest.")
@@ -149,6 +157,7 @@ def start_checkout(
         address_id=address_id,
         address=address,
         **({"email": guest_email.lower()} if guest_email else {}),
+        **({"gift_card": gift_card_code.strip().upper()} if gift_card_code else {}),
     )
     owner = {"user_id": user_id} if guest is None else {"cart_key": guest.cart_key}
     if idempotency_key:
@@ -172,6 +181,7 @@ def start_checkout(
     variants = catalog.get_variants(line.sku for line in lines)
     shipping = _shipping(shipping_method, shipping_address, lines, variants)
     voucher = _Voucher.of(buyer, lines, variants, shipping.price)
+    gift_card_code = giftcards.check(gift_card_code)
     if guest is not None:
         _check_open_guest_checkouts(buyer)
     _replace_earlier(buyer.owner, idempotency_key)
@@ -185,6 +195,7 @@ def start_checkout(
             idempotency_key,
             fingerprint,
             voucher,
+            gift_card_code,
         )
     except IntegrityError:
         # A concurrent request won the insert: the same key (that checkout is
@@ -195,6 +206,8 @@ def start_checkout(
         if not found:
             raise CheckoutStarting() from None
         return StartedCheckout(_reused(found, fingerprint, return_url), created=False)
+    if not checkout.card_payment:
+        return StartedCheckout(_paid_by_gift_card(checkout), created=True)
     try:
         return StartedCheckout(_with_payment(checkout, return_url), created=True)
     except (payments.GatewayUnavailable, ServiceUnavailable) as unavailable:
@@ -319,7 +332,15 @@ class _Voucher:
 
 
 def _create(
-    buyer, lines, variants, shipping, shipping_address, idempotency_key, fingerprint, voucher
+    buyer,
+    lines,
+    variants,
+    shipping,
+    shipping_address,
+    idempotency_key,
+    fingerprint,
+    voucher,
+    gift_card_code="",
 ) -> Checkout:
     """
     Claim the key, hold the stock, freeze the checkout: orders' transaction
@@ -332,14 +353,15 @@ def _create(
     there, the hold expires by itself like any unpaid one. The voucher's use
     is held the same way, in promotions' transaction after the stock
     (``VoucherUsedUp`` when another checkout holds a single-use code: the
-    stock goes back and nothing is written).
+    stock goes back and nothing is written). The gift card's amount is held
+    last, the same way, on the total after tax.
     """
     basket = taxing.tax_basket(
         shipping_address["country"], lines, variants, shipping.price, voucher.discount
     )
     checkout_id = uuid.uuid4()
     ttl = timedelta(minutes=settings.ORDERS_CHECKOUT_TTL_MINUTES)
-    held = voucher_held = None
+    held = voucher_held = card_held = None
     try:
         with db.atomic():
             checkout = Checkout.objects.create(
@@ -369,7 +391,12 @@ def _create(
                     checkout.reservation_key, voucher.code, voucher.customer, voucher.basket, ttl
                 ).key
             checkout.expires_at = reservation.expires_at
-            checkout.save(update_fields=["expires_at"])
+            if gift_card_code:
+                card = giftcards.hold(checkout, gift_card_code, ttl)
+                card_held = card.key
+                checkout.gift_card_code = card.masked_code
+                checkout.gift_card_amount = card.amount
+            checkout.save(update_fields=["expires_at", "gift_card_code", "gift_card_amount"])
             CheckoutLine.objects.bulk_create(
                 CheckoutLine(
                     checkout=checkout,
@@ -384,6 +411,8 @@ def _create(
                 for line in lines
             )
     except BaseException:
+        if card_held is not None:
+            giftcards.let_go(card_held)
         if voucher_held is not None:
             vouchers.let_go(voucher_held)
         if held is not None:
@@ -400,14 +429,30 @@ def _let_go(reservation_key: str) -> None:
         logger.warning("Could not release %s; it expires by itself", reservation_key, exc_info=True)
 
 
+def _paid_by_gift_card(checkout: Checkout) -> Checkout:
+    """
+    The gift card pays everything: no payment to wait for, so the checkout
+    completes now through the code ``PaymentSucceeded`` runs (stock, voucher
+    and card committed, the order placed).
+    """
+    complete_checkout(str(checkout.pk))
+    checkout.refresh_from_db()
+    return checkout
+
+
 def _with_payment(checkout: Checkout, return_url: str) -> Checkout:
-    """Ask payments for the checkout's payment if it has none yet (idempotent on the id)."""
+    """
+    Ask payments for the checkout's payment if it has none yet (idempotent on
+    the id), for what the gift card does not pay.
+    """
     if checkout.payment_id or checkout.status != Checkout.Status.AWAITING_PAYMENT:
         return checkout
+    if not checkout.card_payment:
+        return _paid_by_gift_card(checkout)
     back = return_url.format(checkout_id=checkout.pk, key=guests.checkout_key(checkout.pk))
     payment = payments.create_payment(
         reference=str(checkout.pk),
-        amount=checkout.total,
+        amount=checkout.card_payment,
         user_id=checkout.user_id,
         description=f"{settings.SHOP_NAME} order",
         return_url=back,

@@ -74,6 +74,8 @@ TAXED_TOTALS = (
     "voucher_code",
     "discount_total",
     "shipping_discount",
+    "gift_card_code",
+    "gift_card_amount",
     "tax_country",
     "prices_include_tax",
     "shipping_tax_rate",

@@ -32,11 +32,12 @@ from shop.catalog import public as catalog
 from shop.core.errors import ShopError
 from shop.core.money import quantize
 from shop.core.ratelimit import Refused, consume, parse_rates
+from shop.promotions import public as promotions
 
 from .. import guests
 from ..errors import CheckoutNotFound
 from ..guests import Guest
-from . import selectors
+from . import selectors, vouchers
 from .forms import CheckoutForm, GuestCheckoutForm
 from .shipping import ShippingUnavailable, shipping_options
 from .starting import start_checkout, status_page_url
@@ -45,6 +46,9 @@ from .starting import start_checkout, status_page_url
 def _cart_summary(owner: dict):
     lines = cart.get_cart_lines(**owner)
     variants = catalog.get_variants(line.sku for line in lines)
+    voucher = vouchers.summary(
+        cart.get_voucher_code(**owner), lines, variants, owner.get("user_id")
+    )
     rows = []
     for line in lines:
         variant = variants.get(line.sku)
@@ -60,7 +64,7 @@ def _cart_summary(owner: dict):
             }
         )
     subtotal = quantize(sum((row["line_total"] for row in rows), Decimal(0)))
-    return rows, subtotal
+    return rows, subtotal, voucher
 
 
 def _guest_cart_key(request) -> str:
@@ -122,7 +126,7 @@ def start(request):
         shopper = _Shopper(user_id=request.user.pk)
     else:
         shopper = _Shopper(cart_key=_guest_cart_key(request))
-    rows, subtotal = _cart_summary(shopper.cart) if shopper.has_cart else ((), 0)
+    rows, subtotal, voucher = _cart_summary(shopper.cart) if shopper.has_cart else ((), 0, None)
     if not rows:
         messages.info(request, "Your cart is empty: add something before checking out.")
         return redirect("cart:cart")
@@ -143,6 +147,8 @@ def start(request):
         try:
             if shopper.guest:
                 _count_guest_start(request)
+            if form.cleaned_data["gift_card_code"]:
+                count_gift_card_attempt(request)
             started = start_checkout(
                 **shopper.buyer(form),
                 shipping_method=form.cleaned_data["shipping_method"],
@@ -150,6 +156,14 @@ def start(request):
                 address=address,
                 idempotency_key=form.cleaned_data["idempotency_key"],
                 return_url=status_page_url(request, guest=shopper.guest),
+                gift_card_code=form.cleaned_data["gift_card_code"],
+            )
+        except GiftCardAttemptsRefused as refused:
+            throttled = refused
+            form.add_error(
+                "gift_card_code",
+                "Too many gift card codes were tried from your network. "
+                f"Try again in {refused.retry_after} seconds.",
             )
         except Refused as refused:
             throttled = refused
@@ -158,6 +172,8 @@ def start(request):
                 "Too many checkouts were started from your network. "
                 f"Try again in {refused.retry_after} seconds.",
             )
+        except promotions.GiftCardRefused as refusal:
+            form.add_error("gift_card_code", refusal.detail)
         except catalog.OutOfStock as refusal:
             names = ", ".join(s["sku"] for s in refusal.extra["shortages"])
             messages.error(
@@ -193,6 +209,7 @@ def start(request):
             "addresses": addresses,
             "new_address_fields": form.new_address_fields(),
             "guest": shopper.guest,
+            "voucher": voucher,
         },
         # The shipping refusal is the API's status too: 422 shipping_unavailable.
         status=422 if unavailable and form.is_bound else 429 if throttled else 200,
@@ -204,11 +221,29 @@ def start(request):
 
 
 GUEST_START = "orders.guest_checkout"
+GIFT_CARD_ATTEMPT = "orders.gift_card"
 
 
 def _count_guest_start(request) -> None:
     """One guest checkout started from this client address; ``Refused`` over the limit."""
     consume(request, action=GUEST_START, rates=parse_rates(settings.ORDERS_GUEST_CHECKOUT_RATE))
+
+
+class GiftCardAttemptsRefused(Refused):
+    """Too many gift card codes entered from the client's address."""
+
+
+def count_gift_card_attempt(request) -> None:
+    """
+    A gift card code entered at checkout from this client address, counted
+    like the balance page's (``PROMOTIONS_GIFT_CARD_RATE``);
+    ``GiftCardAttemptsRefused`` over it.
+    """
+    rates = parse_rates(settings.PROMOTIONS_GIFT_CARD_RATE)
+    try:
+        consume(request, action=GIFT_CARD_ATTEMPT, rates=rates)
+    except Refused as refused:
+        raise GiftCardAttemptsRefused(refused.retry_after) from None
 
 
 UPDATE = "update_delivery"

@@ -8,6 +8,7 @@ whenever the stock is.
 """
 
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 
 from shop.promotions import public as promotions
@@ -48,6 +49,37 @@ def price(code: str, basket: promotions.Basket, customer: str):
     if not code or not basket.lines:
         return None
     return promotions.price_basket(code, basket, customer)
+
+
+@dataclass(frozen=True)
+class VoucherSummary:
+    """The cart's code as the checkout page shows it: its saving, or why it does not apply."""
+
+    code: str
+    total: Decimal = Decimal("0.00")
+    free_shipping: bool = False
+    refusal: str = ""
+
+
+def summary(code: str, lines, variants, user_id: int | None) -> VoucherSummary | None:
+    """
+    The cart's voucher priced for the checkout page before delivery is chosen
+    (free shipping is named, its amount comes with the delivery); ``None``
+    without a code. A guest's per-customer limit is checked on starting.
+    """
+    if not code:
+        return None
+    basket = basket_of(lines, variants, Decimal("0.00"))
+    customer = promotions.customer_key(user_id) if user_id is not None else None
+    try:
+        discount = price(code, basket, customer)
+    except promotions.VoucherRefused as refusal:
+        return VoucherSummary(code=code, refusal=refusal.detail)
+    if discount is None:
+        return None
+    return VoucherSummary(
+        code=discount.code, total=discount.total, free_shipping=discount.kind == "free_shipping"
+    )
 
 
 def release(checkout: Checkout) -> None:

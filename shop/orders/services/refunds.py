@@ -8,6 +8,13 @@ status to ``refunded``.
 Calls to the payment gateway are made without holding the order's lock:
 payments makes them idempotent by key, so a retry after a timeout is safe,
 and a slow gateway never blocks the order for staff or customers.
+
+An order a gift card paid for (decision 0030) gets its refunds back on the
+card first, up to what the card paid less what went back to it already, and
+only the rest through payments; one the card paid in full never calls
+payments. The card's part is recorded at once (``RefundRequest.to_gift_card``,
+``Order.gift_card_refunded``) and announced with ``orders.OrderRefunded``
+like a payment's.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -17,6 +24,7 @@ from shop.core.money import format_money, quantize
 from shop.payments import public as payments
 
 from ..actors import SYSTEM
+from ..checkout import giftcards
 from ..db import db
 from ..errors import InvalidRefund, InvalidTransition
 from ..events import OrderRefunded
@@ -56,7 +64,8 @@ def refund_order(number: str, amount, *, actor: str, key: str, reason: str = "")
         existing = RefundRequest.objects.filter(key=refund_key).first()
         if existing is not None and existing.refund_id:
             return existing
-        if existing is None:
+        on_card = RefundRequest.objects.filter(key=_card_key(refund_key)).first()
+        if existing is None and on_card is None:
             if order.status == Status.REFUNDED:
                 raise InvalidTransition(
                     f"Order {order.number} is already refunded in full.", status=order.status
@@ -67,6 +76,12 @@ def refund_order(number: str, amount, *, actor: str, key: str, reason: str = "")
                     f"At most {format_money(left, order.currency)} is left to refund.",
                     left=str(left),
                 )
+            card_part = min(amount, order.gift_card_amount - order.gift_card_refunded)
+            on_card = _refund_to_card(order, refund_key, card_part, actor=actor, reason=reason)
+    if on_card is not None:
+        amount -= on_card.amount
+        if amount <= 0:
+            return on_card
     request = {"actor": actor, "amount": amount, "reason": reason}
     try:
         refund = payments.refund_payment(
@@ -84,9 +99,16 @@ def refund_cancelled_order(number: str) -> RefundRequest | None:
     ``orders.OrderCancelled``). Payments' ``GatewayUnavailable`` propagates so
     the task is retried; nothing left to refund is noted and is not an error.
     """
-    order = Order.objects.get(number=number)
     key = f"order:{number}:cancel"
     reason = "Order cancelled"
+    with db.atomic():
+        order = lock_order(number)
+        on_card = RefundRequest.objects.filter(key=_card_key(key)).first()
+        if on_card is None:
+            card_part = order.gift_card_amount - order.gift_card_refunded
+            on_card = _refund_to_card(order, key, card_part, actor=SYSTEM, reason=reason)
+    if not order.card_payment:
+        return on_card
     try:
         refund = payments.refund_payment(reference=order.payment_reference, key=key, reason=reason)
     except payments.RefundNotAllowed:
@@ -96,6 +118,67 @@ def refund_cancelled_order(number: str) -> RefundRequest | None:
         return None
     return _record_request(
         number, key, refund_id=refund.id, status=refund.status, actor=SYSTEM, reason=reason
+    )
+
+
+def _card_key(refund_key: str) -> str:
+    return f"{refund_key}:gift_card"
+
+
+def _refund_to_card(
+    order: Order, refund_key: str, amount: Decimal, *, actor: str, reason: str
+) -> RefundRequest | None:
+    """
+    Put ``amount`` back on the gift card that paid the locked ``order`` (at
+    most what the card paid less what went back already: promotions caps it
+    too), record it and announce it; ``None`` when nothing went back.
+    """
+    if amount <= 0 or not order.gift_card_amount:
+        return None
+    back = giftcards.refund(order.checkout, _card_key(refund_key), amount)
+    if back <= 0:
+        return None
+    request = RefundRequest.objects.create(
+        order=order,
+        key=_card_key(refund_key),
+        amount=back,
+        tax=refunded_tax(order, back),
+        status="succeeded",
+        actor=actor,
+        reason=reason,
+        to_gift_card=True,
+    )
+    request.refund_id = f"gift-card-{request.pk}"
+    request.save(update_fields=["refund_id"])
+    order.gift_card_refunded += back
+    order.refunded_amount = min(order.refunded_amount + back, order.total)
+    order.save(update_fields=["gift_card_refunded", "refunded_amount", "updated_at"])
+    note = f"{format_money(back, order.currency)} put back on gift card {order.gift_card_code}" + (
+        f": {reason}" if reason else "."
+    )
+    _announce(order, request.refund_id, back, note)
+    return request
+
+
+def _announce(
+    order: Order, refund_id: str, amount: Decimal, note: str, *, fully: bool | None = None
+) -> None:
+    """Record money that went back on the locked order and tell the customer (``OrderRefunded``)."""
+    fully = order.fully_refunded if fully is None else fully
+    if fully and Status.REFUNDED in TRANSITIONS[order.status]:
+        transition(order, Status.REFUNDED, SYSTEM, note)
+    else:
+        record(order, order.status, SYSTEM, note)
+    publish(
+        OrderRefunded(
+            number=order.number,
+            user_id=order.user_id,
+            refund_id=refund_id,
+            amount=quantize(amount, order.currency),
+            refunded_total=order.refunded_amount,
+            currency=order.currency,
+            fully_refunded=fully,
+        )
     )
 
 
@@ -178,25 +261,13 @@ def record_refund(
         if order is None:
             return None
         RefundRequest.objects.filter(order=order, refund_id=refund_id).update(status="succeeded")
-        refunded_total = quantize(refunded_total, order.currency)
+        # Payments knows its own part; the gift card's went back here.
+        refunded_total = quantize(refunded_total, order.currency) + order.gift_card_refunded
         if refunded_total > order.refunded_amount:
             order.refunded_amount = min(refunded_total, order.total)
             order.save(update_fields=["refunded_amount", "updated_at"])
-        fully = fully_refunded or order.fully_refunded
         note = f"{format_money(amount, order.currency)} refunded (refund {refund_id})."
-        if fully and Status.REFUNDED in TRANSITIONS[order.status]:
-            transition(order, Status.REFUNDED, SYSTEM, note)
-        else:
-            record(order, order.status, SYSTEM, note)
-        publish(
-            OrderRefunded(
-                number=order.number,
-                user_id=order.user_id,
-                refund_id=refund_id,
-                amount=quantize(amount, order.currency),
-                refunded_total=order.refunded_amount,
-                currency=order.currency,
-                fully_refunded=fully,
-            )
-        )
+        # Payments' "fully" is of its own part: the whole order when no card paid.
+        fully = order.fully_refunded or (fully_refunded and not order.gift_card_amount)
+        _announce(order, refund_id, amount, note, fully=fully)
     return order

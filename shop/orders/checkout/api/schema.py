@@ -19,17 +19,18 @@ def _error(description: str, code: str, detail: str, **extra) -> OpenApiResponse
     return docs.error(description, docs.error_example(code, detail, code, **extra))
 
 
+SHIPPING_UNAVAILABLE_EXAMPLE = docs.error_example(
+    "shipping_unavailable",
+    "We do not deliver to Brazil.",
+    "shipping_unavailable",
+    country="BR",
+    reason="country",
+)
 SHIPPING_UNAVAILABLE = docs.error(
     "No shipping zone serves the address's country (`reason` country), or none of its "
     "methods takes this order, heavier than every weight band (`reason` order). Nothing "
     "was held.",
-    docs.error_example(
-        "shipping_unavailable",
-        "We do not deliver to Brazil.",
-        "shipping_unavailable",
-        country="BR",
-        reason="country",
-    ),
+    SHIPPING_UNAVAILABLE_EXAMPLE,
 )
 
 CART_TOKEN = OpenApiParameter(
@@ -63,7 +64,10 @@ start_checkout = extend_schema(
         "`X-Cart-Token` of your cart, an `email` and a `shipping_address` (decision 0023); "
         "follow the checkout with the same header. Guests are limited per client address "
         "(429) and to ORDERS_GUEST_OPEN_CHECKOUTS_PER_EMAIL checkouts awaiting payment per "
-        "email (409 `too_many_open_checkouts`)."
+        "email (409 `too_many_open_checkouts`). A `gift_card_code` pays what the card can of "
+        "the total after tax (decision 0030) and the payment is for the rest; a card that pays "
+        "everything completes the checkout at once (201 `completed`, no payment). Entering a "
+        "code is limited per client address (PROMOTIONS_GIFT_CARD_RATE, 429)."
     ),
     parameters=[
         CART_TOKEN,
@@ -96,7 +100,15 @@ start_checkout = extend_schema(
                 "invalid_idempotency_key",
             ),
         ),
-        422: SHIPPING_UNAVAILABLE,
+        422: docs.error(
+            "No zone delivers there (`shipping_unavailable`, nothing held); the voucher or gift "
+            "card cannot be used (`voucher_…`, `gift_card_unknown`, `gift_card_expired`, "
+            "`gift_card_rest_too_small`).",
+            SHIPPING_UNAVAILABLE_EXAMPLE,
+            docs.error_example(
+                "gift_card_unknown", "This gift card code is not valid.", "gift_card_unknown"
+            ),
+        ),
         403: _error(
             "The email address is not confirmed yet.",
             "email_unverified",
@@ -111,7 +123,12 @@ start_checkout = extend_schema(
             "Some lines are short (nothing was reserved), the key was used for another request, "
             "your earlier checkout was just paid (checkout_payment_under_way), another "
             "checkout of yours is being started at this moment (checkout_in_progress), or "
-            "(a guest) too many checkouts await payment for the email (too_many_open_checkouts).",
+            "(a guest) too many checkouts await payment for the email (too_many_open_checkouts), "
+            "or nothing is left on the gift card (gift_card_empty) or the voucher's uses are "
+            "taken (voucher_used_up).",
+            docs.error_example(
+                "gift_card_empty", "Nothing is left on this gift card.", "gift_card_empty"
+            ),
             docs.error_example(
                 "out_of_stock",
                 "Not enough stock: TEE-M (requested 3, available 1)",

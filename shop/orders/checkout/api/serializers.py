@@ -6,7 +6,14 @@ from rest_framework import serializers
 
 from shop.accounts import public as accounts
 
-from ...api.taxes import AppliedVoucherSerializer, LineTaxFields, TaxSerializer, applied_voucher
+from ...api.taxes import (
+    AppliedVoucherSerializer,
+    GiftCardPaymentSerializer,
+    LineTaxFields,
+    TaxSerializer,
+    applied_voucher,
+    gift_card_payment,
+)
 from ...models import MONEY
 from ..shipping import method_name
 
@@ -48,6 +55,13 @@ class StartCheckoutSerializer(serializers.Serializer):
         help_text="A guest's (no account, with X-Cart-Token): where the confirmation and "
         "the order's link go. Ignored for a signed-in caller: their account's address.",
     )
+    gift_card_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="A gift card that pays what it can of the total after tax; the payment is "
+        "for the rest. One that pays everything completes the checkout at once (no payment).",
+    )
 
 
 class CheckoutLineSerializer(LineTaxFields):
@@ -88,6 +102,9 @@ class CheckoutSerializer(serializers.Serializer):
     voucher = serializers.SerializerMethodField(
         help_text="The cart's voucher, held for this checkout, or null."
     )
+    gift_card = serializers.SerializerMethodField(
+        help_text="The gift card paying part or all of the total, or null."
+    )
     currency = serializers.CharField()
     expires_at = serializers.DateTimeField(help_text="Stock is held until then.")
     payment = serializers.SerializerMethodField()
@@ -98,6 +115,10 @@ class CheckoutSerializer(serializers.Serializer):
     @extend_schema_field(AppliedVoucherSerializer(allow_null=True))
     def get_voucher(self, checkout):
         return applied_voucher(checkout)
+
+    @extend_schema_field(GiftCardPaymentSerializer(allow_null=True))
+    def get_gift_card(self, checkout):
+        return gift_card_payment(checkout)
 
     def get_order_number(self, checkout) -> str | None:
         order = getattr(checkout, "order", None) if checkout.status == "completed" else None

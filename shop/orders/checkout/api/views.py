@@ -27,7 +27,7 @@ from ...guests import Guest
 from .. import selectors
 from ..shipping import options_for_cart
 from ..starting import start_checkout, status_page_url
-from ..views import GUEST_START
+from ..views import GUEST_START, count_gift_card_attempt
 from . import schema
 from .serializers import (
     CheckoutSerializer,
@@ -81,6 +81,11 @@ class StartCheckoutView(APIView):
             except Refused as refused:
                 raise Throttled(wait=refused.retry_after) from None
             buyer = {"guest": Guest(cart_key=cart_key, email=data["email"])}
+        if data.get("gift_card_code"):
+            try:
+                count_gift_card_attempt(request)
+            except Refused as refused:
+                raise Throttled(wait=refused.retry_after) from None
         started = start_checkout(
             **buyer,
             shipping_method=data["shipping_method"],
@@ -88,6 +93,7 @@ class StartCheckoutView(APIView):
             address=address,
             idempotency_key=key,
             return_url=status_page_url(request, guest="guest" in buyer),
+            gift_card_code=data.get("gift_card_code", ""),
         )
         checkout = _checkout_of(request, started.checkout.pk)
         return _body(

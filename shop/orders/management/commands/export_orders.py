@@ -60,6 +60,12 @@ COLUMNS = (
     "order_discount_total",
     "order_shipping_discount",
     "line_discount",
+    # The gift card that paid (decision 0030): its masked code, what it paid,
+    # what the payment provider was asked for, and what went back on the card.
+    "order_gift_card_code",
+    "order_gift_card_amount",
+    "order_card_payment",
+    "order_gift_card_refunded",
 )
 CHUNK = 2000
 
@@ -131,7 +137,16 @@ def parse_moment(value: str, *, end: bool = False) -> datetime:
 
 def voucher_cells(line) -> list:
     order = line.order
-    return [order.voucher_code, order.discount_total, order.shipping_discount, line.discount]
+    return [
+        order.voucher_code,
+        order.discount_total,
+        order.shipping_discount,
+        line.discount,
+        order.gift_card_code,
+        order.gift_card_amount,
+        order.card_payment,
+        order.gift_card_refunded,
+    ]
 
 
 def row(line) -> list:
