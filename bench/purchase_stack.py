@@ -55,6 +55,8 @@ class StackOptions:
     redis_url: str = "redis://127.0.0.1:6379/4"
     port: int = 8766
     workers: int = 4
+    # gunicorn's worker type; empty: config/gunicorn.py's.
+    web_worker_class: str = ""
     worker_concurrency: int = 2
     beat: bool = True
     fresh_database: bool = True
@@ -105,6 +107,7 @@ class PurchaseStack:
                 port=options.port,
                 workers=options.workers,
                 log_name=self._log_name("gunicorn"),
+                worker_class=options.web_worker_class,
             )
             self.start_worker()
             if options.beat:
@@ -260,6 +263,9 @@ def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = StackOptions()
     parser.add_argument("--port", type=int, default=defaults.port)
     parser.add_argument("--workers", type=int, default=defaults.workers, help="gunicorn workers")
+    parser.add_argument(
+        "--web-worker-class", default="", help="gunicorn's (sync, gthread); default: its config's"
+    )
     parser.add_argument("--worker-concurrency", type=int, default=defaults.worker_concurrency)
     parser.add_argument("--database-url", default=defaults.database_url)
     parser.add_argument("--redis-url", default=defaults.redis_url, help="broker and cache")
@@ -271,6 +277,7 @@ def stack_options(args, **overrides) -> StackOptions:
         redis_url=args.redis_url,
         port=args.port,
         workers=args.workers,
+        web_worker_class=args.web_worker_class,
         worker_concurrency=args.worker_concurrency,
         **overrides,
     )

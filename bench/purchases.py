@@ -145,7 +145,8 @@ def main():
     rate = len(result["measured"]) / args.duration
     print(
         f"\n{args.buyers} buyers, {args.duration:.0f} s measured after {args.warmup:.0f} s; "
-        f"gunicorn {args.workers} sync workers, Celery worker concurrency "
+        f"gunicorn {args.workers} {args.web_worker_class or 'config/gunicorn.py'} workers, "
+        "Celery worker concurrency "
         f"{args.worker_concurrency}\nbefore: {before}\nafter:  {after}\n"
     )
     print(

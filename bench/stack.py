@@ -139,14 +139,23 @@ def _spawn(command: list[str], env: dict, log_name: str | None) -> subprocess.Po
             log.close()
 
 
-def start_gunicorn(env, *, port: int, workers: int, log_name: str | None = None):
+def start_gunicorn(
+    env, *, port: int, workers: int, log_name: str | None = None, worker_class: str = ""
+):
     """
-    Sync workers, as in README's production command. No control socket: its
-    default path is per user, so two gunicorns on one machine would share it.
+    gunicorn as the Procfile runs it: its settings from ``config/gunicorn.py``
+    (the worker type and threads; ``worker_class`` overrides, as
+    ``WEB_WORKER_CLASS`` would), sync workers for a revision without that
+    file (``bench/compare.py``). No control socket: its default path is per
+    user, so two gunicorns on one machine would share it.
     """
-    command = [
-        GUNICORN, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--no-control-socket",
+    command = [GUNICORN, "config.wsgi"]
+    if (SHOP_ROOT / "config" / "gunicorn.py").exists():
+        command += ["-c", "config/gunicorn.py"]
+    if worker_class:
+        env = {**env, "WEB_WORKER_CLASS": worker_class}
+    command += [
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket",
     ]  # fmt: skip
     return _spawn(command, env, log_name)
 

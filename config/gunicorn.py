@@ -1,0 +1,21 @@
+"""
+gunicorn's settings for every deployment of the shop: ``gunicorn -c
+config/gunicorn.py config.wsgi`` in the Procfiles and the benchmarks, so
+what is measured is what runs. Each can be set from the environment;
+options on the command line win over this file.
+
+``WEB_WORKER_CLASS=gthread`` (with ``WEB_THREADS``) serves several requests
+per process and keeps a client's connection open between its requests
+(``keepalive``), where sync workers close every connection after one
+answer. ``bench/catalog.py --servers sync gthread`` measures both side by
+side.
+"""
+
+import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY", 4))
+worker_class = os.environ.get("WEB_WORKER_CLASS", "sync")
+threads = int(os.environ.get("WEB_THREADS", 1))
+# Seconds an idle client connection is kept open (threaded workers only).
+keepalive = int(os.environ.get("WEB_KEEPALIVE", 5))
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
