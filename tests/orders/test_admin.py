@@ -204,7 +204,7 @@ def test_a_refund_above_what_is_left_is_shown_on_the_form(admin_client, ada, gat
 def test_staff_refund_returned_items_by_the_unit_and_cannot_refund_them_twice(
     admin_client, ada, gateway, deliver
 ):
-    order = make_order(user_id=ada.pk)  # 2 × TEE-M at 19.90, 4.90 delivery
+    order = make_order(user_id=ada.pk)  # two TEE-M at 19.90, 4.90 delivery
     line = order.lines.get()
     form = admin_client.post(CHANGELIST, {"action": "refund_items", "_selected_action": [order.pk]})
     key = form.context["form"]["key"].value()
