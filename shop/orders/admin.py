@@ -42,7 +42,7 @@ from .models import (
     SentEmail,
     Shipment,
 )
-from .services import lifecycle, refunds
+from .services import lifecycle, line_refunds, refunds
 
 # --- read-only inlines ----------------------------------------------------------------
 
@@ -178,6 +178,31 @@ class CancelForm(forms.Form):
     )
 
 
+class RefundItemsForm(forms.Form):
+    """Units to give back per line of one order (at most what is left of each)."""
+
+    reason = forms.CharField(max_length=255, required=False, help_text="Empty: the items named.")
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, order, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = [line for line in order.lines.all() if line.refunded_quantity < line.quantity]
+        for line in self.lines:
+            left = line.quantity - line.refunded_quantity
+            self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=f"{line.name} ({line.sku})",
+                min_value=0,
+                max_value=left,
+                initial=0,
+                help_text=f"{left} of {line.quantity} can be refunded; "
+                f"{format_money(line.line_total, order.currency)} was paid for the line.",
+            )
+        self.order_fields = ["reason", "key"]
+
+    def quantities(self) -> dict[int, int]:
+        return {line.pk: self.cleaned_data.get(f"line_{line.pk}") or 0 for line in self.lines}
+
+
 class RefundForm(forms.Form):
     amount = forms.DecimalField(**MONEY, min_value=Decimal("0.01"))
     reason = forms.CharField(max_length=255, required=False)
@@ -279,7 +304,13 @@ class OrderAdmin(admin.ModelAdmin):
         RefundRequestInline,
         SentEmailInline,
     )
-    actions = ("mark_shipped", "mark_delivered", "cancel_and_refund", "partial_refund")
+    actions = (
+        "mark_shipped",
+        "mark_delivered",
+        "cancel_and_refund",
+        "partial_refund",
+        "refund_items",
+    )
 
     def has_add_permission(self, request):
         return False
@@ -449,6 +480,57 @@ class OrderAdmin(admin.ModelAdmin):
                 "Only orders that have not shipped can be cancelled. Their stock is put back, "
                 "the whole payment is refunded and the customers are emailed. This cannot be "
                 "undone."
+            ),
+        )
+
+    @admin.action(description="Refund returned items…", permissions=["refund"])
+    def refund_items(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one order to refund.", messages.ERROR)
+            return None
+        order = queryset.get()
+        if "apply" in request.POST:
+            form = RefundItemsForm(order, request.POST)
+        else:
+            form = RefundItemsForm(order, initial={"key": uuid.uuid4().hex})
+        if form.is_bound and form.is_valid():
+            try:
+                line_refunds.refund_lines(
+                    order.number,
+                    form.quantities(),
+                    actor=staff(request.user.pk),
+                    key=form.cleaned_data["key"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except payments.GatewayUnavailable:
+                self.message_user(
+                    request,
+                    f"{order.number}: the payment provider did not answer. The refund is "
+                    "pending and payments sends it again by itself: do not refund again.",
+                    messages.WARNING,
+                )
+                return None
+            except ShopError as refused:
+                form.add_error(None, refused.detail)
+            else:
+                self.message_user(
+                    request,
+                    f"{order.number}: refund of the returned items requested; the order's "
+                    "refunds say where the money went.",
+                    messages.SUCCESS,
+                )
+                return None
+        return self._action_page(
+            request,
+            queryset,
+            action="refund_items",
+            title=f"Refund returned items of order {order.number}",
+            form=form,
+            button="Refund the items",
+            text=(
+                "Each unit gives back what the customer paid for it, after the voucher, at "
+                "its own tax rate; the money goes back to the gift card first, then to the "
+                "payment. Delivery is not refunded here (use a partial refund)."
             ),
         )
 

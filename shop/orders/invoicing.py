@@ -146,6 +146,32 @@ def _split(amount: Decimal, weights: list[Decimal], currency: str) -> list[Decim
     return [*shares, amount - sum(shares, Decimal(0))]
 
 
+def _item_charges(order: Order, request: RefundRequest) -> tuple[invoices.ChargeLine, ...]:
+    """A refund of items: one charge per rate the items were taxed at, naming its items."""
+
+    def items_at(rate: Decimal) -> str:
+        return ", ".join(
+            f"{line['quantity']} \N{MULTIPLICATION SIGN} {line['name']}"
+            for line in request.lines
+            if Decimal(line.get("rate", rate)) == rate
+        )
+
+    charges = []
+    for row in sorted(request.rates, key=lambda row: Decimal(row["rate"]), reverse=True):
+        rate, gross, tax = Decimal(row["rate"]), Decimal(row["gross"]), Decimal(row["tax"])
+        if gross:
+            charges.append(
+                invoices.ChargeLine(
+                    name=f"Returned: {items_at(rate)}"[:200],
+                    rate=rate,
+                    net=gross - tax,
+                    tax=tax,
+                    gross=gross,
+                )
+            )
+    return tuple(charges)
+
+
 def credit_note_request(
     order: Order,
     *,
@@ -155,13 +181,16 @@ def credit_note_request(
 ) -> invoices.CreditNoteRequest:
     """
     The credit note of a refund: a refund of the whole order credits each of
-    its lines and the shipping; a part is credited as one charge per rate the
-    order was taxed at, the amount shared by the rates' gross and the
-    refund's tax (as recorded on its request) by the rates' tax.
+    its lines and the shipping; a refund of items as one charge per rate the
+    items were taxed at, as its request recorded them; another part as one
+    charge per rate the order was taxed at, the amount shared by the rates'
+    gross and the refund's tax (as recorded on its request) by the rates' tax.
     """
     invoice = invoice_request(order)
     if amount >= order.total:
         lines, charges = invoice.lines, ((invoice.shipping,) if invoice.shipping else ())
+    elif request is not None and request.rates:
+        lines, charges = (), _item_charges(order, request)
     else:
         rates = [total for total in invoice.totals if total.gross] or list(invoice.totals)
         tax = _refund_tax(order, amount, request.tax if request is not None else None)

@@ -290,6 +290,8 @@ class Order(TaxedTotals, models.Model):
 class OrderLine(PurchasedLine):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     sku = models.CharField("SKU", max_length=64, db_index=True)
+    # Units given back by refunds of items (``refunds.refund_lines``), never above ``quantity``.
+    refunded_quantity = models.PositiveIntegerField(default=0)
 
     class Meta(PurchasedLine.Meta):
         constraints = [
@@ -369,6 +371,11 @@ class RefundRequest(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     # Put back on the gift card that paid (decision 0030), not through payments.
     to_gift_card = models.BooleanField(default=False)
+    # A refund of items (``refunds.refund_lines``): the units given back,
+    # [{"line": id, "sku", "name", "quantity", "rate"}], and this request's gross and
+    # tax per rate, [{"rate", "gross", "tax"}] (empty: shared by the order's rates).
+    lines = models.JSONField(default=list, blank=True)
+    rates = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["requested_at", "id"]

@@ -8,7 +8,9 @@ needs to: the order froze its totals per rate, so a refund's gross and tax
 are shared among the rates in proportion to them, each share rounded to the
 cent with the remainders given to the largest fractions, so the rows add up
 exactly to the refund's gross and recorded tax. Net is gross minus tax, per
-rate. Recomputed from frozen figures, it reads the same every time.
+rate. Recomputed from frozen figures, it reads the same every time. A refund
+of items records its own rows (``RefundRequest.rates``: the items' rates),
+and those are shown as recorded.
 """
 
 from dataclasses import dataclass
@@ -81,16 +83,28 @@ def _tax_of(order: Order, gross: Decimal, request: RefundRequest | None) -> Deci
     return quantize(min(gross, order.total) * order.tax_total / order.total, order.currency)
 
 
+def _recorded_rates(request: RefundRequest | None) -> tuple[RefundedRate, ...] | None:
+    """A refund of items recorded its own gross and tax per rate; others share the order's."""
+    if request is None or not request.rates:
+        return None
+    rows = []
+    for row in request.rates:
+        gross, tax = Decimal(row["gross"]), Decimal(row["tax"])
+        rows.append(RefundedRate(rate=Decimal(row["rate"]), net=gross - tax, tax=tax, gross=gross))
+    return tuple(sorted(rows, key=lambda row: row.rate, reverse=True))
+
+
 def _refund(order: Order, gross: Decimal, request: RefundRequest | None, refund_id: str):
     gross = quantize(gross, order.currency)
     tax = _tax_of(order, gross, request)
+    rates = _recorded_rates(request)
     return RefundTax(
         refund_id=refund_id,
         requested_at=request.requested_at if request is not None else None,
         gross=gross,
         tax=tax,
         net=gross - tax,
-        rates=split(order, gross, tax),
+        rates=rates if rates is not None else split(order, gross, tax),
         prices_include_tax=order.prices_include_tax,
         to_gift_card=request is not None and request.to_gift_card,
     )

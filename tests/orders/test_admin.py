@@ -201,6 +201,31 @@ def test_a_refund_above_what_is_left_is_shown_on_the_form(admin_client, ada, gat
     assert gateway.refunds() == []
 
 
+def test_staff_refund_returned_items_by_the_unit_and_cannot_refund_them_twice(
+    admin_client, ada, gateway, deliver
+):
+    order = make_order(user_id=ada.pk)  # two TEE-M at 19.90, 4.90 delivery
+    line = order.lines.get()
+    form = admin_client.post(CHANGELIST, {"action": "refund_items", "_selected_action": [order.pk]})
+    key = form.context["form"]["key"].value()
+    assert "2 of 2 can be refunded" in form.content.decode()
+
+    data = {"apply": "yes", f"line_{line.pk}": "1", "reason": "", "key": key}
+    done = act(admin_client, "refund_items", [order], **data)
+    act(admin_client, "refund_items", [order], **data)  # submitted twice
+    deliver()
+
+    assert "refund of the returned items requested" in " ".join(messages_of(done))
+    assert len(gateway.refunds()) == 1
+    assert Order.objects.get(pk=order.pk).refunded_amount == Decimal("19.90")
+    assert RefundRequest.objects.get().reason.startswith("Returned: 1 \N{MULTIPLICATION SIGN}")
+    again = act(
+        admin_client, "refund_items", [order], apply="yes", key="k2", **{f"line_{line.pk}": "2"}
+    )
+    assert "Ensure this value is less than or equal to 1." in again.content.decode()
+    assert len(gateway.refunds()) == 1
+
+
 def test_a_partial_refund_is_for_one_order_at_a_time(admin_client, ada):
     orders = [make_order(user_id=ada.pk) for _ in range(2)]
 

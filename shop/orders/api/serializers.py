@@ -34,8 +34,11 @@ class OrderLineSerializer(LineTaxFields, serializers.ModelSerializer):
     class Meta:
         model = OrderLine
         bought = ["sku", "product_name", "variant_name", "unit_price", "quantity", "line_total"]
-        fields = [*bought, *LINE_TAX_FIELDS]
+        fields = [*bought, "refunded_quantity", *LINE_TAX_FIELDS]
         read_only_fields = fields
+        extra_kwargs = {
+            "refunded_quantity": {"help_text": "Units given back by refunds of returned items."}
+        }
 
 
 class ShipmentSerializer(serializers.ModelSerializer):

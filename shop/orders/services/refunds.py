@@ -15,8 +15,14 @@ only the rest through payments; one the card paid in full never calls
 payments. The card's part is recorded at once (``RefundRequest.to_gift_card``,
 ``Order.gift_card_refunded``) and announced with ``orders.OrderRefunded``
 like a payment's.
+
+A refund of items (``line_refunds.refund_lines``) passes what it gives back
+per tax rate (``ItemRefund``): each part, card and payment, records its
+share of those rates, so its tax and its credit note follow the items'
+rates rather than the whole order's.
 """
 
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from shop.core.messaging import publish
@@ -34,6 +40,59 @@ from .lifecycle import TRANSITIONS, lock_order, record, transition
 Status = Order.Status
 
 
+@dataclass(frozen=True)
+class ItemRefund:
+    """
+    What a refund of items gives back: ``rates`` [{"rate", "gross", "tax"}]
+    adding up to the refund's amount, and the ``lines`` returned (for the
+    record and the credit note).
+    """
+
+    rates: tuple[dict, ...]
+    lines: tuple[dict, ...] = field(default=())
+
+    def part(self, amount: Decimal, whole: Decimal, currency: str) -> "ItemRefund":
+        """The share of ``amount`` out of ``whole`` (the card's part of a refund), per rate."""
+        from ..refund_taxes import share
+
+        if amount == whole:
+            return self
+        tax = sum((Decimal(rate["tax"]) for rate in self.rates), Decimal(0))
+        grosses = share(amount, [Decimal(rate["gross"]) for rate in self.rates], currency)
+        taxes = share(
+            quantize(tax * amount / whole, currency),
+            [Decimal(rate["tax"]) for rate in self.rates],
+            currency,
+        )
+        rates = tuple(
+            {"rate": rate["rate"], "gross": str(gross), "tax": str(part)}
+            for rate, gross, part in zip(self.rates, grosses, taxes, strict=True)
+            if gross or part
+        )
+        return ItemRefund(rates=rates, lines=self.lines)
+
+    def minus(self, other: "ItemRefund | None") -> "ItemRefund":
+        """What is left per rate once ``other`` (a part) is taken off."""
+        if other is None:
+            return self
+        taken = {rate["rate"]: rate for rate in other.rates}
+        rates = []
+        for rate in self.rates:
+            gone = taken.get(rate["rate"], {"gross": "0", "tax": "0"})
+            gross = Decimal(rate["gross"]) - Decimal(gone["gross"])
+            tax = Decimal(rate["tax"]) - Decimal(gone["tax"])
+            if gross or tax:
+                rates.append({"rate": rate["rate"], "gross": str(gross), "tax": str(tax)})
+        return ItemRefund(rates=tuple(rates), lines=self.lines)
+
+    @property
+    def tax(self) -> Decimal:
+        return sum((Decimal(rate["tax"]) for rate in self.rates), Decimal(0))
+
+    def fields(self) -> dict:
+        return {"rates": list(self.rates), "lines": list(self.lines)}
+
+
 def _refund_amount(amount) -> Decimal:
     try:
         value = Decimal(str(amount))
@@ -44,7 +103,15 @@ def _refund_amount(amount) -> Decimal:
     return value
 
 
-def refund_order(number: str, amount, *, actor: str, key: str, reason: str = "") -> RefundRequest:
+def refund_order(
+    number: str,
+    amount,
+    *,
+    actor: str,
+    key: str,
+    reason: str = "",
+    items: ItemRefund | None = None,
+) -> RefundRequest:
     """
     Give back ``amount`` of the order's payment (staff: a partial refund, or
     the rest after a return). ``key`` names the request: the same key again
@@ -56,15 +123,17 @@ def refund_order(number: str, amount, *, actor: str, key: str, reason: str = "")
     and payments' ``RefundNotAllowed`` or ``GatewayUnavailable``. After
     ``GatewayUnavailable`` the request is kept as pending: payments sends it
     again by itself, and calling again with the same key resumes it.
+    ``items``: what a refund of items gives back per rate (``refund_lines``).
     """
     amount = _refund_amount(amount)
+    card_items = None
     refund_key = f"order:{number}:refund:{key}"
     with db.atomic():
         order = lock_order(number)
         existing = RefundRequest.objects.filter(key=refund_key).first()
         if existing is not None and existing.refund_id:
             return existing
-        on_card = RefundRequest.objects.filter(key=_card_key(refund_key)).first()
+        on_card = RefundRequest.objects.filter(key=card_key(refund_key)).first()
         if existing is None and on_card is None:
             if order.status == Status.REFUNDED:
                 raise InvalidTransition(
@@ -77,12 +146,20 @@ def refund_order(number: str, amount, *, actor: str, key: str, reason: str = "")
                     left=str(left),
                 )
             card_part = min(amount, order.gift_card_amount - order.gift_card_refunded)
-            on_card = _refund_to_card(order, refund_key, card_part, actor=actor, reason=reason)
+            if items is not None and card_part > 0:
+                card_items = items.part(card_part, amount, order.currency)
+            on_card = _refund_to_card(
+                order, refund_key, card_part, actor=actor, reason=reason, items=card_items
+            )
     if on_card is not None:
+        if items is not None:
+            card_items = ItemRefund(rates=tuple(on_card.rates), lines=tuple(on_card.lines))
         amount -= on_card.amount
         if amount <= 0:
             return on_card
     request = {"actor": actor, "amount": amount, "reason": reason}
+    if items is not None:
+        request["items"] = items.minus(card_items)
     try:
         refund = payments.refund_payment(
             reference=order.payment_reference, key=refund_key, amount=amount, reason=reason
@@ -103,7 +180,7 @@ def refund_cancelled_order(number: str) -> RefundRequest | None:
     reason = "Order cancelled"
     with db.atomic():
         order = lock_order(number)
-        on_card = RefundRequest.objects.filter(key=_card_key(key)).first()
+        on_card = RefundRequest.objects.filter(key=card_key(key)).first()
         if on_card is None:
             card_part = order.gift_card_amount - order.gift_card_refunded
             on_card = _refund_to_card(order, key, card_part, actor=SYSTEM, reason=reason)
@@ -121,12 +198,18 @@ def refund_cancelled_order(number: str) -> RefundRequest | None:
     )
 
 
-def _card_key(refund_key: str) -> str:
+def card_key(refund_key: str) -> str:
     return f"{refund_key}:gift_card"
 
 
 def _refund_to_card(
-    order: Order, refund_key: str, amount: Decimal, *, actor: str, reason: str
+    order: Order,
+    refund_key: str,
+    amount: Decimal,
+    *,
+    actor: str,
+    reason: str,
+    items: ItemRefund | None = None,
 ) -> RefundRequest | None:
     """
     Put ``amount`` back on the gift card that paid the locked ``order`` (at
@@ -135,18 +218,21 @@ def _refund_to_card(
     """
     if amount <= 0 or not order.gift_card_amount:
         return None
-    back = giftcards.refund(order.checkout, _card_key(refund_key), amount)
+    back = giftcards.refund(order.checkout, card_key(refund_key), amount)
     if back <= 0:
         return None
+    if items is not None and back != amount:
+        items = items.part(back, amount, order.currency)
     request = RefundRequest.objects.create(
         order=order,
-        key=_card_key(refund_key),
+        key=card_key(refund_key),
         amount=back,
-        tax=refunded_tax(order, back),
+        tax=items.tax if items is not None else refunded_tax(order, back),
         status="succeeded",
         actor=actor,
         reason=reason,
         to_gift_card=True,
+        **(items.fields() if items is not None else {}),
     )
     request.refund_id = f"gift-card-{request.pk}"
     request.save(update_fields=["refund_id"])
@@ -208,6 +294,7 @@ def _record_request(
     actor: str,
     amount: Decimal | None = None,
     reason: str = "",
+    items: ItemRefund | None = None,
 ) -> RefundRequest:
     """Remember a refund asked of payments, once per key; a pending one learns its refund id."""
     with db.atomic():
@@ -222,11 +309,12 @@ def _record_request(
             order=order,
             key=key,
             amount=amount,
-            tax=refunded_tax(order, amount),
+            tax=items.tax if items is not None else refunded_tax(order, amount),
             refund_id=refund_id,
             status=status,
             actor=actor,
             reason=reason,
+            **(items.fields() if items is not None else {}),
         )
         what = format_money(amount, order.currency) if amount is not None else "the rest"
         if request.tax:
