@@ -35,7 +35,8 @@ def _order_page(orders: QuerySet[Order], number: str) -> Order:
     """Order ``number`` of ``orders`` with its history too; else ``OrderNotFound``."""
     order = (
         orders.prefetch_related(
-            Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("at", "id"))
+            Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("at", "id")),
+            "gift_cards",
         )
         .filter(number=number)
         .first()

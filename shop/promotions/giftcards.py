@@ -230,6 +230,30 @@ def refund_to_gift_card(key: str, refund_key: str, amount: Decimal, *, now=None)
         return GiftCardCredit(refund_key, mask(card.code), credit, available(card, now))
 
 
+def void_gift_card(issue_key: str, void_key: str, *, now=None) -> GiftCardCredit:
+    """See ``public.void_gift_card``."""
+    now = now or timezone.now()
+    with db.atomic():
+        card = GiftCard.objects.select_for_update().filter(issue_key=issue_key).first()
+        if card is None:
+            raise GiftCardUseNotFound(
+                f"No gift card was issued under {issue_key!r}.", key=issue_key
+            )
+        done = GiftCardEntry.objects.filter(key=void_key).first()
+        if done is not None:
+            if done.kind != Kind.VOID or done.card_id != card.pk:
+                raise InvalidPromotionRequest(f"The key {void_key!r} names another entry.")
+            return GiftCardCredit(void_key, mask(card.code), -done.amount, available(card, now))
+        left = max(available(card, now), ZERO)
+        GiftCardEntry.objects.create(
+            card=card, key=void_key, kind=Kind.VOID, amount=-left, closed_at=now
+        )
+        if card.active:
+            card.active = False
+            card.save(update_fields=["active"])
+        return GiftCardCredit(void_key, mask(card.code), left, available(card, now))
+
+
 def release_expired_gift_card_holds(now=None) -> int:
     """Close held amounts past their expiry (they stopped counting then); returns how many."""
     now = now or timezone.now()
