@@ -206,7 +206,7 @@ class GiftCardRefundForm(forms.Form):
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["line"].choices = [
-            (line.pk, f"{line.quantity} × {line.name}")
+            (line.pk, f"{line.quantity} \N{MULTIPLICATION SIGN} {line.name}")
             for line in order.lines.filter(gift_card=True)
         ]
 

@@ -75,7 +75,8 @@ def available(card: GiftCard, now: datetime | None = None, *, but: str = "") -> 
     entries = card.entries.filter(_counting(now or timezone.now()))
     if but:
         entries = entries.exclude(key=but)
-    return entries.aggregate(total=Sum("amount"))["total"] or ZERO
+    # To the cent: SQLite sums decimals as floats (25.00 - 24.90 = 0.100000000000001).
+    return (entries.aggregate(total=Sum("amount"))["total"] or ZERO).quantize(ZERO)
 
 
 def check_gift_card(code, *, now=None) -> GiftCardInfo:

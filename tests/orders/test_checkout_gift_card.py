@@ -334,3 +334,43 @@ def test_the_checkout_page_shows_the_carts_voucher_and_its_saving(tee):
 
     assert "Voucher SAVE10" in page and "\u2212€2.00" in page
     assert "Change the voucher in your cart" in page
+
+
+@pytest.fixture
+def card_variant():
+    from tests.catalog.factories import make_product
+
+    product = make_product("Gift card", price="25.00", stock=100, variants=[{"gift_card": True}])
+    return product.variants.get().sku
+
+
+def test_paying_for_a_gift_card_with_a_gift_card_is_refused_and_nothing_is_held(
+    api, tee, card_variant
+):
+    card = gift_card("100.00")
+    fill_cart(api, tee)
+    fill_cart(api, card_variant)
+
+    refused = start(api, gift_card_code=card.code)
+
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "gift_card_for_gift_card"
+    assert not Checkout.objects.exists() and available(card_variant) == 100
+    assert balance(card) == D("100.00")
+
+
+def test_a_card_bought_in_the_shop_pays_at_checkout(api, tee, card_variant):
+    from shop.orders.models import BoughtGiftCard
+
+    fill_cart(api, card_variant)
+    body = start(api).json()
+    pay(api, body)
+    assert wait_for(lambda: BoughtGiftCard.objects.exists())
+    assert Order.objects.get().lines.get().gift_card
+    code = BoughtGiftCard.objects.get().code
+
+    fill_cart(api, tee)
+    paid = start(api, key="second", gift_card_code=code).json()
+
+    assert paid["status"] == "completed" and paid["gift_card"]["amount"] == "24.90"
+    assert promotions.check_gift_card(code).balance == D("0.10")
