@@ -35,8 +35,7 @@ def _order_page(orders: QuerySet[Order], number: str) -> Order:
     """Order ``number`` of ``orders`` with its history too; else ``OrderNotFound``."""
     order = (
         orders.prefetch_related(
-            Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("at", "id")),
-            "gift_cards",
+            Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("at", "id"))
         )
         .filter(number=number)
         .first()

@@ -64,10 +64,12 @@ def _detail_context(order, cancel_form=None, *, guest_key: str = "") -> dict:
     address = dict(order.shipping_address or {})
     if address.get("country"):
         address["country_name"] = countries.name(address["country"]) or address["country"]
+    lines = list(order.lines.all())
     return {
         "order": order,
-        "lines": list(order.lines.all()),
-        "gift_cards": list(order.gift_cards.all()),
+        "lines": lines,
+        # One query, and only for an order that bought gift cards.
+        "gift_cards": list(order.gift_cards.all()) if any(line.gift_card for line in lines) else [],
         "address": address,
         "shipping_method": method_name(order),
         "shipment": getattr(order, "shipment", None),

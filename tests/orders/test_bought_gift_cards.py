@@ -190,3 +190,23 @@ def test_an_order_cancelled_before_its_cards_were_issued_never_issues_them(ada, 
     deliver()
 
     assert not GiftCard.objects.exists()
+
+
+def test_staff_refund_a_gift_card_line_in_the_admin_and_hear_when_it_was_spent(
+    admin_client, ada, deliver
+):
+    from tests.orders.test_admin import act, messages_of
+
+    order = buy(ada.pk, ("GIFT-25", 1, "25.00"), ("GIFT-50", 1, "50.00"))
+    deliver()
+    cheap, dear = order.lines.order_by("unit_price")
+    spend(BoughtGiftCard.objects.get(line=cheap).code, "25.00")
+    form = act(admin_client, "refund_gift_cards", [order])
+    assert form.context["form"]["key"].value()
+
+    done = act(admin_client, "refund_gift_cards", [order], apply="yes", line=dear.pk, key="k1")
+    spent = act(admin_client, "refund_gift_cards", [order], apply="yes", line=cheap.pk, key="k2")
+
+    assert "a refund of €50.00 (what was left on them) requested" in " ".join(messages_of(done))
+    assert "have been spent" in spent.content.decode()
+    assert RefundRequest.objects.get().amount == D("50.00")

@@ -374,3 +374,30 @@ def test_a_card_bought_in_the_shop_pays_at_checkout(api, tee, card_variant):
 
     assert paid["status"] == "completed" and paid["gift_card"]["amount"] == "24.90"
     assert promotions.check_gift_card(code).balance == D("0.10")
+
+
+def test_the_storefront_checkout_says_a_gift_card_cannot_pay_for_one(card_variant):
+    import re
+
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(make_buyer("hedy@example.com"))
+    browser.post("/cart/add/", {"sku": card_variant})
+    page = browser.get("/checkout/").content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)[1]
+    address = re.search(r'name="address" value="(\d+)"', page)[1]
+
+    refused = browser.post(
+        "/checkout/",
+        {
+            "address": address,
+            "shipping_method": "standard",
+            "idempotency_key": key,
+            "gift_card_code": gift_card("50.00").code,
+        },
+    )
+
+    assert refused.status_code == 200
+    assert "A gift card cannot be paid for with a gift card" in refused.content.decode()
+    assert not Checkout.objects.exists()

@@ -39,25 +39,26 @@ def card_key(order: Order, line: OrderLine, unit: int) -> str:
 def issue_cards(number: str) -> list[BoughtGiftCard]:
     """
     The order's bought cards, issued now or before (promotions is idempotent
-    by key, and so are the rows here). Call inside the consumer's transaction.
+    by key, and so are the rows here), under a lock on the order.
     """
-    order = Order.objects.select_for_update().filter(number=number).first()
-    if order is None or order.status in (Order.Status.CANCELLED, Order.Status.REFUNDED):
-        return []
-    known = {card.key: card for card in order.gift_cards.all()}
-    cards = []
-    for line in order.lines.filter(gift_card=True):
-        for unit, amount in enumerate(unit_amounts(line), start=1):
-            key = card_key(order, line, unit)
-            if key not in known:
-                issued = promotions.issue_gift_card(
-                    key, amount, recipient_email=order.email, source=f"order:{order.number}"
-                )
-                known[key] = BoughtGiftCard.objects.create(
-                    order=order, line=line, unit=unit, key=key, code=issued.code, amount=amount
-                )
-            cards.append(known[key])
-    return cards
+    with db.atomic():
+        order = Order.objects.select_for_update().filter(number=number).first()
+        if order is None or order.status in (Order.Status.CANCELLED, Order.Status.REFUNDED):
+            return []
+        known = {card.key: card for card in order.gift_cards.all()}
+        cards = []
+        for line in order.lines.filter(gift_card=True):
+            for unit, amount in enumerate(unit_amounts(line), start=1):
+                key = card_key(order, line, unit)
+                if key not in known:
+                    issued = promotions.issue_gift_card(
+                        key, amount, recipient_email=order.email, source=f"order:{order.number}"
+                    )
+                    known[key] = BoughtGiftCard.objects.create(
+                        order=order, line=line, unit=unit, key=key, code=issued.code, amount=amount
+                    )
+                cards.append(known[key])
+        return cards
 
 
 def _void(card: BoughtGiftCard) -> Decimal:
