@@ -287,31 +287,27 @@ def test_the_invoice_keeps_its_total_and_names_the_gift_card_as_payment(settings
     assert "Paid with card: €14.90" in text
 
 
-def test_the_storefront_checkout_takes_a_gift_card_without_javascript(tee):
+def checkout_in_the_browser(sku, code, **options):
+    """Hedy buys ``sku`` through /checkout/'s form, paying with the gift card ``code``."""
     import re
 
     from django.test import Client
 
-    buyer = make_buyer("hedy@example.com")
-    card = gift_card("50.00")
     browser = Client()
-    browser.force_login(buyer)
-    browser.post("/cart/add/", {"sku": tee})
+    browser.force_login(make_buyer("hedy@example.com"))
+    browser.post("/cart/add/", {"sku": sku})
     page = browser.get("/checkout/").content.decode()
     assert 'name="gift_card_code"' in page
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page)[1]
     address = re.search(r'name="address" value="(\d+)"', page)[1]
+    form = {"address": address, "shipping_method": "standard", "idempotency_key": key}
+    return browser.post("/checkout/", {**form, "gift_card_code": code}, **options)
 
-    done = browser.post(
-        "/checkout/",
-        {
-            "address": address,
-            "shipping_method": "standard",
-            "idempotency_key": key,
-            "gift_card_code": card.code,
-        },
-        follow=True,
-    )
+
+def test_the_storefront_checkout_takes_a_gift_card_without_javascript(tee):
+    card = gift_card("50.00")
+
+    done = checkout_in_the_browser(tee, card.code, follow=True)
 
     assert "Paid with gift card" in done.content.decode()
     assert Order.objects.get().gift_card_amount == D("24.90")
@@ -377,26 +373,7 @@ def test_a_card_bought_in_the_shop_pays_at_checkout(api, tee, card_variant):
 
 
 def test_the_storefront_checkout_says_a_gift_card_cannot_pay_for_one(card_variant):
-    import re
-
-    from django.test import Client
-
-    browser = Client()
-    browser.force_login(make_buyer("hedy@example.com"))
-    browser.post("/cart/add/", {"sku": card_variant})
-    page = browser.get("/checkout/").content.decode()
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)[1]
-    address = re.search(r'name="address" value="(\d+)"', page)[1]
-
-    refused = browser.post(
-        "/checkout/",
-        {
-            "address": address,
-            "shipping_method": "standard",
-            "idempotency_key": key,
-            "gift_card_code": gift_card("50.00").code,
-        },
-    )
+    refused = checkout_in_the_browser(card_variant, gift_card("50.00").code)
 
     assert refused.status_code == 200
     assert "A gift card cannot be paid for with a gift card" in refused.content.decode()
