@@ -35,6 +35,7 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --products 200
 	$(BIN)/python manage.py seed_demo_sale
+	$(BIN)/python manage.py seed_demo_gift_cards
 	$(BIN)/python manage.py seed_tax_rates
 	$(BIN)/python manage.py seed_demo_shipping
 	$(BIN)/python manage.py create_demo_admin

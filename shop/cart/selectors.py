@@ -39,6 +39,7 @@ class CartItem:
     regular_price: Decimal | None = None
     sale_name: str | None = None
     sale_ends_at: datetime | None = None
+    gift_card: bool = False
 
     @property
     def line_total(self) -> Decimal:
@@ -151,6 +152,7 @@ def _item(line: CartLine, variant: catalog.VariantInfo | None) -> CartItem:
         regular_price=variant.regular_price,
         sale_name=variant.sale_name,
         sale_ends_at=variant.sale_ends_at,
+        gift_card=variant.gift_card,
     )
 
 

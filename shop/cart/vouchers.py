@@ -67,6 +67,7 @@ def basket_of(cart: CartContents, shipping: Decimal) -> promotions.Basket:
                 category_ids=tuple(item.category_ids),
                 unit_price=item.unit_price,
                 quantity=item.quantity,
+                discountable=not item.gift_card,
             )
             for item in cart.purchasable
         ),

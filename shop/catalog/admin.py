@@ -195,6 +195,7 @@ class VariantInline(TaxClassFormMixin, StockFormMixin, admin.TabularInline):
         "stock_on_hand",
         "available",
         "weight_grams",
+        "gift_card",
         "is_active",
         "position",
     )
@@ -350,7 +351,13 @@ class VariantAdmin(TaxClassFormMixin, StockFormMixin, admin.ModelAdmin):
     )
     list_editable = ("price", "stock_on_hand")
     list_select_related = ("product",)
-    list_filter = ("is_active", VariantStockFilter, "product__category", "tax_class")
+    list_filter = (
+        "is_active",
+        VariantStockFilter,
+        "product__category",
+        "tax_class",
+        "gift_card",
+    )
     search_fields = ("sku", "product__name")
     autocomplete_fields = ("product",)
     fields = (
@@ -362,6 +369,7 @@ class VariantAdmin(TaxClassFormMixin, StockFormMixin, admin.ModelAdmin):
         "compare_at_price",
         "stock_on_hand",
         "weight_grams",
+        "gift_card",
         "is_active",
         "position",
     )

@@ -32,6 +32,9 @@ Columns (the header on line 1 names them, in any order):
     classes (``standard``, ``reduced``, ``zero`` or one staff added under
     Taxes); empty is ``standard``. Another code is a row error naming the
     classes: an import does not create tax classes.
+``gift_card``
+    ``yes`` or ``no`` (empty is ``no``): the variant is sold as a gift card worth
+    its price (decision 0030).
 ``active``, ``product_active``
     ``yes`` or ``no``: whether the variant, and its product, are for sale.
 
@@ -115,6 +118,7 @@ def export_rows() -> Iterator[list]:
             variant.stock_on_hand,
             variant.weight_grams,
             variant.tax_class,
+            "yes" if variant.gift_card else "no",
             "yes" if variant.is_active else "no",
             "yes" if product.is_active else "no",
         ]
@@ -335,6 +339,7 @@ _VARIANT_FIELDS = {
     "stock_on_hand": "stock_on_hand",
     "weight_grams": "weight_grams",
     "tax_class": "tax_class",
+    "gift_card": "gift_card",
     "active": "is_active",
 }
 

@@ -31,6 +31,7 @@ COLUMNS = (
     "stock_on_hand",
     "weight_grams",
     "tax_class",
+    "gift_card",
     "active",
     "product_active",
 )
@@ -173,6 +174,7 @@ PARSERS = {
     "weight_grams": lambda value: _grams(value.strip()) if value.strip() else 0,
     # Checked against the taxes service's classes with the database (csv_io).
     "tax_class": lambda value: _text(value.strip(), 20) if value.strip() else DEFAULT_TAX_CLASS,
+    "gift_card": lambda value: _flag(value.strip()) if value.strip() else False,
     "active": lambda value: _flag(value.strip()),
     "product_active": lambda value: _flag(value.strip()),
 }

@@ -65,6 +65,8 @@ class VariantInfo:
     regular_price: Decimal | None = None
     sale_name: str | None = None
     sale_ends_at: datetime | None = None
+    # Sold as a gift card worth what is paid for it (decision 0030): never on sale.
+    gift_card: bool = False
 
     def __post_init__(self):
         if self.regular_price is None:

@@ -131,7 +131,7 @@ class Product(TracksLoadedValues, models.Model):
 class Variant(TracksLoadedValues, models.Model):
     """One sellable thing: a SKU with its option values, price and stock on hand."""
 
-    tracked_fields = ("price", "compare_at_price", "is_active")
+    tracked_fields = ("price", "compare_at_price", "is_active", "gift_card")
 
     product = models.ForeignKey(Product, related_name="variants", on_delete=models.CASCADE)
     sku = models.CharField("SKU", max_length=64, unique=True)
@@ -156,6 +156,11 @@ class Variant(TracksLoadedValues, models.Model):
         help_text="The packed weight in grams: shipping rates by weight add up the cart's.",
     )
     is_active = models.BooleanField("active", default=True)
+    gift_card = models.BooleanField(
+        default=False,
+        help_text="Sold as a gift card worth its price: one card per unit is issued to the "
+        "buyer when the order is placed. Sales and vouchers leave it alone.",
+    )
     position = models.PositiveIntegerField(default=0)
     # The code of a tax class of the taxes service (standard, reduced, zero …): the
     # admin offers taxes.public.tax_classes(); orders taxes the line by it.

@@ -146,6 +146,7 @@ def variant_info(variant: Variant) -> VariantInfo:
         regular_price=pricing.regular_price,
         sale_name=pricing.sale_name,
         sale_ends_at=pricing.sale_ends_at,
+        gift_card=variant.gift_card,
     )
 
 

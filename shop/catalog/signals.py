@@ -88,7 +88,8 @@ def announce_variant_changes(sender, instance: Variant, created, raw, update_fie
     saved = _saved_fields(instance, update_fields)
     if not created and not raw:
         _publish(*_variant_events(instance, saved))
-    if not raw and (created or ("price" in saved and _changed(instance, "price"))):
+    repriced = any(name in saved and _changed(instance, name) for name in ("price", "gift_card"))
+    if not raw and (created or repriced):
         sales.reprice_variants([instance.pk])
     _remember_saved(instance, saved)
 

@@ -35,6 +35,7 @@ from .actors import staff
 from .checkout.shipping import method_name
 from .models import (
     MONEY,
+    BoughtGiftCard,
     Order,
     OrderLine,
     OrderStatusChange,
@@ -148,6 +149,18 @@ class RefundRequestInline(ReadOnlyInline):
         )
 
 
+class BoughtGiftCardInline(ReadOnlyInline):
+    """The cards bought on the order, codes masked: the full code is the buyer's alone."""
+
+    model = BoughtGiftCard
+    fields = ("masked_code", "line", "unit", "amount", "issued_at", "voided_at", "voided_amount")
+    readonly_fields = fields
+
+    @admin.display(description="code")
+    def masked_code(self, card):
+        return card.masked_code
+
+
 class SentEmailInline(ReadOnlyInline):
     model = SentEmail
     verbose_name_plural = "emails sent"
@@ -186,7 +199,11 @@ class RefundItemsForm(forms.Form):
 
     def __init__(self, order, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.lines = [line for line in order.lines.all() if line.refunded_quantity < line.quantity]
+        self.lines = [
+            line
+            for line in order.lines.all()
+            if line.refunded_quantity < line.quantity and not line.gift_card
+        ]
         for line in self.lines:
             left = line.quantity - line.refunded_quantity
             self.fields[f"line_{line.pk}"] = forms.IntegerField(
@@ -208,6 +225,19 @@ class RefundForm(forms.Form):
     reason = forms.CharField(max_length=255, required=False)
     # Drawn when the form is shown: submitting it twice refunds once.
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class GiftCardRefundForm(forms.Form):
+    line = forms.TypedChoiceField(coerce=int, label="Gift card line")
+    reason = forms.CharField(max_length=255, required=False)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [
+            (line.pk, f"{line.quantity} \N{MULTIPLICATION SIGN} {line.name}")
+            for line in order.lines.filter(gift_card=True)
+        ]
 
 
 # --- the order ------------------------------------------------------------------------
@@ -302,6 +332,7 @@ class OrderAdmin(admin.ModelAdmin):
         ShipmentInline,
         StatusChangeInline,
         RefundRequestInline,
+        BoughtGiftCardInline,
         SentEmailInline,
     )
     actions = (
@@ -310,6 +341,7 @@ class OrderAdmin(admin.ModelAdmin):
         "cancel_and_refund",
         "partial_refund",
         "refund_items",
+        "refund_gift_cards",
     )
 
     def has_add_permission(self, request):
@@ -584,5 +616,61 @@ class OrderAdmin(admin.ModelAdmin):
                 f"Paid {format_money(order.total, order.currency)}; refunded so far "
                 f"{format_money(order.refunded_amount, order.currency)}; at most "
                 f"{format_money(left, order.currency)} is left."
+            ),
+        )
+
+    @admin.action(description="Refund bought gift cards…", permissions=["refund"])
+    def refund_gift_cards(self, request, queryset):
+        """Void the cards of a gift card line and refund what was left on them (decision 0030)."""
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one order to refund.", messages.ERROR)
+            return None
+        order = queryset.get()
+        if not order.lines.filter(gift_card=True).exists():
+            self.message_user(request, f"{order.number} has no gift card line.", messages.ERROR)
+            return None
+        if "apply" in request.POST:
+            form = GiftCardRefundForm(request.POST, order=order)
+        else:
+            form = GiftCardRefundForm(initial={"key": uuid.uuid4().hex}, order=order)
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            try:
+                refund = refunds.refund_gift_card_line(
+                    order.number,
+                    data["line"],
+                    actor=staff(request.user.pk),
+                    key=data["key"],
+                    reason=data["reason"],
+                )
+            except payments.GatewayUnavailable:
+                self.message_user(
+                    request,
+                    f"{order.number}: the cards are voided; the payment provider did not "
+                    "answer. The refund is pending and payments sends it again by itself.",
+                    messages.WARNING,
+                )
+                return None
+            except ShopError as refused:
+                form.add_error(None, refused.detail)
+            else:
+                self.message_user(
+                    request,
+                    f"{order.number}: the gift cards are voided and a refund of "
+                    f"{format_money(refund.amount, order.currency)} (what was left on them) "
+                    "requested.",
+                    messages.SUCCESS,
+                )
+                return None
+        return self._action_page(
+            request,
+            queryset,
+            action="refund_gift_cards",
+            title=f"Refund gift cards bought on order {order.number}",
+            form=form,
+            button="Void and refund",
+            text=(
+                "The line's cards are voided: what is left on them can no longer be spent, and "
+                "that much is refunded. A line whose cards were spent cannot be refunded."
             ),
         )

@@ -99,3 +99,30 @@ class TooManyOpenCheckouts(Conflict):
         "There are already checkouts waiting for payment for this email address. "
         "Pay one of them, or wait until they expire, before starting another."
     )
+
+
+class GiftCardForGiftCard(ShopError):
+    """
+    A gift card cannot pay for a gift card (decision 0030): that would turn
+    one card into another, past the refunds and voids the bought card's
+    line answers for. Refused before anything is held.
+    """
+
+    status_code = 422
+    code = "gift_card_for_gift_card"
+    default_detail = (
+        "A gift card cannot be paid for with a gift card. Remove the gift card code, "
+        "or buy the gift card on its own order."
+    )
+
+
+class GiftCardSpent(Conflict):
+    """
+    The gift cards bought on the line (or order) have been used: what was
+    spent cannot be voided, so it cannot be refunded (decision 0030).
+    """
+
+    code = "gift_card_spent"
+    default_detail = (
+        "The gift cards bought on this line have been spent: nothing is left to refund."
+    )

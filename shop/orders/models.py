@@ -183,6 +183,8 @@ class PurchasedLine(models.Model):
     gross = models.DecimalField(**MONEY, default=0)
     # What the voucher took off the line before tax (net, tax and gross are after it).
     discount = models.DecimalField(**MONEY, default=0)
+    # A gift card bought (decision 0030): one card per unit, issued when the order is placed.
+    gift_card = models.BooleanField(default=False)
 
     class Meta:
         abstract = True
@@ -382,6 +384,39 @@ class RefundRequest(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class BoughtGiftCard(models.Model):
+    """
+    A gift card bought on the order (decision 0030): one per unit of a gift
+    card line, issued by promotions under ``key``
+    (``order:<number>:<line id>:<unit>``) for what that unit cost. ``code``
+    is the card's code in full: the buyer's, shown on their order page and in
+    their email only (the admin masks it). ``voided_at``: refunded or
+    cancelled, ``voided_amount`` taken off the card then.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="gift_cards")
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="gift_cards")
+    unit = models.PositiveIntegerField()
+    key = models.CharField(max_length=100, unique=True)
+    code = models.CharField(max_length=19)
+    amount = models.DecimalField(**MONEY)
+    issued_at = models.DateTimeField(default=timezone.now)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_amount = models.DecimalField(**MONEY, null=True, blank=True)
+
+    class Meta:
+        ordering = ["line_id", "unit"]
+        verbose_name = "gift card bought"
+        verbose_name_plural = "gift cards bought"
+
+    def __str__(self):
+        return self.masked_code
+
+    @property
+    def masked_code(self) -> str:
+        return f"••••{self.code[-4:]}"
 
 
 class SentEmail(models.Model):

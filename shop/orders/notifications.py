@@ -1,6 +1,7 @@
 """
-The customer's emails: an order placed, shipped, cancelled and refunded, and
-a paid checkout that could not become an order (refunded). Each is an HTML
+The customer's emails: an order placed, shipped, cancelled and refunded, the
+codes of the gift cards bought on it (decision 0030), and a paid checkout
+that could not become an order (refunded). Each is an HTML
 and a plain-text part rendered from ``templates/orders/emails/``.
 
 Each email is claimed in ``SentEmail`` under a key in the same transaction as
@@ -34,7 +35,9 @@ from .models import Checkout, Order, SentEmail
 
 PLACED, SHIPPED, CANCELLED, REFUNDED = "placed", "shipped", "cancelled", "refunded"
 CHECKOUT_REFUNDED = "checkout_refunded"
+GIFT_CARDS = "gift_cards"
 SUBJECTS = {
+    GIFT_CARDS: "Your gift cards from order {number}",
     PLACED: "Thank you for your order {number}",
     SHIPPED: "Your order {number} is on its way",
     CANCELLED: "Your order {number} has been cancelled",
@@ -82,6 +85,7 @@ def build_message(order: Order, kind: str, **context) -> EmailMultiAlternatives:
         "order_url": order_url(order),
         "invoice_url": invoice_url(order),
         "invoice_attached": settings.ORDERS_ATTACH_INVOICE,
+        "gift_cards": list(order.gift_cards.select_related("line")) if kind == GIFT_CARDS else [],
         **context,
     }
     return _message(kind, order.email, context, number=order.number)

@@ -11,7 +11,7 @@ from shop.payments.events import PaymentRefunded
 
 from . import invoicing, notifications
 from .events import OrderCancelled, OrderPlaced, OrderRefunded, OrderShipped
-from .services import claiming, forgetting, lifecycle, refunds, shipping
+from .services import bought_cards, claiming, forgetting, lifecycle, refunds, shipping
 
 # --- the order's life ---------------------------------------------------------------
 
@@ -48,6 +48,15 @@ def record_refund(event: PaymentRefunded) -> None:
 def issue_invoice(event: OrderPlaced) -> None:
     """Retried while invoices fails; the order gets one invoice, one number (decision 0025)."""
     invoicing.issue_invoice(event.number)
+
+
+@consumer(OrderPlaced, versions=(1, 2), name="orders.issue_gift_cards")
+def issue_gift_cards(event: OrderPlaced) -> None:
+    """A card per gift card unit bought, issued once however often run; the codes mailed once."""
+    if bought_cards.issue_cards(event.number):
+        notifications.send_order_email(
+            event.number, notifications.GIFT_CARDS, f"gift-cards:{event.number}"
+        )
 
 
 @consumer(OrderRefunded, versions=(1, 2), name="orders.issue_credit_note")

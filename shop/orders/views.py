@@ -27,7 +27,7 @@ from django_countries import countries
 from . import documents, guests, selectors
 from .actors import GUEST, customer
 from .checkout.shipping import method_name
-from .errors import InvalidTransition, OrderNotFound
+from .errors import GiftCardSpent, InvalidTransition, OrderNotFound
 from .services import lifecycle
 
 PAGE_SIZE = 10
@@ -64,9 +64,12 @@ def _detail_context(order, cancel_form=None, *, guest_key: str = "") -> dict:
     address = dict(order.shipping_address or {})
     if address.get("country"):
         address["country_name"] = countries.name(address["country"]) or address["country"]
+    lines = list(order.lines.all())
     return {
         "order": order,
-        "lines": list(order.lines.all()),
+        "lines": lines,
+        # One query, and only for an order that bought gift cards.
+        "gift_cards": list(order.gift_cards.all()) if any(line.gift_card for line in lines) else [],
         "address": address,
         "shipping_method": method_name(order),
         "shipment": getattr(order, "shipment", None),
@@ -107,7 +110,10 @@ def order_list(request):
 @login_required
 def order_detail(request, number):
     order = _order_or_404(request, number)
-    return render(request, "orders/order_detail.html", _detail_context(order))
+    context = _detail_context(order)
+    response = render(request, "orders/order_detail.html", context)
+    # The codes of gift cards bought are money: kept out of every cache.
+    return _private(response) if context["gift_cards"] else response
 
 
 @login_required
@@ -138,7 +144,7 @@ def cancel_order(request, number):
         )
     except OrderNotFound:
         raise Http404("No such order.") from None
-    except InvalidTransition as refused:
+    except (InvalidTransition, GiftCardSpent) as refused:
         messages.error(request, refused.detail)
     else:
         messages.success(request, CANCELLED.format(number=number))
@@ -194,7 +200,7 @@ def guest_cancel_order(request, number, key):
         return _private(render(request, "orders/order_detail.html", context, status=400))
     try:
         lifecycle.cancel_order(number, actor=GUEST, reason=form.cleaned_data["reason"])
-    except InvalidTransition as refused:
+    except (InvalidTransition, GiftCardSpent) as refused:
         messages.error(request, refused.detail)
     else:
         messages.success(request, CANCELLED.format(number=number))

@@ -16,6 +16,8 @@ class BasketLine:
     and the ids of the product's categories (ancestors included, if the
     caller wants a voucher on a department to cover its subcategories), the
     ``unit_price`` as the catalog states it (gross or net) and the quantity.
+    A line that is not ``discountable`` (a gift card bought: money) gets
+    nothing off and does not count towards a voucher's minimum.
     """
 
     sku: str
@@ -23,6 +25,7 @@ class BasketLine:
     category_ids: tuple[int, ...]
     unit_price: Decimal
     quantity: int
+    discountable: bool = True
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,8 @@ def available(card: GiftCard, now: datetime | None = None, *, but: str = "") -> 
     entries = card.entries.filter(_counting(now or timezone.now()))
     if but:
         entries = entries.exclude(key=but)
-    return entries.aggregate(total=Sum("amount"))["total"] or ZERO
+    # To the cent: SQLite sums decimals as floats (25.00 - 24.90 = 0.100000000000001).
+    return (entries.aggregate(total=Sum("amount"))["total"] or ZERO).quantize(ZERO)
 
 
 def check_gift_card(code, *, now=None) -> GiftCardInfo:
@@ -228,6 +229,30 @@ def refund_to_gift_card(key: str, refund_key: str, amount: Decimal, *, now=None)
             closed_at=now,
         )
         return GiftCardCredit(refund_key, mask(card.code), credit, available(card, now))
+
+
+def void_gift_card(issue_key: str, void_key: str, *, now=None) -> GiftCardCredit:
+    """See ``public.void_gift_card``."""
+    now = now or timezone.now()
+    with db.atomic():
+        card = GiftCard.objects.select_for_update().filter(issue_key=issue_key).first()
+        if card is None:
+            raise GiftCardUseNotFound(
+                f"No gift card was issued under {issue_key!r}.", key=issue_key
+            )
+        done = GiftCardEntry.objects.filter(key=void_key).first()
+        if done is not None:
+            if done.kind != Kind.VOID or done.card_id != card.pk:
+                raise InvalidPromotionRequest(f"The key {void_key!r} names another entry.")
+            return GiftCardCredit(void_key, mask(card.code), -done.amount, available(card, now))
+        left = max(available(card, now), ZERO)
+        GiftCardEntry.objects.create(
+            card=card, key=void_key, kind=Kind.VOID, amount=-left, closed_at=now
+        )
+        if card.active:
+            card.active = False
+            card.save(update_fields=["active"])
+        return GiftCardCredit(void_key, mask(card.code), left, available(card, now))
 
 
 def release_expired_gift_card_holds(now=None) -> int:

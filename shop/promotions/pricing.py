@@ -33,6 +33,8 @@ def line_total(line: BasketLine) -> Decimal:
 
 
 def applies(terms: Terms, line: BasketLine) -> bool:
+    if not line.discountable:
+        return False
     if not terms.product_ids and not terms.category_ids:
         return True
     return line.product_id in terms.product_ids or bool(
@@ -67,7 +69,9 @@ def price(terms: Terms, basket: Basket) -> VoucherDiscount:
     yet: then it is priced at 0, not refused).
     """
     totals = [line_total(line) for line in basket.lines]
-    subtotal = sum(totals, ZERO)
+    subtotal = sum(
+        (t for t, line in zip(totals, basket.lines, strict=True) if line.discountable), ZERO
+    )
     if subtotal < terms.minimum_subtotal:
         raise VoucherMinimumNotReached(terms.minimum_subtotal)
     eligible = [applies(terms, line) for line in basket.lines]

@@ -94,6 +94,7 @@ __all__ = [
     "release_voucher_use",
     "reserve_gift_card",
     "reserve_voucher",
+    "void_gift_card",
 ]
 
 
@@ -261,3 +262,18 @@ def issue_gift_card(
     check_source(source)
     card = _issuing.issue(key, amount, recipient_email=recipient_email, source=source)
     return _issuing.issued(card)
+
+
+@idempotent
+def void_gift_card(issue_key: str, void_key: str) -> GiftCardCredit:
+    """
+    Take what is left on the card issued under ``issue_key`` off it for good
+    (a ``void`` entry) and switch the card off: a bought card refunded or its
+    order cancelled. The answer's ``amount`` is what was left (0 when it was
+    all spent or held: the caller refuses its refund then). The same
+    ``void_key`` again changes nothing and returns the first answer. No card
+    issued under the key: ``GiftCardUseNotFound``.
+    """
+    check_key(issue_key)
+    check_key(void_key)
+    return _giftcards.void_gift_card(issue_key, void_key)

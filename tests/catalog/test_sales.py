@@ -265,3 +265,23 @@ def test_the_cart_page_shows_the_sale_price_the_regular_one_struck_through_and_t
 
     assert re.search(r'€5.00 <s class="price__was">.*€10.00</s>', page)
     assert "Winter sale</span>" in page
+
+
+def test_a_sale_does_not_lower_a_gift_card_of_a_product_or_category_it_covers(shop):
+    gifts = make_category("Gifts")
+    card = make_product(
+        "Gift card", price="50.00", category=gifts, variants=[{"gift_card": True}]
+    ).variants.get()
+    sale(value="20", category_ids=[gifts.pk], product_ids=[card.product_id])
+    deliver_sales()
+
+    info = public.get_variant(card.sku)
+    assert (info.price, info.sale_name, info.gift_card) == (D("50.00"), None, True)
+
+    card.price = D("25.00")  # repriced by staff while the sale runs
+    card.save()
+    assert public.get_variant(card.sku).price == D("25.00")
+
+    card.gift_card = False  # no longer a card: the sale covers it again
+    card.save()
+    assert public.get_variant(card.sku).price == D("20.00")

@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: a browsable demo store in one command, and only once."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -131,3 +132,18 @@ def test_seeding_an_empty_catalog_reuses_categories_staff_already_made():
     assert Category.objects.filter(slug="clothing").count() == 1
     assert Category.objects.filter(slug="gifts").exists()
     assert Category.objects.get(slug="t-shirts").parent.slug == "clothing"
+
+
+def test_the_demo_gift_card_product_sells_cards_of_25_50_and_100_once():
+    call_command("seed_demo_gift_cards", stdout=StringIO())
+    output = StringIO()
+    call_command("seed_demo_gift_cards", stdout=output)
+
+    cards = Variant.objects.filter(product__slug="gift-card").order_by("price")
+    assert [(v.price, v.gift_card) for v in cards] == [
+        (Decimal("25.00"), True),
+        (Decimal("50.00"), True),
+        (Decimal("100.00"), True),
+    ]
+    assert all(v.stock_on_hand > 1000 for v in cards)
+    assert "nothing to do" in output.getvalue()

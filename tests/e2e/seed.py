@@ -41,6 +41,7 @@ def seed() -> None:
     from django.core.management import call_command
 
     from shop.accounts.roles import CATALOG_MANAGERS, ORDER_MANAGERS
+    from shop.catalog.gift_card_product import create_gift_card_product
     from shop.catalog.models import ProductImage
     from shop.promotions.models import Voucher
     from tests.catalog.factories import make_category, make_product
@@ -73,6 +74,7 @@ def seed() -> None:
     _shipping()
     Voucher.objects.create(code=VOUCHER, kind="percent", value=10)
     _gift_card()
+    create_gift_card_product()  # "Gift card", €25/€50/€100: bought cards (decision 0030)
 
 
 def _gift_card() -> None:

@@ -287,31 +287,27 @@ def test_the_invoice_keeps_its_total_and_names_the_gift_card_as_payment(settings
     assert "Paid with card: €14.90" in text
 
 
-def test_the_storefront_checkout_takes_a_gift_card_without_javascript(tee):
+def checkout_in_the_browser(sku, code, **options):
+    """Hedy buys ``sku`` through /checkout/'s form, paying with the gift card ``code``."""
     import re
 
     from django.test import Client
 
-    buyer = make_buyer("hedy@example.com")
-    card = gift_card("50.00")
     browser = Client()
-    browser.force_login(buyer)
-    browser.post("/cart/add/", {"sku": tee})
+    browser.force_login(make_buyer("hedy@example.com"))
+    browser.post("/cart/add/", {"sku": sku})
     page = browser.get("/checkout/").content.decode()
     assert 'name="gift_card_code"' in page
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page)[1]
     address = re.search(r'name="address" value="(\d+)"', page)[1]
+    form = {"address": address, "shipping_method": "standard", "idempotency_key": key}
+    return browser.post("/checkout/", {**form, "gift_card_code": code}, **options)
 
-    done = browser.post(
-        "/checkout/",
-        {
-            "address": address,
-            "shipping_method": "standard",
-            "idempotency_key": key,
-            "gift_card_code": card.code,
-        },
-        follow=True,
-    )
+
+def test_the_storefront_checkout_takes_a_gift_card_without_javascript(tee):
+    card = gift_card("50.00")
+
+    done = checkout_in_the_browser(tee, card.code, follow=True)
 
     assert "Paid with gift card" in done.content.decode()
     assert Order.objects.get().gift_card_amount == D("24.90")
@@ -334,3 +330,51 @@ def test_the_checkout_page_shows_the_carts_voucher_and_its_saving(tee):
 
     assert "Voucher SAVE10" in page and "\u2212€2.00" in page
     assert "Change the voucher in your cart" in page
+
+
+@pytest.fixture
+def card_variant():
+    from tests.catalog.factories import make_product
+
+    product = make_product("Gift card", price="25.00", stock=100, variants=[{"gift_card": True}])
+    return product.variants.get().sku
+
+
+def test_paying_for_a_gift_card_with_a_gift_card_is_refused_and_nothing_is_held(
+    api, tee, card_variant
+):
+    card = gift_card("100.00")
+    fill_cart(api, tee)
+    fill_cart(api, card_variant)
+
+    refused = start(api, gift_card_code=card.code)
+
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "gift_card_for_gift_card"
+    assert not Checkout.objects.exists() and available(card_variant) == 100
+    assert balance(card) == D("100.00")
+
+
+def test_a_card_bought_in_the_shop_pays_at_checkout(api, tee, card_variant):
+    from shop.orders.models import BoughtGiftCard
+
+    fill_cart(api, card_variant)
+    body = start(api).json()
+    pay(api, body)
+    assert wait_for(lambda: BoughtGiftCard.objects.exists())
+    assert Order.objects.get().lines.get().gift_card
+    code = BoughtGiftCard.objects.get().code
+
+    fill_cart(api, tee)
+    paid = start(api, key="second", gift_card_code=code).json()
+
+    assert paid["status"] == "completed" and paid["gift_card"]["amount"] == "24.90"
+    assert promotions.check_gift_card(code).balance == D("0.10")
+
+
+def test_the_storefront_checkout_says_a_gift_card_cannot_pay_for_one(card_variant):
+    refused = checkout_in_the_browser(card_variant, gift_card("50.00").code)
+
+    assert refused.status_code == 200
+    assert "A gift card cannot be paid for with a gift card" in refused.content.decode()
+    assert not Checkout.objects.exists()

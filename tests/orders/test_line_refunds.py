@@ -175,3 +175,13 @@ def test_the_customer_sees_the_refunded_units_on_the_order_page_and_in_the_api(
     }
     [given] = body["refunds"]
     assert given["gross"] == "17.90" and given["tax"] == "2.86"
+
+
+def test_a_bought_gift_card_line_is_not_refunded_as_an_item(order, gateway):
+    book = line(order, "BOOK")
+    OrderLine.objects.filter(pk=book.pk).update(gift_card=True)
+
+    with pytest.raises(InvalidRefund, match="gift card"):
+        line_refunds.refund_lines(order.number, {book.pk: 1}, actor="staff:1", key="card")
+
+    assert gateway.refunds() == [] and line(order, "BOOK").refunded_quantity == 0

@@ -206,3 +206,28 @@ def test_issue_gift_cards_writes_the_new_codes_as_csv(tmp_path):
     assert rows[0].startswith("code,amount") and len(rows) == 4
     for row in rows[1:]:
         assert promotions.check_gift_card(row.split(",")[0]).balance == D("50.00")
+
+
+def test_voiding_takes_what_is_left_off_for_good_once_and_switches_the_card_off():
+    card = gift_card("50.00", key="order:A1:1:1")
+    promotions.reserve_gift_card("spend", card.code, D("20.00"), TTL)
+    promotions.commit_gift_card_use("spend")
+
+    voided = promotions.void_gift_card("order:A1:1:1", "void:1")
+    again = promotions.void_gift_card("order:A1:1:1", "void:1")
+
+    assert (voided.amount, voided.balance) == (D("30.00"), D("0.00"))
+    assert again == voided
+    assert GiftCardEntry.objects.get(key="void:1").amount == D("-30.00")
+    with pytest.raises(promotions.GiftCardUnknown):
+        promotions.check_gift_card(card.code)
+
+
+def test_voiding_a_spent_card_takes_nothing_and_an_unknown_one_is_not_found():
+    card = gift_card("10.00", key="order:A2:1:1")
+    promotions.reserve_gift_card("spend", card.code, D("10.00"), TTL)
+    promotions.commit_gift_card_use("spend")
+
+    assert promotions.void_gift_card("order:A2:1:1", "void:2").amount == D("0.00")
+    with pytest.raises(promotions.GiftCardUseNotFound):
+        promotions.void_gift_card("order:none:1:1", "void:3")

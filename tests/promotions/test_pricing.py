@@ -110,3 +110,25 @@ def test_a_hundred_percent_makes_the_lines_free_and_never_more():
     basket = Basket(lines=(line("A", "0.99", quantity=3),))
 
     assert price(terms(value="150"), basket).total == D("2.97")
+
+
+def gift_card_line(sku="CARD-50", price="50.00"):
+    from dataclasses import replace
+
+    return replace(line(sku, price), discountable=False)
+
+
+def test_a_voucher_takes_nothing_off_a_gift_card_nor_counts_it_towards_its_minimum():
+    basket = Basket(lines=(line("TEE", "20.00"), gift_card_line()), shipping=D("4.90"))
+
+    discount = price(terms(value="10", minimum="20"), basket)
+
+    assert amounts(discount) == [D("2.00"), D("0.00")]
+    assert discount.applies_to == ("TEE",)
+    with pytest.raises(VoucherMinimumNotReached):
+        price(terms(value="10", minimum="21"), basket)
+
+
+def test_a_voucher_on_a_basket_of_gift_cards_alone_is_refused():
+    with pytest.raises(VoucherNotApplicable):
+        price(terms(kind="fixed", value="5"), Basket(lines=(gift_card_line(),), shipping=D(0)))

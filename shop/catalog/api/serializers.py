@@ -245,6 +245,9 @@ class StaffVariantSerializer(serializers.Serializer):
     weight_grams = serializers.IntegerField(
         help_text="The packed weight of one unit in grams, for shipping by weight (0: not set)."
     )
+    gift_card = serializers.BooleanField(
+        help_text="Sold as a gift card worth its price (set in the admin or the CSV import)."
+    )
     currency = serializers.SerializerMethodField(help_text="ISO 4217 code of the prices.")
 
     def get_currency(self, obj) -> str:

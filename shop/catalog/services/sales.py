@@ -84,7 +84,9 @@ def reprice_variants(variant_ids: Iterable[int]) -> None:
         covered = _covering(sales)
         rows = [
             _row(sale, variant)
-            for variant in Variant.objects.filter(pk__in=ids).select_related("product")
+            for variant in Variant.objects.filter(pk__in=ids, gift_card=False).select_related(
+                "product"
+            )
             for sale in sales
             if covered[sale.sale_id](variant.product_id, variant.product.category_id)
         ]
@@ -157,9 +159,14 @@ def _reprice_sale(sale: Sale, changed: bool = True) -> None:
     VariantSalePrice.objects.filter(sale_id=sale.sale_id).delete()
     if sale.active and not sale.removed and (sale.ends_at is None or sale.ends_at > _now()):
         categories = _with_descendants(selectors.category_tree(), sale.category_ids)
-        variants = Variant.objects.filter(
-            Q(product_id__in=sale.product_ids) | Q(product__category_id__in=categories)
-        ).only("pk", "price")
+        # A gift card is worth what is paid for it: a sale would sell money at a discount.
+        variants = (
+            Variant.objects.filter(
+                Q(product_id__in=sale.product_ids) | Q(product__category_id__in=categories)
+            )
+            .filter(gift_card=False)
+            .only("pk", "price")
+        )
         VariantSalePrice.objects.bulk_create(
             [_row(sale, variant) for variant in variants], batch_size=2000
         )

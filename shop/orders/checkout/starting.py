@@ -47,6 +47,7 @@ from ..errors import (
     CartEmpty,
     CheckoutStarting,
     EmailUnverified,
+    GiftCardForGiftCard,
     GuestEmailRequired,
     PaymentUnderWay,
     TooManyOpenCheckouts,
@@ -144,8 +145,9 @@ def start_checkout(
 
     ``gift_card_code`` pays what it can of the total after tax (decision
     0030): refused before anything is held with the promotions refusal
-    (422 ``gift_card_unknown``, ``gift_card_expired``, 409 ``gift_card_empty``);
-    a card that pays everything completes the checkout at once, without a
+    (422 ``gift_card_unknown``, ``gift_card_expired``, 409 ``gift_card_empty``),
+    or 422 ``gift_card_for_gift_card`` when the cart holds a gift card; a
+    card that pays everything completes the checkout at once, without a
     payment.
     """
     if (user_id is None) == (guest is None):
@@ -182,6 +184,8 @@ def start_checkout(
     shipping = _shipping(shipping_method, shipping_address, lines, variants)
     voucher = _Voucher.of(buyer, lines, variants, shipping.price)
     gift_card_code = giftcards.check(gift_card_code)
+    if gift_card_code and any(variant.gift_card for variant in variants.values()):
+        raise GiftCardForGiftCard()
     if guest is not None:
         _check_open_guest_checkouts(buyer)
     _replace_earlier(buyer.owner, idempotency_key)
@@ -407,6 +411,7 @@ def _create(
                     quantity=line.quantity,
                     **taxing.line_fields(basket, line.sku),
                     discount=voucher.line_discount(line.sku),
+                    gift_card=variants[line.sku].gift_card,
                 )
                 for line in lines
             )

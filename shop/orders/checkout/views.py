@@ -35,7 +35,7 @@ from shop.core.ratelimit import Refused, consume, parse_rates
 from shop.promotions import public as promotions
 
 from .. import guests
-from ..errors import CheckoutNotFound
+from ..errors import CheckoutNotFound, GiftCardForGiftCard
 from ..guests import Guest
 from . import selectors, vouchers
 from .forms import CheckoutForm, GuestCheckoutForm
@@ -172,7 +172,7 @@ def start(request):
                 "Too many checkouts were started from your network. "
                 f"Try again in {refused.retry_after} seconds.",
             )
-        except promotions.GiftCardRefused as refusal:
+        except (promotions.GiftCardRefused, GiftCardForGiftCard) as refusal:
             form.add_error("gift_card_code", refusal.detail)
         except catalog.OutOfStock as refusal:
             names = ", ".join(s["sku"] for s in refusal.extra["shortages"])

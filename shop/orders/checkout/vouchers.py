@@ -32,6 +32,7 @@ def basket_of(lines, variants, shipping_price: Decimal) -> promotions.Basket:
                 category_ids=tuple(variants[line.sku].category_ids),
                 unit_price=variants[line.sku].price,
                 quantity=line.quantity,
+                discountable=not variants[line.sku].gift_card,
             )
             for line in lines
             if line.sku in variants  # the others are refused by the reservation

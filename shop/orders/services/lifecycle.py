@@ -16,7 +16,7 @@ from ..db import db
 from ..errors import InvalidTransition, OrderNotFound
 from ..events import OrderCancelled, OrderDelivered, OrderedLine, OrderShipped
 from ..models import Order, OrderStatusChange, Shipment
-from . import shipping
+from . import bought_cards, shipping
 
 Status = Order.Status
 
@@ -130,6 +130,8 @@ def cancel_order(
     reason = reason.strip()
     with db.atomic():
         order = lock_order(number, owner_id=owner_id)
+        if Status.CANCELLED in TRANSITIONS[order.status]:
+            bought_cards.void_for_cancel(order)
         transition(order, Status.CANCELLED, actor, reason)
         Shipment.objects.filter(order=order, shipped_at__isnull=True).update(
             cancelled_at=timezone.now()

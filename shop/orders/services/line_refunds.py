@@ -53,6 +53,11 @@ def _returned(order: Order, wanted: dict[int, int]) -> tuple[Decimal, refunds.It
         line = lines.get(line_id)
         if line is None:
             raise InvalidRefund(f"Order {order.number} has no line {line_id}.")
+        if line.gift_card:
+            raise InvalidRefund(
+                f"{line.name} is a gift card: refund it with its cards "
+                "(refunds.refund_gift_card_line), which voids what is left on them."
+            )
         left = line.quantity - line.refunded_quantity
         if units > left:
             raise InvalidRefund(

@@ -82,6 +82,7 @@ def _create_order(checkout: Checkout, number: str) -> Order:
             variant_name=line.variant_name,
             unit_price=line.unit_price,
             quantity=line.quantity,
+            gift_card=line.gift_card,
             **{field: getattr(line, field) for field in TAXED_LINE},
         )
         for line in checkout.lines.all()

@@ -32,9 +32,10 @@ from shop.payments import public as payments
 from ..actors import SYSTEM
 from ..checkout import giftcards
 from ..db import db
-from ..errors import InvalidRefund, InvalidTransition
+from ..errors import GiftCardSpent, InvalidRefund, InvalidTransition
 from ..events import OrderRefunded
 from ..models import Order, RefundRequest
+from . import bought_cards
 from .lifecycle import TRANSITIONS, lock_order, record, transition
 
 Status = Order.Status
@@ -168,6 +169,32 @@ def refund_order(
         _record_request(number, refund_key, refund_id="", status="pending", **request)
         raise
     return _record_request(number, refund_key, refund_id=refund.id, status=refund.status, **request)
+
+
+def refund_gift_card_line(
+    number: str, line_id: int, *, actor: str, key: str, reason: str = ""
+) -> RefundRequest:
+    """
+    Refund a gift card line (decision 0030): its cards are voided (what is
+    left on them taken off for good, ``bought_cards.void_line``) and that
+    much, never more, is refunded like any amount under ``key``. A line
+    whose cards hold nothing any more is refused with ``GiftCardSpent``
+    (409 ``gift_card_spent``). Again with the same key: the same refund.
+    """
+    order = Order.objects.filter(number=number).first()
+    line = order.lines.filter(pk=line_id, gift_card=True).first() if order else None
+    if line is None:
+        raise InvalidRefund(f"Order {number} has no gift card line {line_id}.")
+    left = bought_cards.void_line(number, line_id)
+    if left <= 0:
+        raise GiftCardSpent()
+    return refund_order(
+        number,
+        left,
+        actor=actor,
+        key=f"gift-cards:{line_id}:{key}",
+        reason=reason or f"Gift cards of {line.name} voided",
+    )
 
 
 def refund_cancelled_order(number: str) -> RefundRequest | None:

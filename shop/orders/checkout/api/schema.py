@@ -103,7 +103,8 @@ start_checkout = extend_schema(
         422: docs.error(
             "No zone delivers there (`shipping_unavailable`, nothing held); the voucher or gift "
             "card cannot be used (`voucher_…`, `gift_card_unknown`, `gift_card_expired`, "
-            "`gift_card_rest_too_small`).",
+            "`gift_card_rest_too_small`, or `gift_card_for_gift_card`: the cart holds a gift "
+            "card).",
             SHIPPING_UNAVAILABLE_EXAMPLE,
             docs.error_example(
                 "gift_card_unknown", "This gift card code is not valid.", "gift_card_unknown"
