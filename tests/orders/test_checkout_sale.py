@@ -13,6 +13,7 @@ import pytest
 from shop.catalog import public as catalog
 from shop.orders.models import Checkout, Order
 from shop.promotions.models import Sale, Voucher
+from tests.api.contract import assert_documented
 from tests.catalog.factories import make_category, make_product
 from tests.conftest import wait_for
 from tests.orders.test_checkout import api_for, fill_cart, make_buyer, pay, start, status_of
@@ -69,7 +70,9 @@ def test_the_order_says_which_sale_lowered_a_line_and_what_it_was_before(
     Sale.objects.all().delete()  # the sale ends; the order still tells it
     order = Order.objects.get()
 
-    (line,) = api.get(f"/api/v1/orders/{order.number}/").json()["lines"]
+    response = api.get(f"/api/v1/orders/{order.number}/")
+    assert_documented(response, "get", "/api/v1/orders/{number}/")
+    (line,) = response.json()["lines"]
     assert (line["unit_price"], line["regular_price"]) == ("30.00", "40.00")
     assert line["sale"] == {"name": "Winter sale"}
     assert status_of(api, body["id"])["lines"][0]["sale"] == {"name": "Winter sale"}
