@@ -185,6 +185,10 @@ class PurchasedLine(models.Model):
     discount = models.DecimalField(**MONEY, default=0)
     # A gift card bought (decision 0030): one card per unit, issued when the order is placed.
     gift_card = models.BooleanField(default=False)
+    # While a sale lowered unit_price (decision 0029): what a unit cost without it, and
+    # the sale's name, so the order says "Winter sale: was €89.00" after the sale ends.
+    regular_price = models.DecimalField(**MONEY, null=True, blank=True)
+    sale_name = models.CharField(max_length=80, blank=True)
 
     class Meta:
         abstract = True
@@ -206,6 +210,10 @@ class PurchasedLine(models.Model):
         if self.gross or self.net:
             return self.gross
         return self.unit_price * self.quantity  # a line nobody taxed (tests' factories)
+
+    @property
+    def on_sale(self) -> bool:
+        return bool(self.sale_name) and self.regular_price is not None
 
 
 class CheckoutLine(PurchasedLine):

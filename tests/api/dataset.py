@@ -2,7 +2,9 @@
 A small shop for the API fuzzer: the catalog of the OpenAPI examples
 (``organic-cotton-tee`` with ``TEE-M-BLUE``...), a customer with a confirmed
 email, an address, a cart, a checkout awaiting payment and an order, an
-anonymous cart behind an ``X-Cart-Token``, and a catalog manager.
+anonymous cart behind an ``X-Cart-Token``, a catalog manager, and two gift
+cards: the API examples' (10.00, so a checkout it pays part of awaits its
+payment and leaves the cart) and one that pays any checkout in full.
 
 ``build_shop()`` returns the values the fuzzer mixes into its requests, so
 that path parameters, headers, query and body fields sometimes name things
@@ -25,14 +27,16 @@ from shop.orders import guests, invoicing
 from shop.orders.checkout.starting import start_checkout
 from shop.orders.models import Order
 from shop.promotions import public as promotions
+from shop.promotions.models import GiftCard
 from tests.catalog.factories import make_category, make_product
 from tests.orders.factories import make_order
 
 PASSWORD = "Difference-Engine-1822"
 CUSTOMER_EMAIL = "ada@example.com"
 STAFF_EMAIL = "erp@example.com"
-# The order number of the API's examples.
+# The order number and gift card code of the API's examples.
 ORDER_NUMBER = "7K3Q-XM2P"
+GIFT_CARD_CODE = "K7QM-R3XP-W9TD-HF4C"
 ADDRESS = {
     "full_name": "Ada Lovelace",
     "line1": "12 St James's Square",
@@ -110,6 +114,10 @@ def build_shop() -> dict[str, list]:
     documents = [invoicing.issue_invoice(number) for number in (ORDER_NUMBER, guest_order.number)]
     # Enough for every checkout the fuzzer starts to have some of it held.
     gift_card = promotions.issue_gift_card("dataset", Decimal("5000.00"))
+    # The card of the API's examples pays part of a checkout (the rest is a
+    # payment), so the schema's explicit example leaves the cart for the next.
+    example_card = promotions.issue_gift_card("dataset:example", Decimal("10.00"))
+    GiftCard.objects.filter(code=example_card.code).update(code=GIFT_CARD_CODE)
 
     return {
         "slug": [tee.slug, "canvas-tote"],
@@ -127,8 +135,8 @@ def build_shop() -> dict[str, list]:
         "quantity": [1, 2],
         "shipping_method": ["standard", "express"],
         "outcome": ["succeeded", "failed"],
-        "code": [gift_card.code],
-        "gift_card_code": [gift_card.code],
+        "code": [GIFT_CARD_CODE, gift_card.code],
+        "gift_card_code": [GIFT_CARD_CODE, gift_card.code],
     }
 
 

@@ -1,13 +1,19 @@
 """The cart as an API client sees it, under /api/v1/cart/."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
 from shop.catalog.models import Variant
 from tests.api.contract import assert_documented
 from tests.catalog.factories import make_product
+from tests.catalog.sales import deliver_sales
 from tests.conftest import AllQueries
+from tests.promotions.factories import sale
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +95,31 @@ def test_a_cart_shows_names_prices_and_availability_from_the_catalog():
     assert item["options"] == {"size": "M"}
     assert (item["unit_price"], item["line_total"], item["available"]) == ("30.00", "30.00", 10)
     assert item["problem"] is None
+
+
+def test_a_line_on_sale_gives_its_regular_price_and_the_sale_like_the_product_api(tee):
+    coat = make_product("Coat", price="80.00", stock=5)
+    ends_at = timezone.now() + timedelta(days=3)
+    sale(value="25", product_ids=[coat.pk], ends_at=ends_at)
+    deliver_sales()
+    caller = Caller()
+    caller.add(sku_of(coat))
+    caller.add(sku_of(tee))
+
+    response = caller.get()
+
+    on_sale, regular = response.json()["items"]
+    assert (on_sale["unit_price"], on_sale["regular_price"]) == ("60.00", "80.00")
+    assert on_sale["sale"]["name"] == "Winter sale"
+    assert parse_datetime(on_sale["sale"]["ends_at"]) == ends_at
+    product = APIClient().get(f"/api/v1/catalog/products/{coat.slug}/").json()
+    assert on_sale["sale"] == product["variants"][0]["sale"]
+    assert (regular["unit_price"], regular["regular_price"], regular["sale"]) == (
+        "20.00",
+        "20.00",
+        None,
+    )
+    assert_documented(response, "get", "/api/v1/cart/")
 
 
 def test_adding_the_same_sku_again_adds_to_the_line(tee):

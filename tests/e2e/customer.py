@@ -84,8 +84,16 @@ class Customer:
         self.page.get_by_role("link", name="Check out").click()
         self.fill_in_checkout(delivery=delivery)
 
-    def fill_in_checkout(self, *, delivery: str = "Standard delivery") -> None:
+    def fill_in_checkout(self, *, delivery: str = "Standard delivery", gift_card: str = "") -> None:
         """On the checkout page: a new address in London, ``delivery``, then to the payment page."""
+        self.enter_checkout_details(delivery=delivery, gift_card=gift_card)
+        self.page.get_by_role("button", name="Continue to payment").click()
+        expect(self.page.get_by_role("heading", name="Test payment")).to_be_visible()
+
+    def enter_checkout_details(
+        self, *, delivery: str = "Standard delivery", gift_card: str = ""
+    ) -> None:
+        """On the checkout page: a new address in London, ``delivery``, and a gift card if given."""
         page = self.page
         expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
         page.get_by_role("radio", name="A new address").check()
@@ -93,12 +101,25 @@ class Customer:
             page.get_by_label(label, exact=True).fill(value)
         page.get_by_label("Country").select_option(label=LONDON_COUNTRY)
         page.get_by_role("radio", name=re.compile(f"^{re.escape(delivery)}")).check()
-        page.get_by_role("button", name="Continue to payment").click()
-        expect(page.get_by_role("heading", name="Test payment")).to_be_visible()
+        if gift_card:
+            page.get_by_label("Gift card (optional)").fill(gift_card)
+
+    def check_gift_card(self, code: str) -> str:
+        """The balance page's answer for ``code``: "Gift card ••••ABCD: €50.00 left"."""
+        self.page.goto("/gift-cards/balance/")
+        self.page.get_by_label("Gift card code").fill(code)
+        self.page.get_by_role("button", name="Check the balance").click()
+        balance = self.page.locator(".gift-card__balance")
+        expect(balance).to_be_visible()
+        return balance.inner_text()
 
     def pay(self) -> str:
         """Pay on the test gateway and wait for the order; its number."""
         self.page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+        return self.placed_order_number()
+
+    def placed_order_number(self) -> str:
+        """On the page after checking out: wait for the thanks; the order's number."""
         expect(self.page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
         confirmation = self.page.get_by_text(re.compile(r"your order \S+ is placed"))
         return re.search(r"your order (\S+) is placed", confirmation.inner_text()).group(1)

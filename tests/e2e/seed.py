@@ -4,7 +4,9 @@ with a photo, two other products for search to leave out, a staff member in
 the Order managers role and one in the Catalog managers role, the demo's tax
 rates, and shipping to the United Kingdom and France at the prices a new
 shop starts with, to Germany by its own zone (standard only, 3.90), and
-nowhere else (Brazil is refused); a voucher for 10 % off. ``python -m tests.e2e.seed`` against the
+nowhere else (Brazil is refused); a voucher for 10 % off; a jacket on a
+running "Winter sale" (25 % off 120.00) and two gift cards, one worth less
+than the jacket and one worth more. ``python -m tests.e2e.seed`` against the
 shop's database (``LiveShop.run``); the constants are what the tests look
 for.
 """
@@ -16,6 +18,13 @@ OTHER_PRODUCTS = ("Canvas Tote", "Wool Beanie")
 GERMAN_DELIVERY = "Standard delivery within Germany"
 VOUCHER = "HARBOUR10"  # 10 % off anything, as often as anyone likes
 GIFT_CARD = "HRBR-GFTC-RD50-EUR5"  # a gift card worth 50.00 (decision 0030)
+LARGE_GIFT_CARD = "HRBR-GFTC-C100-EUR9"  # worth 100.00: pays a whole jacket
+
+JACKET = "Sailcloth Jacket"  # 120.00, 90.00 in the sale (decision 0029)
+JACKET_PRICE = "120.00"
+SALE = "Winter sale"
+SALE_PERCENT = "25"
+SALE_DAYS = 30
 
 STAFF_EMAIL = "dispatch@example.com"
 STAFF_PASSWORD = "parcel-desk-5521"
@@ -73,19 +82,44 @@ def seed() -> None:
     merchandiser.groups.add(Group.objects.get(name=CATALOG_MANAGERS))
     _shipping()
     Voucher.objects.create(code=VOUCHER, kind="percent", value=10)
-    _gift_card()
+    _gift_card(GIFT_CARD, "50.00")
+    _gift_card(LARGE_GIFT_CARD, "100.00")
+    _sale(make_product(JACKET, price=JACKET_PRICE, stock=20, category=outerwear))
     create_gift_card_product()  # "Gift card", €25/€50/€100: bought cards (decision 0030)
 
 
-def _gift_card() -> None:
+def _gift_card(code: str, amount: str) -> None:
     """A card with a code the browser tests (and a person trying the shop) can type."""
     from decimal import Decimal
 
     from shop.promotions.issuing import issue
     from shop.promotions.models import GiftCard
 
-    card = issue("e2e:gift-card", Decimal("50.00"), note="The browser tests' card")
-    GiftCard.objects.filter(pk=card.pk).update(code=GIFT_CARD)
+    card = issue(f"e2e:gift-card:{code}", Decimal(amount), note="The browser tests' card")
+    GiftCard.objects.filter(pk=card.pk).update(code=code)
+
+
+def _sale(product) -> None:
+    """
+    The sale on ``product``, started an hour ago; saving it announces it, and
+    catalog (in this process, on commit) prices the product by it.
+    """
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from shop.promotions.models import Sale
+
+    now = timezone.now()
+    Sale.objects.create(
+        name=SALE,
+        kind="percent",
+        value=Decimal(SALE_PERCENT),
+        product_ids=[product.pk],
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(days=SALE_DAYS),
+    )
 
 
 def _shipping() -> None:

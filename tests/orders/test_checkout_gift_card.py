@@ -256,6 +256,28 @@ def test_the_confirmation_email_says_how_it_was_paid(split_order):
     assert "Paid by card" in message.alternatives[0][0]
 
 
+def test_an_order_the_card_paid_in_full_says_nothing_was_paid_by_card(client, tee):
+    from shop.orders.notifications import build_message
+
+    buyer = make_buyer("grace@example.com")
+    api = api_for(buyer)
+    card = gift_card("50.00")
+    fill_cart(api, tee)
+    body = start(api, gift_card_code=card.code).json()
+    order = Order.objects.get()
+    client.force_login(buyer)
+
+    status_page = client.get(f"/checkout/{body['id']}/").content.decode()
+    order_page = client.get(f"/orders/{order.number}/").content.decode()
+    message = build_message(order, "placed")
+
+    assert "Paid with gift card" in status_page and "To pay by card" not in status_page
+    assert "Paid with gift card" in order_page and "Paid by card" not in order_page
+    assert f"Paid with gift card ••••{card.code[-4:]}: €24.90" in message.body
+    assert "Paid by card" not in message.body
+    assert "Paid by card" not in message.alternatives[0][0]
+
+
 def test_the_export_has_the_gift_card_columns(split_order):
     import csv
     import io

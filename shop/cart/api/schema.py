@@ -7,7 +7,7 @@ needs. The error shape is the shared ``Error`` component of
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
-from shop.core.api.docs import error, error_example
+from shop.core.api.docs import error, error_example, example
 
 from ..owners import TOKEN_HEADER
 from .serializers import (
@@ -38,9 +38,61 @@ COUNTRY_PARAMETER = OpenApiParameter(
         "without delivery (`delivers`: false); one that is no country is 400 `invalid_country`."
     ),
 )
+CART = {
+    "items": [
+        {
+            "id": 41,
+            "sku": "COAT-M",
+            "quantity": 1,
+            "name": "Harbour raincoat — M",
+            "product_slug": "harbour-raincoat",
+            "options": {"size": "M"},
+            "image_url": "https://shop.example.com/media/CACHE/images/raincoat/480x360.jpg",
+            "unit_price": "71.20",
+            "regular_price": "89.00",
+            "sale": {"name": "Winter sale", "ends_at": "2026-12-31T23:00:00Z"},
+            "line_total": "71.20",
+            "price_changed": False,
+            "previous_unit_price": None,
+            "available": 12,
+            "problem": None,
+        }
+    ],
+    "item_count": 1,
+    "subtotal": "71.20",
+    "currency": "EUR",
+    "has_problems": False,
+    "discount": "0.00",
+    "voucher": None,
+    "estimate": {
+        "country": "DE",
+        "country_name": "Germany",
+        "prices_include_tax": True,
+        "tax_note": "incl. VAT",
+        "delivers": True,
+        "unavailable": "",
+        "delivery": {
+            "code": "standard",
+            "name": "Standard delivery",
+            "price": "0.00",
+            "free_from": "50.00",
+        },
+        "free_delivery": [],
+        "taxed": True,
+        "taxes": [{"rate": "19.00", "net": "59.83", "tax": "11.37", "gross": "71.20"}],
+        "shipping": "0.00",
+        "net": "59.83",
+        "tax": "11.37",
+        "total": "71.20",
+    },
+}
 CART_RESPONSE = OpenApiResponse(
     CartSerializer,
-    description=f"The cart. Anonymous callers find their token in the {TOKEN_HEADER} header.",
+    description=(
+        f"The cart. Anonymous callers find their token in the {TOKEN_HEADER} header. A line "
+        "a sale lowers gives its `regular_price` and the `sale`, as the product API does."
+    ),
+    examples=[example("A line on sale", CART)],
 )
 BAD_TOKEN = error_example(
     "Bad token",

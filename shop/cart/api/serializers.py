@@ -5,6 +5,19 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
+def amount(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=12, decimal_places=2, **kwargs)
+
+
+class LineSaleSerializer(serializers.Serializer):
+    """The sale that lowers a line's price now, as the product API gives it."""
+
+    name = serializers.CharField(source="sale_name", help_text='E.g. "Winter sale".')
+    ends_at = serializers.DateTimeField(
+        source="sale_ends_at", allow_null=True, help_text="When it ends; null: open-ended."
+    )
+
+
 class CartItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The line's id, for PATCH and DELETE.")
     sku = serializers.CharField()
@@ -13,7 +26,11 @@ class CartItemSerializer(serializers.Serializer):
     product_slug = serializers.CharField(allow_null=True)
     options = serializers.SerializerMethodField()
     image_url = serializers.CharField(allow_null=True)
-    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    unit_price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="What a unit costs now, a sale's price included."
+    )
+    regular_price = serializers.SerializerMethodField()
+    sale = serializers.SerializerMethodField()
     line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
     price_changed = serializers.BooleanField(
         help_text="The price is not the one shown when the line was last set."
@@ -32,12 +49,22 @@ class CartItemSerializer(serializers.Serializer):
     def get_options(self, item) -> dict[str, str]:
         return dict(item.options)
 
+    @extend_schema_field(
+        amount(help_text="What a unit costs without a sale: unit_price when none runs.")
+    )
+    def get_regular_price(self, item):
+        return f"{item.regular_price or item.unit_price:.2f}"
+
+    @extend_schema_field(
+        LineSaleSerializer(
+            allow_null=True, help_text="The sale that lowers unit_price now; null: none."
+        )
+    )
+    def get_sale(self, item):
+        return LineSaleSerializer(item).data if item.sale_name else None
+
     def get_previous_unit_price(self, item) -> str | None:
         return f"{item.price_seen:.2f}" if item.price_changed else None
-
-
-def amount(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=12, decimal_places=2, **kwargs)
 
 
 class DeliverySerializer(serializers.Serializer):

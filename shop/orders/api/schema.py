@@ -33,6 +33,8 @@ LINE = {
     "product_name": "Organic cotton tee",
     "variant_name": "M / Blue",
     "unit_price": "19.90",
+    "regular_price": "24.90",
+    "sale": {"name": "Winter sale"},
     "quantity": 2,
     "line_total": "39.80",
 }

@@ -10,9 +10,11 @@ from .. import refund_taxes, selectors
 from ..checkout.shipping import method_name
 from ..models import MONEY, Order, OrderLine, Shipment
 from .taxes import (
+    LINE_SALE_FIELDS,
     LINE_TAX_FIELDS,
     AppliedVoucherSerializer,
     GiftCardPaymentSerializer,
+    LineSaleFields,
     LineTaxFields,
     TaxSerializer,
     applied_voucher,
@@ -24,7 +26,7 @@ def money(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(**MONEY, read_only=True, **kwargs)
 
 
-class OrderLineSerializer(LineTaxFields, serializers.ModelSerializer):
+class OrderLineSerializer(LineSaleFields, LineTaxFields, serializers.ModelSerializer):
     unit_price = money()
     line_total = money(
         help_text="What the line costs (gross): unit_price times quantity, or its net "
@@ -34,7 +36,7 @@ class OrderLineSerializer(LineTaxFields, serializers.ModelSerializer):
     class Meta:
         model = OrderLine
         bought = ["sku", "product_name", "variant_name", "unit_price", "quantity", "line_total"]
-        fields = [*bought, "refunded_quantity", *LINE_TAX_FIELDS]
+        fields = [*bought, "refunded_quantity", *LINE_SALE_FIELDS, *LINE_TAX_FIELDS]
         read_only_fields = fields
         extra_kwargs = {
             "refunded_quantity": {"help_text": "Units given back by refunds of returned items."}

@@ -1,5 +1,6 @@
 """The tax of a checkout or an order, and of its lines, as the API shows them (decision 0021)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import MONEY
@@ -54,6 +55,41 @@ class LineTaxFields(serializers.Serializer):
 
 
 LINE_TAX_FIELDS = ["tax_class", "tax_rate", "net", "tax", "gross", "discount"]
+
+
+class PurchasedSaleSerializer(serializers.Serializer):
+    """The sale that lowered a line's price when it was bought (decision 0029)."""
+
+    name = serializers.CharField(source="sale_name", help_text='E.g. "Winter sale".')
+
+
+class LineSaleFields(serializers.Serializer):
+    """A line's regular price and the sale that lowered it, declared once for both line kinds."""
+
+    regular_price = serializers.SerializerMethodField()
+    sale = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        serializers.DecimalField(
+            **MONEY,
+            help_text="What a unit cost without the sale when bought: unit_price without one.",
+        )
+    )
+    def get_regular_price(self, line):
+        price = line.regular_price if line.on_sale else line.unit_price
+        return serializers.DecimalField(**MONEY).to_representation(price)
+
+    @extend_schema_field(
+        PurchasedSaleSerializer(
+            allow_null=True,
+            help_text='The sale that lowered unit_price ("Winter sale: was 89.00"); null: none.',
+        )
+    )
+    def get_sale(self, line):
+        return PurchasedSaleSerializer(line).data if line.on_sale else None
+
+
+LINE_SALE_FIELDS = ["regular_price", "sale"]
 
 
 class AppliedVoucherSerializer(serializers.Serializer):

@@ -408,6 +408,7 @@ def _create(
                     product_name=variants[line.sku].product_name,
                     variant_name=" / ".join(value for _option, value in variants[line.sku].options),
                     unit_price=variants[line.sku].price,
+                    **sale_fields(variants[line.sku]),
                     quantity=line.quantity,
                     **taxing.line_fields(basket, line.sku),
                     discount=voucher.line_discount(line.sku),
@@ -424,6 +425,13 @@ def _create(
             _let_go(held)
         raise
     return checkout
+
+
+def sale_fields(variant: catalog.VariantInfo) -> dict:
+    """The sale that lowers the variant's price now, as the line keeps it; empty without one."""
+    if not variant.sale_name or variant.regular_price == variant.price:
+        return {}
+    return {"regular_price": variant.regular_price, "sale_name": variant.sale_name}
 
 
 def _let_go(reservation_key: str) -> None:

@@ -81,6 +81,8 @@ def _create_order(checkout: Checkout, number: str) -> Order:
             product_name=line.product_name,
             variant_name=line.variant_name,
             unit_price=line.unit_price,
+            regular_price=line.regular_price,
+            sale_name=line.sale_name,
             quantity=line.quantity,
             gift_card=line.gift_card,
             **{field: getattr(line, field) for field in TAXED_LINE},

@@ -1,10 +1,13 @@
 """OpenAPI documentation of the gift card API."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 
 from shop.core.api import docs
 
 from .serializers import GiftCardBalanceSerializer, GiftCardCodeSerializer
+
+# A code of the issued kind (the schema fuzzer's shop has a card with it).
+EXAMPLE_CODE = "K7QM-R3XP-W9TD-HF4C"
 
 gift_card_balance = extend_schema(
     tags=["gift cards"],
@@ -16,8 +19,25 @@ gift_card_balance = extend_schema(
         "Retry-After). An unknown code and one switched off are refused alike."
     ),
     request=GiftCardCodeSerializer,
+    examples=[
+        docs.example("A code as printed", {"code": EXAMPLE_CODE}, request_only=True),
+        docs.example("Typed in lower case", {"code": "k7qm r3xp w9td hf4c"}, request_only=True),
+    ],
     responses={
-        200: GiftCardBalanceSerializer,
+        200: OpenApiResponse(
+            GiftCardBalanceSerializer,
+            examples=[
+                docs.example(
+                    "Some left",
+                    {
+                        "masked_code": "••••HF4C",
+                        "balance": "35.10",
+                        "currency": "EUR",
+                        "expires_at": None,
+                    },
+                )
+            ],
+        ),
         400: docs.error(
             "`code` is missing or too long.",
             docs.error_example("invalid", "Some values are invalid.", "invalid"),

@@ -81,6 +81,18 @@ start_checkout = extend_schema(
         ),
     ],
     request=StartCheckoutSerializer,
+    examples=[
+        docs.example(
+            "To your default address",
+            {"shipping_method": "standard"},
+            request_only=True,
+        ),
+        docs.example(
+            "Paid with a gift card",
+            {"shipping_method": "standard", "gift_card_code": "K7QM-R3XP-W9TD-HF4C"},
+            request_only=True,
+        ),
+    ],
     responses={
         201: CheckoutSerializer,
         200: OpenApiResponse(CheckoutSerializer, description="The same key was seen before."),

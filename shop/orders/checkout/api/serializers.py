@@ -9,6 +9,7 @@ from shop.accounts import public as accounts
 from ...api.taxes import (
     AppliedVoucherSerializer,
     GiftCardPaymentSerializer,
+    LineSaleFields,
     LineTaxFields,
     TaxSerializer,
     applied_voucher,
@@ -64,7 +65,7 @@ class StartCheckoutSerializer(serializers.Serializer):
     )
 
 
-class CheckoutLineSerializer(LineTaxFields):
+class CheckoutLineSerializer(LineSaleFields, LineTaxFields):
     sku = serializers.CharField()
     name = serializers.CharField(help_text='"Tee — M / Blue": the product and its options.')
     unit_price = serializers.DecimalField(**MONEY)
