@@ -76,8 +76,9 @@ def parse_args():
         nargs="+",
         default=[""],
         metavar="WORKER_CLASS",
-        help="gunicorn worker types to measure side by side (sync gthread), each on its own "
-        "port, in turn within each round; default: config/gunicorn.py's",
+        help="gunicorn worker types to measure side by side (sync gthread:4, a type and its "
+        "threads), each on its own port, in turn within each round; default: "
+        "config/gunicorn.py's",
     )
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/shop_bench")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/3")
@@ -152,9 +153,14 @@ def main():
             report.write(WRK_REPORT)
         try:
             for index, kind in enumerate(servers):
+                worker_class, _, threads = kind.partition(":")
                 processes.append(
                     start_gunicorn(
-                        env, port=args.port + index, workers=args.workers, worker_class=kind
+                        env,
+                        port=args.port + index,
+                        workers=args.workers,
+                        worker_class=worker_class,
+                        threads=int(threads or 0),
                     )
                 )
             for base in servers.values():

@@ -140,20 +140,29 @@ def _spawn(command: list[str], env: dict, log_name: str | None) -> subprocess.Po
 
 
 def start_gunicorn(
-    env, *, port: int, workers: int, log_name: str | None = None, worker_class: str = ""
+    env,
+    *,
+    port: int,
+    workers: int,
+    log_name: str | None = None,
+    worker_class: str = "",
+    threads: int = 0,
 ):
     """
     gunicorn as the Procfile runs it: its settings from ``config/gunicorn.py``
-    (the worker type and threads; ``worker_class`` overrides, as
-    ``WEB_WORKER_CLASS`` would), sync workers for a revision without that
-    file (``bench/compare.py``). No control socket: its default path is per
-    user, so two gunicorns on one machine would share it.
+    (the worker type and threads; ``worker_class`` and ``threads`` override
+    them, as ``WEB_WORKER_CLASS`` and ``WEB_THREADS`` would), sync workers
+    for a revision without that file (``bench/compare.py``). No control
+    socket: its default path is per user, so two gunicorns on one machine
+    would share it.
     """
     command = [GUNICORN, "config.wsgi"]
     if (SHOP_ROOT / "config" / "gunicorn.py").exists():
         command += ["-c", "config/gunicorn.py"]
     if worker_class:
         env = {**env, "WEB_WORKER_CLASS": worker_class}
+    if threads:
+        env = {**env, "WEB_THREADS": str(threads)}
     command += [
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket",
     ]  # fmt: skip
