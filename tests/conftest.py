@@ -314,10 +314,22 @@ def _worker_for_marked_tests(request):
         yield
         # The test database is flushed after the test: let the worker finish
         # what the test handed it first, or the flush and its writes deadlock.
-        if not wait_for(_worker_is_idle, timeout=20):
+        if not wait_for(_worker_stays_idle, timeout=20):
             pytest.fail("The Celery worker was still busy 20s after the test.")
     else:
         yield
+
+
+def _worker_stays_idle() -> bool:
+    """
+    Idle twice, a moment apart: a task taken off the queue is in neither the
+    queue nor the worker's active list for an instant, and a task ending
+    may queue the next consumer's as it commits.
+    """
+    if not _worker_is_idle():
+        return False
+    time.sleep(0.3)
+    return _worker_is_idle()
 
 
 def _worker_is_idle() -> bool:

@@ -41,6 +41,8 @@ def issue_cards(number: str) -> list[BoughtGiftCard]:
     The order's bought cards, issued now or before (promotions is idempotent
     by key, and so are the rows here), under a lock on the order.
     """
+    if not OrderLine.objects.filter(order__number=number, gift_card=True).exists():
+        return []  # most orders: no transaction, no lock
     with db.atomic():
         order = Order.objects.select_for_update().filter(number=number).first()
         if order is None or order.status in (Order.Status.CANCELLED, Order.Status.REFUNDED):
