@@ -258,7 +258,7 @@ def svg_chart(results: dict[int, dict]) -> str:
     def y(ms):
         return top + (high - math.log10(max(ms, 0.1))) / (high - low) * (height - top - bottom)
 
-    colours = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#30638e", "#66a182"]
+    colours = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#8c564b", "#66a182"]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         'font-family="sans-serif" font-size="12">',
