@@ -515,162 +515,136 @@ class OrderAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Refund returned items…", permissions=["refund"])
-    def refund_items(self, request, queryset):
+    PENDING = (
+        "the payment provider did not answer. The refund is pending and payments "
+        "sends it again by itself: do not refund again."
+    )
+
+    def _refund_action(self, request, queryset, *, action, form_for, refund, done, page):
+        """
+        The refund actions' common flow, for one order: the form (with a key
+        drawn when it is shown, so submitting twice refunds once), the refund,
+        a provider that did not answer (pending: payments sends it again), a
+        refusal shown on the form. ``form_for(order, data, initial)``,
+        ``refund(order, form)``, ``done(order, form, result)`` (the success
+        message) and ``page(order)`` ({title, button, text}) say the rest.
+        """
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one order to refund.", messages.ERROR)
             return None
         order = queryset.get()
         if "apply" in request.POST:
-            form = RefundItemsForm(order, request.POST)
+            form = form_for(order, request.POST, None)
         else:
-            form = RefundItemsForm(order, initial={"key": uuid.uuid4().hex})
+            form = form_for(order, None, {"key": uuid.uuid4().hex})
         if form.is_bound and form.is_valid():
             try:
-                line_refunds.refund_lines(
-                    order.number,
-                    form.quantities(),
-                    actor=staff(request.user.pk),
-                    key=form.cleaned_data["key"],
-                    reason=form.cleaned_data["reason"],
-                )
+                result = refund(order, form)
             except payments.GatewayUnavailable:
-                self.message_user(
-                    request,
-                    f"{order.number}: the payment provider did not answer. The refund is "
-                    "pending and payments sends it again by itself: do not refund again.",
-                    messages.WARNING,
-                )
+                self.message_user(request, f"{order.number}: {self.PENDING}", messages.WARNING)
                 return None
             except ShopError as refused:
                 form.add_error(None, refused.detail)
             else:
-                self.message_user(
-                    request,
-                    f"{order.number}: refund of the returned items requested; the order's "
-                    "refunds say where the money went.",
-                    messages.SUCCESS,
-                )
+                self.message_user(request, done(order, form, result), messages.SUCCESS)
                 return None
-        return self._action_page(
+        return self._action_page(request, queryset, action=action, form=form, **page(order))
+
+    @admin.action(description="Refund returned items…", permissions=["refund"])
+    def refund_items(self, request, queryset):
+        return self._refund_action(
             request,
             queryset,
             action="refund_items",
-            title=f"Refund returned items of order {order.number}",
-            form=form,
-            button="Refund the items",
-            text=(
-                "Each unit gives back what the customer paid for it, after the voucher, at "
-                "its own tax rate; the money goes back to the gift card first, then to the "
-                "payment. Delivery is not refunded here (use a partial refund)."
+            form_for=lambda order, data, initial: RefundItemsForm(order, data, initial=initial),
+            refund=lambda order, form: line_refunds.refund_lines(
+                order.number,
+                form.quantities(),
+                actor=staff(request.user.pk),
+                key=form.cleaned_data["key"],
+                reason=form.cleaned_data["reason"],
             ),
+            done=lambda order, form, result: (
+                f"{order.number}: refund of the returned items requested; the order's "
+                "refunds say where the money went."
+            ),
+            page=lambda order: {
+                "title": f"Refund returned items of order {order.number}",
+                "button": "Refund the items",
+                "text": (
+                    "Each unit gives back what the customer paid for it, after the voucher, at "
+                    "its own tax rate; the money goes back to the gift card first, then to the "
+                    "payment. Delivery is not refunded here (use a partial refund)."
+                ),
+            },
         )
 
     @admin.action(description="Refund part of the payment…", permissions=["refund"])
     def partial_refund(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, "Select exactly one order to refund.", messages.ERROR)
-            return None
-        order = queryset.get()
-        if "apply" in request.POST:
-            form = RefundForm(request.POST)
-        else:
-            form = RefundForm(initial={"key": uuid.uuid4().hex})
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            try:
-                refunds.refund_order(
-                    order.number,
-                    data["amount"],
-                    actor=staff(request.user.pk),
-                    key=data["key"],
-                    reason=data["reason"],
-                )
-            except payments.GatewayUnavailable:
-                self.message_user(
-                    request,
-                    f"{order.number}: the payment provider did not answer. The refund is "
-                    "pending and payments sends it again by itself: do not refund again.",
-                    messages.WARNING,
-                )
-                return None
-            except ShopError as refused:
-                form.add_error(None, refused.detail)
-            else:
-                self.message_user(
-                    request,
-                    f"{order.number}: refund of {format_money(data['amount'], order.currency)} "
-                    "requested.",
-                    messages.SUCCESS,
-                )
-                return None
-        left = order.total - order.refunded_amount
-        return self._action_page(
+        def page(order):
+            left = order.total - order.refunded_amount
+            return {
+                "title": f"Refund part of order {order.number}",
+                "button": "Refund",
+                "text": (
+                    f"Paid {format_money(order.total, order.currency)}; refunded so far "
+                    f"{format_money(order.refunded_amount, order.currency)}; at most "
+                    f"{format_money(left, order.currency)} is left."
+                ),
+            }
+
+        return self._refund_action(
             request,
             queryset,
             action="partial_refund",
-            title=f"Refund part of order {order.number}",
-            form=form,
-            button="Refund",
-            text=(
-                f"Paid {format_money(order.total, order.currency)}; refunded so far "
-                f"{format_money(order.refunded_amount, order.currency)}; at most "
-                f"{format_money(left, order.currency)} is left."
+            form_for=lambda order, data, initial: RefundForm(data, initial=initial),
+            refund=lambda order, form: refunds.refund_order(
+                order.number,
+                form.cleaned_data["amount"],
+                actor=staff(request.user.pk),
+                key=form.cleaned_data["key"],
+                reason=form.cleaned_data["reason"],
             ),
+            done=lambda order, form, result: (
+                f"{order.number}: refund of "
+                f"{format_money(form.cleaned_data['amount'], order.currency)} requested."
+            ),
+            page=page,
         )
 
     @admin.action(description="Refund bought gift cards…", permissions=["refund"])
     def refund_gift_cards(self, request, queryset):
         """Void the cards of a gift card line and refund what was left on them (decision 0030)."""
-        if queryset.count() != 1:
-            self.message_user(request, "Select exactly one order to refund.", messages.ERROR)
+        if queryset.count() == 1 and not queryset.get().lines.filter(gift_card=True).exists():
+            self.message_user(
+                request, f"{queryset.get().number} has no gift card line.", messages.ERROR
+            )
             return None
-        order = queryset.get()
-        if not order.lines.filter(gift_card=True).exists():
-            self.message_user(request, f"{order.number} has no gift card line.", messages.ERROR)
-            return None
-        if "apply" in request.POST:
-            form = GiftCardRefundForm(request.POST, order=order)
-        else:
-            form = GiftCardRefundForm(initial={"key": uuid.uuid4().hex}, order=order)
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            try:
-                refund = refunds.refund_gift_card_line(
-                    order.number,
-                    data["line"],
-                    actor=staff(request.user.pk),
-                    key=data["key"],
-                    reason=data["reason"],
-                )
-            except payments.GatewayUnavailable:
-                self.message_user(
-                    request,
-                    f"{order.number}: the cards are voided; the payment provider did not "
-                    "answer. The refund is pending and payments sends it again by itself.",
-                    messages.WARNING,
-                )
-                return None
-            except ShopError as refused:
-                form.add_error(None, refused.detail)
-            else:
-                self.message_user(
-                    request,
-                    f"{order.number}: the gift cards are voided and a refund of "
-                    f"{format_money(refund.amount, order.currency)} (what was left on them) "
-                    "requested.",
-                    messages.SUCCESS,
-                )
-                return None
-        return self._action_page(
+        return self._refund_action(
             request,
             queryset,
             action="refund_gift_cards",
-            title=f"Refund gift cards bought on order {order.number}",
-            form=form,
-            button="Void and refund",
-            text=(
-                "The line's cards are voided: what is left on them can no longer be spent, and "
-                "that much is refunded. A line whose cards were spent cannot be refunded."
+            form_for=lambda order, data, initial: GiftCardRefundForm(
+                data, initial=initial, order=order
             ),
+            refund=lambda order, form: refunds.refund_gift_card_line(
+                order.number,
+                form.cleaned_data["line"],
+                actor=staff(request.user.pk),
+                key=form.cleaned_data["key"],
+                reason=form.cleaned_data["reason"],
+            ),
+            done=lambda order, form, result: (
+                f"{order.number}: the gift cards are voided and a refund of "
+                f"{format_money(result.amount, order.currency)} (what was left on them) "
+                "requested."
+            ),
+            page=lambda order: {
+                "title": f"Refund gift cards bought on order {order.number}",
+                "button": "Void and refund",
+                "text": (
+                    "The line's cards are voided: what is left on them can no longer be spent, "
+                    "and that much is refunded. A line whose cards were spent cannot be refunded."
+                ),
+            },
         )

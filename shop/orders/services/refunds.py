@@ -35,6 +35,7 @@ from ..db import db
 from ..errors import GiftCardSpent, InvalidRefund, InvalidTransition
 from ..events import OrderRefunded
 from ..models import Order, RefundRequest
+from ..refund_taxes import share
 from . import bought_cards
 from .lifecycle import TRANSITIONS, lock_order, record, transition
 
@@ -54,8 +55,6 @@ class ItemRefund:
 
     def part(self, amount: Decimal, whole: Decimal, currency: str) -> "ItemRefund":
         """The share of ``amount`` out of ``whole`` (the card's part of a refund), per rate."""
-        from ..refund_taxes import share
-
         if amount == whole:
             return self
         tax = sum((Decimal(rate["tax"]) for rate in self.rates), Decimal(0))
