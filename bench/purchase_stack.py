@@ -107,7 +107,8 @@ class PurchaseStack:
                 port=options.port,
                 workers=options.workers,
                 log_name=self._log_name("gunicorn"),
-                worker_class=options.web_worker_class,
+                worker_class=options.web_worker_class.partition(":")[0],
+                threads=int(options.web_worker_class.partition(":")[2] or 0),
             )
             self.start_worker()
             if options.beat:
@@ -264,7 +265,9 @@ def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=defaults.port)
     parser.add_argument("--workers", type=int, default=defaults.workers, help="gunicorn workers")
     parser.add_argument(
-        "--web-worker-class", default="", help="gunicorn's (sync, gthread); default: its config's"
+        "--web-worker-class",
+        default="",
+        help="gunicorn's worker type and threads (sync, gthread:4); default: its config's",
     )
     parser.add_argument("--worker-concurrency", type=int, default=defaults.worker_concurrency)
     parser.add_argument("--database-url", default=defaults.database_url)

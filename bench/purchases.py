@@ -26,6 +26,7 @@ from bench import stack
 from bench.buyers import (
     ADD_TO_CART,
     END_TO_END,
+    FIRST_POLL_WAIT,
     ORDER_PLACED,
     ORDER_VISIBLE,
     POLL_INTERVAL,
@@ -156,7 +157,10 @@ def main():
     )
     steps = (ADD_TO_CART, START_CHECKOUT, WEBHOOK_ANSWER, ORDER_PLACED, ORDER_VISIBLE, END_TO_END)
     print(recorder.table(steps, since=result["window"][0], until=result["window"][1]))
-    print(f"\n(order visibility is polled every {POLL_INTERVAL * 1000:.0f} ms)")
+    print(
+        f"\n(order visibility is polled after {FIRST_POLL_WAIT * 1000:.0f} ms, then twice as long"
+        f" each time up to every {POLL_INTERVAL * 1000:.0f} ms)"
+    )
     if args.json:
         write_figures(args.json, rate, recorder, steps, result["window"])
 
