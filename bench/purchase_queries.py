@@ -248,7 +248,7 @@ def _user(user_id: int):
     return get_user_model().objects.get(pk=user_id)
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """What a shop that has sold before keeps in its cache: the shipping and tax set-up."""
     from decimal import Decimal
 
@@ -274,7 +274,7 @@ def prepare(stripe) -> Purchase:
         setattr(settings, name, value)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     seed_tax_rates()
-    _warm_up()
+    warm_up()
     sku = f"QUERIES-{uuid.uuid4().hex[:8].upper()}"
     stock([sku], on_hand=1_000, price="20.00")
     buyer = buyers(f"queries-{uuid.uuid4().hex[:8]}", 1)[0]
