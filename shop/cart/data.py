@@ -13,3 +13,11 @@ class CartLineInfo:
 
     sku: str
     quantity: int
+
+
+@dataclass(frozen=True)
+class CartInfo:
+    """A cart's lines in the order they were added, and its voucher code ("" for none)."""
+
+    lines: tuple[CartLineInfo, ...]
+    voucher_code: str

@@ -15,16 +15,18 @@ from shop.core.interfaces import idempotent
 
 from . import selectors as _selectors
 from . import services as _services
-from .data import CartLineInfo
+from .data import CartInfo, CartLineInfo
 from .errors import InvalidCartToken
 from .owners import SESSION_KEY as _SESSION_KEY
 from .tokens import token_key as _token_key
 
 __all__ = [
+    "CartInfo",
     "CartLineInfo",
     "InvalidCartToken",
     "cart_key",
     "clear_cart",
+    "get_cart",
     "get_cart_lines",
     "get_voucher_code",
     "session_cart_token",
@@ -76,6 +78,22 @@ def get_cart_lines(
     return tuple(
         CartLineInfo(sku=line.sku, quantity=line.quantity)
         for line in _selectors.cart_lines(_owner(user_id, cart_token, cart_key))
+    )
+
+
+@idempotent
+def get_cart(
+    *, user_id: int | None = None, cart_token: str | None = None, cart_key: str | None = None
+) -> CartInfo:
+    """
+    The cart's lines (as ``get_cart_lines``) and its voucher code (as
+    ``get_voucher_code``) in one query; no lines and "" if there is no cart.
+    Raises ``InvalidCartToken`` for a ``cart_token`` the shop did not issue.
+    """
+    lines = _selectors.cart_lines(_owner(user_id, cart_token, cart_key))
+    return CartInfo(
+        lines=tuple(CartLineInfo(sku=line.sku, quantity=line.quantity) for line in lines),
+        voucher_code=lines[0].cart.voucher_code if lines else "",
     )
 
 

@@ -111,10 +111,15 @@ def cart_lines(owner: Owner | None) -> list[CartLine]:
 def cart_contents(owner: Owner | None) -> CartContents:
     lines = cart_lines(owner)
     variants = catalog.get_variants(line.sku for line in lines) if lines else {}
+    return contents_of(lines, variants, lines[0].cart.voucher_code if lines else "")
+
+
+def contents_of(lines, variants, voucher_code: str) -> CartContents:
+    """The cart of ``lines`` priced with ``variants`` (read already, as an add reads them)."""
     return CartContents(
         items=tuple(_item(line, variants.get(line.sku)) for line in lines),
         currency=store_currency(),
-        voucher_code=lines[0].cart.voucher_code if lines else "",
+        voucher_code=voucher_code if lines else "",
     )
 
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.utils import timezone
 
 from shop.catalog import public as catalog
@@ -75,18 +76,24 @@ def parse_quantity(value, *, allow_zero: bool) -> int:
     return value
 
 
-def _sellable_variant(sku) -> catalog.VariantInfo:
+def _check_sku(sku) -> None:
     # No SKU holds a NUL byte, and PostgreSQL refuses one in a query.
     if not isinstance(sku, str) or not sku.strip() or len(sku) > 64 or "\x00" in sku:
         shown = sku if isinstance(sku, str) else None
         raise UnknownSku("Give the SKU of a product variant.", sku=shown)
-    try:
-        variant = catalog.get_variant(sku)
-    except catalog.VariantNotFound:
-        raise UnknownSku(f"No product has the SKU {sku!r}.", sku=sku) from None
+
+
+def _sellable(variant: catalog.VariantInfo | None, sku: str) -> catalog.VariantInfo:
+    if variant is None:
+        raise UnknownSku(f"No product has the SKU {sku!r}.", sku=sku)
     if not variant.is_active:
         raise SkuUnavailable(f"{variant.name} is not for sale at the moment.", sku=sku)
     return variant
+
+
+def _sellable_variant(sku) -> catalog.VariantInfo:
+    _check_sku(sku)
+    return _sellable(catalog.get_variants([sku]).get(sku), sku)
 
 
 def _check_stock(variant: catalog.VariantInfo, wanted: int, in_cart: int) -> None:
@@ -123,37 +130,90 @@ class Added(NamedTuple):
     created: bool
     variant: catalog.VariantInfo
     quantity: int
+    # Every line of the cart after the add, and their variants as read for it.
+    lines: tuple[CartLine, ...] = ()
+    variants: dict | None = None
+    voucher_code: str = ""
 
 
 def add_item(owner: Owner, sku, quantity) -> Added:
     """
     Put ``quantity`` more of ``sku`` in the cart; returns the line, whether it
-    is new, and the variant as the customer saw it. The cart never holds more
-    than can be bought now: asking for more raises ``NotEnoughStock`` (409)
-    and changes nothing.
+    is new, the variant as the customer saw it, and the whole cart as it is
+    now. The cart never holds more than can be bought now: asking for more
+    raises ``NotEnoughStock`` (409) and changes nothing.
     """
     quantity = parse_quantity(quantity, allow_zero=False)
-    variant = _sellable_variant(sku)
+    _check_sku(sku)
+    try:
+        return _add(owner, sku, quantity)
+    except IntegrityError:
+        # The owner's first add raced another one that created the cart
+        # first: this one is added to that cart.
+        return _add(owner, sku, quantity)
+
+
+def _add(owner: Owner, sku: str, quantity: int) -> Added:
+    """
+    Touching the cart row is what locks it (two tabs add one after the
+    other); its lines and every variant they and ``sku`` name are then read
+    in one query each, which the answer shows without reading them again.
+    """
     with db.atomic():
-        cart = _locked_cart(owner, create=True)
-        line = cart.lines.filter(sku=variant.sku).first()
+        now = timezone.now()
+        exists = Cart.objects.filter(**owner.lookup()).update(updated_at=now)
+        cart_id, voucher_code, lines = _cart_with_lines(owner) if exists else (None, "", [])
+        variants = catalog.get_variants({sku, *(line.sku for line in lines)})
+        variant = _sellable(variants.get(sku), sku)
+        line = next((line for line in lines if line.sku == variant.sku), None)
         in_cart = line.quantity if line else 0
         _check_stock(variant, in_cart + quantity, in_cart)
         if line is None:
-            if cart.lines.count() >= settings.CART_MAX_LINES:
+            if len(lines) >= settings.CART_MAX_LINES:
                 raise CartFull(
                     f"A cart holds at most {settings.CART_MAX_LINES} different products.",
                     max_lines=settings.CART_MAX_LINES,
                 )
+            if cart_id is None:
+                cart_id = Cart.objects.create(**owner.lookup(), created_at=now, updated_at=now).pk
             line = CartLine.objects.create(
-                cart=cart, sku=variant.sku, quantity=quantity, price_seen=variant.price
+                cart_id=cart_id, sku=variant.sku, quantity=quantity, price_seen=variant.price
             )
+            lines.append(line)
         else:
             line.quantity = in_cart + quantity
             line.price_seen = variant.price
             line.save(update_fields=["quantity", "price_seen"])
-        _touch(cart)
-    return Added(line, in_cart == 0, variant, quantity)
+    return Added(line, in_cart == 0, variant, quantity, tuple(lines), variants, voucher_code)
+
+
+def _cart_with_lines(owner: Owner) -> tuple[object, str, list[CartLine]]:
+    """The cart's id, voucher code and lines (in the order added), in one query."""
+    rows = (
+        Cart.objects.filter(**owner.lookup())
+        .order_by("lines__added_at", "lines__pk")
+        .values_list(
+            "pk",
+            "voucher_code",
+            "lines__pk",
+            "lines__sku",
+            "lines__quantity",
+            "lines__price_seen",
+            "lines__added_at",
+        )
+    )
+    cart_id, voucher_code, lines = None, "", []
+    for row in rows:
+        cart_id, voucher_code, pk, sku, quantity, price_seen, added_at = row
+        if pk is not None:
+            lines.append(
+                CartLine.from_db(
+                    db.alias,
+                    ["id", "cart_id", "sku", "quantity", "price_seen", "added_at"],
+                    [pk, cart_id, sku, quantity, price_seen, added_at],
+                )
+            )
+    return cart_id, voucher_code, lines
 
 
 def set_line_quantity(owner: Owner, line_id, quantity) -> CartLine | None:

@@ -7,3 +7,7 @@ class ShippingConfig(AppConfig):
 
     def ready(self):
         from . import tasks  # noqa: F401  (registers the consumers, none yet)
+        from .models import ShippingMethod, ShippingRate, ShippingZone
+        from .selectors import config
+
+        config.watch([ShippingZone, ShippingMethod, ShippingRate])

@@ -3,37 +3,112 @@ Reading zones and pricing an order: which zone serves a country, and what
 each of its methods costs for an order of a value and weight.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch
 from django_countries import countries
 
+from shop.core.configcache import ConfigCache
 from shop.core.money import quantize
 
 from .data import ShippingQuote
 from .errors import ShippingUnavailable
 from .models import ShippingMethod, ShippingRate, ShippingZone
 
+# Every cart answer and checkout prices delivery; staff change zones rarely.
+config = ConfigCache("shipping")
 
-def zone_for(country: str) -> ShippingZone | None:
+
+@dataclass(frozen=True)
+class Band:
+    up_to: Decimal | None
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class Method:
+    """An offered method with its bands, ordered by limit (the open one last)."""
+
+    code: str
+    name: str
+    basis: str
+    free_from: Decimal | None
+    carrier: str
+    bands: tuple[Band, ...]
+
+
+@dataclass(frozen=True)
+class Zone:
+    name: str
+    country_codes: frozenset[str]
+    rest_of_world: bool
+    methods: tuple[Method, ...]
+
+
+def _read_zones() -> tuple[Zone, ...]:
+    """Every zone with its offered methods and their rates: three queries."""
+    offered = ShippingMethod.objects.filter(is_active=True).order_by("position", "pk")
+    zones = ShippingZone.objects.prefetch_related(
+        Prefetch(
+            "methods",
+            queryset=offered.prefetch_related(
+                Prefetch("rates", queryset=ShippingRate.objects.order_by())
+            ),
+        )
+    )
+    return tuple(
+        Zone(
+            name=zone.name,
+            country_codes=frozenset(zone.country_codes),
+            rest_of_world=zone.rest_of_world,
+            methods=tuple(
+                Method(
+                    code=method.code,
+                    name=method.name,
+                    basis=method.basis,
+                    free_from=method.free_from,
+                    carrier=method.carrier,
+                    bands=tuple(
+                        Band(up_to=rate.up_to, price=rate.price)
+                        for rate in sorted(
+                            method.rates.all(),
+                            key=lambda rate: (rate.up_to is None, rate.up_to),
+                        )
+                    ),
+                )
+                for method in zone.methods.all()
+            ),
+        )
+        for zone in zones
+    )
+
+
+def zones() -> tuple[Zone, ...]:
+    """The zones as last saved, from the cache (read again after any change)."""
+    return config.get("zones", _read_zones)
+
+
+def zone_for(country: str) -> Zone | None:
     """
     The zone that lists ``country``, else the rest-of-the-world zone, else
-    ``None``. Zones are few: they are read whole (one query).
+    ``None``.
     """
-    zones = list(ShippingZone.objects.all())
-    listed = next((zone for zone in zones if country in zone.country_codes), None)
-    return listed or next((zone for zone in zones if zone.rest_of_world), None)
+    every = zones()
+    listed = next((zone for zone in every if country in zone.country_codes), None)
+    return listed or next((zone for zone in every if zone.rest_of_world), None)
 
 
-def price_of(method: ShippingMethod, subtotal: Decimal, weight_grams: int) -> Decimal | None:
+def price_of(method: Method, subtotal: Decimal, weight_grams: int) -> Decimal | None:
     """
     What ``method`` costs for an order of ``subtotal`` weighing ``weight_grams``:
     the price of the first band (by limit) that the value or weight fits in,
     nothing from ``free_from`` on; ``None`` when the order is beyond every band.
     """
     measure = subtotal if method.basis == ShippingMethod.Basis.VALUE else Decimal(weight_grams)
-    rates = sorted(method.rates.all(), key=lambda rate: (rate.up_to is None, rate.up_to))
-    band = next((rate for rate in rates if rate.up_to is None or measure <= rate.up_to), None)
+    band = next(
+        (band for band in method.bands if band.up_to is None or measure <= band.up_to), None
+    )
     if band is None:
         return None
     if method.free_from is not None and subtotal >= method.free_from:
@@ -56,12 +131,9 @@ def quote(country: str, subtotal: Decimal, weight_grams: int) -> tuple[ShippingQ
             reason="country",
         )
     subtotal, weight_grams = quantize(subtotal), max(int(weight_grams), 0)
-    methods = zone.methods.filter(is_active=True).prefetch_related(
-        Prefetch("rates", queryset=ShippingRate.objects.order_by())
-    )
     quotes, priced = [], False
-    for method in methods.order_by("position", "pk"):
-        priced = priced or bool(method.rates.all())
+    for method in zone.methods:
+        priced = priced or bool(method.bands)
         price = price_of(method, subtotal, weight_grams)
         if price is not None:
             quotes.append(

@@ -8,3 +8,7 @@ class TaxesConfig(AppConfig):
 
     def ready(self):
         from . import tasks  # noqa: F401  (registers the consumers; none yet)
+        from .models import TaxClass, TaxRate
+        from .selectors import config
+
+        config.watch([TaxClass, TaxRate])

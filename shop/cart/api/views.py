@@ -38,8 +38,10 @@ class CartAPIView(APIView):
         response["Cache-Control"] = "private, no-store"
         return response
 
-    def cart_response(self, status_code=status.HTTP_200_OK) -> Response:
-        contents = selectors.cart_contents(self.owner)
+    def cart_response(self, status_code=status.HTTP_200_OK, contents=None) -> Response:
+        """The cart as it is now; ``contents`` when the change at hand read it already."""
+        if contents is None:
+            contents = selectors.cart_contents(self.owner)
         estimate = estimates.estimate(contents, self.country, self.owner.user_id)
         data = {
             "items": contents.items,
@@ -70,7 +72,10 @@ class CartItemsView(CartAPIView):
     def post(self, request):
         data = self.body()
         added = services.add_item(self.owner, data.get("sku"), data.get("quantity", 1))
-        return self.cart_response(status.HTTP_201_CREATED if added.created else status.HTTP_200_OK)
+        return self.cart_response(
+            status.HTTP_201_CREATED if added.created else status.HTTP_200_OK,
+            selectors.contents_of(added.lines, added.variants, added.voucher_code),
+        )
 
 
 class CartItemView(CartAPIView):

@@ -5,7 +5,7 @@ import uuid
 
 from .. import guests
 from ..errors import CheckoutNotFound
-from ..models import Checkout
+from ..models import Checkout, CheckoutLine
 
 logger = logging.getLogger(__name__)
 
@@ -38,17 +38,35 @@ def checkout_by_link(checkout_id, key: str) -> Checkout:
 
 
 def _checkout(pk, **lookup) -> Checkout:
-    found = (
-        Checkout.objects.filter(pk=pk, **lookup)
-        .select_related("order")
-        .prefetch_related("lines")
-        .first()
-        if pk
-        else None
-    )
-    if found is None:
+    """
+    The checkout with its order and lines, read in one query through its lines
+    (a checkout always has some: it is started from a cart that has), as a
+    customer polling it until the order is there reads it again and again.
+    """
+    if not pk:
         raise CheckoutNotFound()
-    return found
+    lines = list(
+        CheckoutLine.objects.filter(
+            checkout_id=pk, **{f"checkout__{name}": value for name, value in lookup.items()}
+        )
+        .select_related("checkout__order")
+        .order_by("pk")
+    )
+    if not lines:
+        raise CheckoutNotFound()
+    checkout = lines[0].checkout
+    for line in lines:
+        line.checkout = checkout
+    return with_lines(checkout, lines)
+
+
+def with_lines(checkout: Checkout, lines: list[CheckoutLine]) -> Checkout:
+    """``checkout`` with ``checkout.lines.all()`` answered by ``lines``, as a prefetch leaves it."""
+    prefetched = checkout.lines.all()
+    prefetched._result_cache = lines
+    prefetched._prefetch_done = True
+    checkout._prefetched_objects_cache = {"lines": prefetched}
+    return checkout
 
 
 def locked_checkout(reference: str) -> Checkout | None:

@@ -56,6 +56,7 @@ from ..guests import Guest
 from ..models import Checkout, CheckoutLine
 from . import giftcards, holds, taxing, vouchers
 from .completion import complete_checkout
+from .selectors import with_lines
 from .shipping import cart_weight, goods_value, shipping_option
 
 REPLACED = "Replaced by a newer checkout."
@@ -85,15 +86,10 @@ class _Buyer:
             return {"user_id": self.user_id}
         return {"cart_key": self.cart_key, "user_id": None}
 
-    def cart_lines(self):
+    def cart(self) -> cart.CartInfo:
         if self.user_id is not None:
-            return cart.get_cart_lines(user_id=self.user_id)
-        return cart.get_cart_lines(cart_key=self.cart_key)
-
-    def voucher_code(self) -> str:
-        if self.user_id is not None:
-            return cart.get_voucher_code(user_id=self.user_id)
-        return cart.get_voucher_code(cart_key=self.cart_key)
+            return cart.get_cart(user_id=self.user_id)
+        return cart.get_cart(cart_key=self.cart_key)
 
 
 def _guest_email(email: str) -> str:
@@ -177,12 +173,13 @@ def start_checkout(
         if address is None:
             raise AddressRequired()
         shipping_address = asdict(accounts.validate_address(address))
-    lines = buyer.cart_lines()
+    bought = buyer.cart()
+    lines = bought.lines
     if not lines:
         raise CartEmpty()
     variants = catalog.get_variants(line.sku for line in lines)
     shipping = _shipping(shipping_method, shipping_address, lines, variants)
-    voucher = _Voucher.of(buyer, lines, variants, shipping.price)
+    voucher = _Voucher.of(buyer, bought.voucher_code, lines, variants, shipping.price)
     gift_card_code = giftcards.check(gift_card_code)
     if gift_card_code and any(variant.gift_card for variant in variants.values()):
         raise GiftCardForGiftCard()
@@ -313,9 +310,8 @@ class _Voucher:
     discount: object
 
     @classmethod
-    def of(cls, buyer: _Buyer, lines, variants, shipping_price) -> "_Voucher":
+    def of(cls, buyer: _Buyer, code: str, lines, variants, shipping_price) -> "_Voucher":
         """Priced before anything is held or replaced: a refused code holds nothing."""
-        code = buyer.voucher_code()
         customer = vouchers.customer_of(buyer.user_id, buyer.email)
         basket = vouchers.basket_of(lines, variants, shipping_price)
         return cls(code, customer, basket, vouchers.price(code, basket, customer))
@@ -383,6 +379,8 @@ def _create(
                 **taxing.totals_fields(basket),
                 **voucher.fields(),
                 reservation_key=f"checkout:{checkout_id}",
+                # Before the reservation's own (made a moment later): the
+                # stock is never let go while the checkout can be paid.
                 expires_at=timezone.now() + ttl,
             )
             # Raises OutOfStock for unknown, withdrawn or short SKUs.
@@ -394,14 +392,13 @@ def _create(
                 voucher_held = promotions.reserve_voucher(
                     checkout.reservation_key, voucher.code, voucher.customer, voucher.basket, ttl
                 ).key
-            checkout.expires_at = reservation.expires_at
             if gift_card_code:
                 card = giftcards.hold(checkout, gift_card_code, ttl)
                 card_held = card.key
                 checkout.gift_card_code = card.masked_code
                 checkout.gift_card_amount = card.amount
-            checkout.save(update_fields=["expires_at", "gift_card_code", "gift_card_amount"])
-            CheckoutLine.objects.bulk_create(
+                checkout.save(update_fields=["gift_card_code", "gift_card_amount"])
+            created_lines = CheckoutLine.objects.bulk_create(
                 CheckoutLine(
                     checkout=checkout,
                     sku=line.sku,
@@ -424,7 +421,7 @@ def _create(
         if held is not None:
             _let_go(held)
         raise
-    return checkout
+    return with_lines(checkout, created_lines)
 
 
 def sale_fields(variant: catalog.VariantInfo) -> dict:
@@ -472,12 +469,16 @@ def _with_payment(checkout: Checkout, return_url: str) -> Checkout:
         cancel_url=back,
         customer_email=checkout.email,
     )
-    Checkout.objects.filter(pk=checkout.pk, payment_id="").update(
-        payment_id=payment.id,
-        payment_provider=payment.provider,
-        payment_redirect_url=payment.redirect_url,
-    )
-    checkout.refresh_from_db()
+    paid_at = {
+        "payment_id": payment.id,
+        "payment_provider": payment.provider,
+        "payment_redirect_url": payment.redirect_url,
+    }
+    if Checkout.objects.filter(pk=checkout.pk, payment_id="").update(**paid_at):
+        for name, value in paid_at.items():
+            setattr(checkout, name, value)
+    else:
+        checkout.refresh_from_db()
     return checkout
 
 

@@ -13,8 +13,9 @@ waiting on the other service (decision 14).
 import logging
 
 from django.db import IntegrityError
+from django.utils import timezone
 
-from shop.core.money import format_money, store_currency
+from shop.core.money import format_money, quantize, store_currency
 
 from ..db import db
 from ..errors import GatewayUnavailable, InvalidPaymentRequest, PaymentConflict
@@ -58,39 +59,49 @@ def create_payment(
     cancel_url = check_text(cancel_url, "cancel URL", URL_MAX_LENGTH)
     customer_email = check_text(customer_email, "customer email", EMAIL_MAX_LENGTH, blank=True)
     currency = store_currency()
-    with db.atomic():
-        payment = Payment.objects.select_for_update().filter(reference=reference).first()
-        if payment is None:
-            payment = _new_payment(
-                reference=reference,
-                amount=amount,
-                currency=currency,
-                user_id=user_id,
-                description=description,
-                return_url=return_url,
-                cancel_url=cancel_url,
-            )
-        elif (payment.amount, payment.currency, payment.user_id) != (amount, currency, user_id):
-            raise PaymentConflict(reference=reference)
+    fields = {
+        "reference": reference,
+        "amount": amount,
+        "currency": currency,
+        "user_id": user_id,
+        "description": description,
+        "return_url": return_url,
+        "cancel_url": cancel_url,
+    }
+    payment = _new_payment(**fields)
+    if payment is None:
+        # The reference has its payment already (a retry, or a concurrent call).
+        with db.atomic():
+            payment = Payment.objects.select_for_update().get(reference=reference)
+            if (payment.amount, payment.currency, payment.user_id) != (amount, currency, user_id):
+                raise PaymentConflict(reference=reference)
     if payment.is_pending and not payment.checkout_session_id:
         _open_session(payment, customer_email)
     return payment
 
 
-def _new_payment(**fields) -> Payment:
+def _new_payment(**fields) -> Payment | None:
+    """
+    A new payment for the reference, or ``None`` when it has one: the insert
+    comes first, as a new reference is the common case, and its unique
+    reference is what tells (no read first, no savepoint).
+    """
     provider = default_provider()
     if provider == Provider.TEST and not is_test_gateway_enabled():
         logger.error("No payment provider: set STRIPE_SECRET_KEY (or enable the test gateway).")
         raise GatewayUnavailable("No payment provider is set up on this site.")
     try:
         with db.atomic():
-            payment = Payment.objects.create(provider=provider, **fields)
+            payment = Payment.objects.create(
+                provider=provider, refunded_amount=quantize(0), **fields
+            )
+            status.log(
+                payment,
+                "checkout",
+                f"Created for {format_money(payment.amount, payment.currency)}.",
+            )
     except IntegrityError:
-        # Created by a concurrent call for the same reference.
-        return Payment.objects.select_for_update().get(reference=fields["reference"])
-    status.log(
-        payment, "checkout", f"Created for {format_money(payment.amount, payment.currency)}."
-    )
+        return None
     return payment
 
 
@@ -101,12 +112,24 @@ def _open_session(payment: Payment, customer_email: str) -> None:
     except GatewayRefused as refused:
         logger.error("The gateway refused a session for payment %s: %s", payment.pk, refused)
         raise GatewayUnavailable() from refused
+    now = timezone.now()
     with db.atomic():
-        locked = status.locked(payment.pk)
-        if not locked.checkout_session_id:
-            locked.checkout_session_id = session.id
-            if locked.is_pending:
-                locked.redirect_url = session.url
-            locked.save(update_fields=["checkout_session_id", "redirect_url", "updated_at"])
-            status.log(locked, "checkout", f"Payment page opened at the gateway ({session.id}).")
-    payment.refresh_from_db()
+        # Only a payment without a session gets this one, and its page only
+        # while it is pending; a concurrent call that got there first wins.
+        opened = Payment.objects.filter(
+            pk=payment.pk, checkout_session_id="", status=Payment.Status.PENDING
+        ).update(checkout_session_id=session.id, redirect_url=session.url, updated_at=now)
+        if opened:
+            payment.checkout_session_id, payment.redirect_url = session.id, session.url
+            payment.updated_at = now
+            status.log(payment, "checkout", f"Payment page opened at the gateway ({session.id}).")
+        else:
+            locked = status.locked(payment.pk)
+            if not locked.checkout_session_id:
+                locked.checkout_session_id = session.id
+                locked.save(update_fields=["checkout_session_id", "updated_at"])
+                status.log(
+                    locked, "checkout", f"Payment page opened at the gateway ({session.id})."
+                )
+    if not opened:
+        payment.refresh_from_db()

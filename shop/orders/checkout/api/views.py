@@ -95,7 +95,10 @@ class StartCheckoutView(APIView):
             return_url=status_page_url(request, guest="guest" in buyer),
             gift_card_code=data.get("gift_card_code", ""),
         )
-        checkout = _checkout_of(request, started.checkout.pk)
+        # A new checkout is answered as it was made; an earlier one is read again.
+        checkout = started.checkout
+        if not started.created:
+            checkout = _checkout_of(request, checkout.pk)
         return _body(
             checkout, request, status.HTTP_201_CREATED if started.created else status.HTTP_200_OK
         )
