@@ -19,6 +19,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.models.constants import OnConflict
 
 from .registry import owner_of
 
@@ -115,6 +116,25 @@ class ServiceRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == _alias_of_app(app_label)
+
+
+def insert_new(row, *, using: str) -> bool:
+    """
+    Insert ``row`` unless a row with the same unique values exists, in one
+    statement (``ON CONFLICT DO NOTHING``: no savepoint, no read first);
+    whether it was new. For marks that say "done once" (an inbox's, an
+    email's claim), where a conflict is the expected answer, not an error.
+    """
+    model = type(row)
+    fields = [field for field in model._meta.concrete_fields if field is not model._meta.pk]
+    inserted = model._base_manager._insert(
+        [row],
+        fields=fields,
+        returning_fields=[model._meta.pk],
+        using=using,
+        on_conflict=OnConflict.IGNORE,
+    )
+    return bool(inserted and inserted[0])
 
 
 def per_app() -> bool:

@@ -19,7 +19,10 @@ Celery task that handles ``SomeEvent``; the catalog must list it among the
 event's consumers (``manage.py check`` says so otherwise). Delivery is
 at-least-once, so the task records ``(event id, task name)`` in the consuming
 app's ``InboxMessage`` table in the same transaction as the handler's work: a
-second delivery of the same event finds the row and does nothing. A consumer
+second delivery of the same event finds the row and does nothing. A handler
+whose effect is already once by a key of its own (a row unique per order, a
+claimed email) says ``inbox=False`` and is run without the mark, in the same
+transaction (decision 0033). A consumer
 refuses an event version it does not know (``UnknownEventVersion``): it logs
 why, records nothing, and the delivery is retried, so the event waits for a
 consumer that understands it instead of being lost or misread.
@@ -44,12 +47,13 @@ from celery import current_app, shared_task
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, router, transaction
+from django.db import router, transaction
 from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from . import eventcatalog
+from .db import insert_new
 from .events import Event, from_payload, to_payload
 from .models import BaseInboxMessage, BaseOutboxMessage
 from .registry import CORE, shop_app_labels
@@ -118,12 +122,18 @@ def publish(event: Event) -> uuid.UUID:
         event_version=event.version,
         payload=to_payload(event),
     )
-    transaction.on_commit(lambda: _relay_committed(model, message.pk), using=using)
+    transaction.on_commit(lambda: _relay_committed(model, message), using=using)
     return message.id
 
 
-def _relay_committed(model, pk) -> None:
-    _deliver(model, model.objects.filter(pk=pk, sent_at__isnull=True))
+def _relay_committed(model, message) -> None:
+    """
+    Hand the row just committed to the broker as the transaction wrote it,
+    without reading it back: one UPDATE marks it sent. (A periodic relay
+    only takes rows ``OUTBOX_RESEND_AFTER`` old, so it does not race this;
+    if it ever did, the event would go twice, which consumers absorb.)
+    """
+    _deliver(model, [message])
 
 
 def relay_pending(*, older_than: float | None = None, limit: int = 500) -> tuple[int, int]:
@@ -277,7 +287,12 @@ def prune_messages(*, outbox_days: int = 7, inbox_days: int = 30) -> int:
 
 
 def consumer(
-    event_type: type[Event], *, name: str, versions: tuple[int, ...] | None = None, **task_options
+    event_type: type[Event],
+    *,
+    name: str,
+    versions: tuple[int, ...] | None = None,
+    inbox: bool = True,
+    **task_options,
 ):
     """
     Turn ``handler(event)`` into a Celery task named ``name`` ("<app>.<verb>")
@@ -286,7 +301,9 @@ def consumer(
     ``versions`` are the versions of the event the handler understands (by
     default the event class's own); any other is refused, unmarked, and
     retried. The handler runs in a transaction with the inbox mark; if it
-    raises, both roll back and Celery retries with backoff.
+    raises, both roll back and Celery retries with backoff. ``inbox=False``
+    leaves the mark out, for a handler that is idempotent by keys of its own
+    (its docstring says which): a redelivery runs it again and it does nothing.
     """
     app_label, _, verb = name.partition(".")
     if not verb:
@@ -321,15 +338,16 @@ def consumer(
                 raise UnknownEventVersion(
                     f"{name} does not know version {version} of {envelope.get('name')}."
                 )
-            inbox = _app_model(app_label, "InboxMessage", BaseInboxMessage)
             event = from_payload(event_type, envelope["payload"])
-            with transaction.atomic(using=router.db_for_write(inbox)):
-                try:
-                    with transaction.atomic(using=router.db_for_write(inbox)):
-                        inbox.objects.create(
-                            event_id=envelope["id"], consumer=name, event_name=envelope["name"]
-                        )
-                except IntegrityError:
+            if not inbox:
+                with transaction.atomic(using=_handler_alias(app_label)):
+                    handler(event)
+                return
+            model = _app_model(app_label, "InboxMessage", BaseInboxMessage)
+            using = router.db_for_write(model)
+            with transaction.atomic(using=using):
+                mark = model(event_id=envelope["id"], consumer=name, event_name=envelope["name"])
+                if not insert_new(mark, using=using):
                     logger.info("%s already handled event %s", name, envelope["id"])
                     return
                 handler(event)
@@ -338,6 +356,11 @@ def consumer(
         return task
 
     return decorator
+
+
+def _handler_alias(app_label: str) -> str:
+    """The database of the consuming app (its inbox's, which it has whether it uses it or not)."""
+    return router.db_for_write(_app_model(app_label, "InboxMessage", BaseInboxMessage))
 
 
 def route_task(name, args, kwargs, options, task=None, **kw):

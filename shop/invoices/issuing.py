@@ -30,7 +30,9 @@ from .seller import current_seller
 
 def issue_invoice(request: InvoiceRequest) -> Invoice:
     _check(request, request.lines, (request.shipping,) if request.shipping else ())
-    with db.atomic():
+    # Reads, then a savepoint of its own around the insert that may race: the
+    # outer block needs none inside a caller's transaction.
+    with db.atomic(savepoint=False):
         existing = Invoice.objects.filter(order_number=request.order_number).first()
         if existing is not None:
             return existing

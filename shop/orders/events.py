@@ -29,6 +29,9 @@ __all__ = [
 class OrderedLine:
     sku: str
     quantity: int
+    # Whether the line is a gift card (decision 0030); None in events published
+    # before lines said so, when a consumer that cares must look.
+    gift_card: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from shop.core.money import quantize
 from shop.invoices import public as invoices
 
+from . import selectors
 from .models import Order, RefundRequest
 from .services.refunds import refunded_tax
 
@@ -112,7 +113,9 @@ def _paid_with(order: Order) -> tuple:
 
 def issue_invoice(number: str) -> invoices.DocumentInfo:
     """The order's invoice, issued now or before (the consumer of ``orders.OrderPlaced``)."""
-    order = Order.objects.prefetch_related("lines").get(number=number)
+    order = selectors.order_with_lines(number)
+    if order is None:
+        raise Order.DoesNotExist(f"No order {number!r}.")
     return invoices.issue_invoice(invoice_request(order))
 
 

@@ -23,13 +23,13 @@ get no mail. A guest's order links to its keyed page instead of the account's.
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from shop.accounts import public as accounts
+from shop.core.db import insert_new
 
-from . import guests, invoicing
+from . import guests, invoicing, selectors
 from .db import db
 from .models import Checkout, Order, SentEmail
 
@@ -92,13 +92,11 @@ def build_message(order: Order, kind: str, **context) -> EmailMultiAlternatives:
 
 
 def _claim(key: str, kind: str, **about) -> bool:
-    """Record the email under ``key``; false when it was claimed (sent) before."""
-    try:
-        with db.atomic():
-            SentEmail.objects.create(key=key, kind=kind, **about)
-    except IntegrityError:
-        return False
-    return True
+    """
+    Record the email under ``key``; false when it was claimed (sent) before.
+    One statement (``ON CONFLICT DO NOTHING``), no savepoint.
+    """
+    return insert_new(SentEmail(key=key, kind=kind, **about), using=db.alias)
 
 
 def _undeliverable(email: str) -> bool:
@@ -110,7 +108,7 @@ def send_order_email(number: str, kind: str, key: str, **context) -> bool:
     Mail the customer of order ``number`` the ``kind`` email once per ``key``;
     returns whether it was sent now. Call it inside the consumer's transaction.
     """
-    order = Order.objects.select_related("shipment").filter(number=number).first()
+    order = selectors.order_with_lines(number)
     if order is None or order.anonymised_at is not None or _undeliverable(order.email):
         return False
     if not _claim(key, kind, order=order):

@@ -20,6 +20,30 @@ from .models import Order, OrderLine, OrderStatusChange
 CUSTOMER_CANCELLABLE = frozenset({Order.Status.PAID})
 
 
+def order_with_lines(number: str, *, lock: bool = False) -> Order | None:
+    """
+    Order ``number`` with its shipment (if any) and its lines in one query
+    (the lines joined to their order), for the consumers of an order's
+    events; with ``lock``, the order's row locked until the transaction ends.
+    """
+    lines = OrderLine.objects.select_related("order", "order__shipment").filter(
+        order__number=number
+    )
+    if lock:
+        lines = lines.select_for_update(of=("order",))
+    found = list(lines)
+    if not found:  # an order has lines; this reads one that somehow has none
+        orders = Order.objects.select_related("shipment").filter(number=number)
+        return (orders.select_for_update(of=("self",)) if lock else orders).first()
+    order = found[0].order
+    for line in found:
+        line.order = order
+    cached = order.lines.all()
+    cached._result_cache, cached._prefetch_done = found, True
+    order._prefetched_objects_cache = {"lines": cached}
+    return order
+
+
 def customer_orders(user_id: int) -> QuerySet[Order]:
     """The customer's orders, newest first, each with its lines and shipment."""
     return _with_lines(Order.objects.filter(user_id=user_id)).order_by("-placed_at", "-id")

@@ -16,8 +16,9 @@ from .services import bought_cards, claiming, forgetting, lifecycle, refunds, sh
 # --- the order's life ---------------------------------------------------------------
 
 
-@consumer(OrderPlaced, versions=(1, 2), name="orders.book_shipment")
+@consumer(OrderPlaced, versions=(1, 2), name="orders.book_shipment", inbox=False)
 def book_shipment(event: OrderPlaced) -> None:
+    """Once by the order's one shipment, looked for under the order's lock: no inbox."""
     shipping.book_shipment(event.number)
 
 
@@ -44,15 +45,24 @@ def record_refund(event: PaymentRefunded) -> None:
     )
 
 
-@consumer(OrderPlaced, versions=(1, 2), name="orders.issue_invoice")
+@consumer(OrderPlaced, versions=(1, 2), name="orders.issue_invoice", inbox=False)
 def issue_invoice(event: OrderPlaced) -> None:
-    """Retried while invoices fails; the order gets one invoice, one number (decision 0025)."""
+    """
+    Retried while invoices fails; the order gets one invoice, one number
+    (decision 0025): invoices issues one per order number, so no inbox.
+    """
     invoicing.issue_invoice(event.number)
 
 
-@consumer(OrderPlaced, versions=(1, 2), name="orders.issue_gift_cards")
+@consumer(OrderPlaced, versions=(1, 2), name="orders.issue_gift_cards", inbox=False)
 def issue_gift_cards(event: OrderPlaced) -> None:
-    """A card per gift card unit bought, issued once however often run; the codes mailed once."""
+    """
+    A card per gift card unit bought, issued once however often run (by the
+    card's key) and the codes mailed once (by the email's key), so no inbox;
+    an order whose lines say they are no gift cards costs no query at all.
+    """
+    if all(line.gift_card is False for line in event.lines):
+        return
     if bought_cards.issue_cards(event.number):
         notifications.send_order_email(
             event.number, notifications.GIFT_CARDS, f"gift-cards:{event.number}"
@@ -79,8 +89,9 @@ def claim_guest_orders(event: EmailConfirmed) -> None:
 # --- emails to the customer ---------------------------------------------------------
 
 
-@consumer(OrderPlaced, versions=(1, 2), name="orders.email_order_placed")
+@consumer(OrderPlaced, versions=(1, 2), name="orders.email_order_placed", inbox=False)
 def email_order_placed(event: OrderPlaced) -> None:
+    """Once by the email's key (``SentEmail``), claimed with the sending: no inbox."""
     notifications.send_order_email(event.number, notifications.PLACED, f"placed:{event.number}")
 
 

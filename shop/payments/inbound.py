@@ -103,13 +103,14 @@ def settle_on_test_gateway(payment: Payment, outcome: str) -> Payment:
     return payment
 
 
-@db.atomic()
+@db.atomic(savepoint=False)
 def process(gateway_event_id: int) -> None:
     """
-    Apply a stored event to its payment, once (the task's inbox and
-    ``processed_at`` both say so), in payments' transaction (the task's, when
-    a task runs it). An event given up earlier is left alone; one whose
-    fields are unreadable is given up now.
+    Apply a stored event to its payment, once (``processed_at``, set under
+    the event's lock, says so: the task needs no inbox), in payments'
+    transaction (the task's, when a task runs it; no savepoint, since what
+    fails here fails the whole task). An event given up earlier is left
+    alone; one whose fields are unreadable is given up now.
     """
     stored = GatewayEvent.objects.select_for_update().filter(pk=gateway_event_id).first()
     if stored is None or stored.processed_at is not None or stored.failed_at is not None:
@@ -121,7 +122,7 @@ def process(gateway_event_id: int) -> None:
         _give_up(stored, f"unreadable: {exc}")
         stored.save(update_fields=["attempts", "outcome", "last_error", "failed_at"])
         return
-    payment = selectors.payment_for_notification(stored.provider, notification)
+    payment = selectors.payment_for_notification(stored.provider, notification, lock=True)
     if notification.update is None:
         outcome = "acknowledged: nothing to do for this type"
     elif payment is None:
@@ -129,7 +130,7 @@ def process(gateway_event_id: int) -> None:
         logger.warning("%s event %s matches no payment", stored.provider, stored.event_id)
     else:
         source = f"{stored.get_provider_display()}: {stored.type}"
-        payment = status.apply_update(payment.pk, notification.update, source=source)
+        payment = status.apply_update_locked(payment, notification.update, source=source)
         outcome = f"payment {payment.status}" + (" (flagged)" if payment.flagged else "")
     stored.payment = payment
     stored.processed_at = timezone.now()

@@ -37,9 +37,16 @@ def payment_by_reference(reference: str) -> Payment:
     return payment
 
 
-def payment_for_notification(provider: str, notification: Notification) -> Payment | None:
-    """The payment a gateway event is about: by our id, else by the gateway's ids."""
+def payment_for_notification(
+    provider: str, notification: Notification, *, lock: bool = False
+) -> Payment | None:
+    """
+    The payment a gateway event is about: by our id, else by the gateway's
+    ids; with ``lock``, its row locked until the transaction ends.
+    """
     payments = Payment.objects.filter(provider=provider)
+    if lock:
+        payments = payments.select_for_update()
     pk = _uuid(notification.payment_id) if notification.payment_id else None
     if pk:
         found = payments.filter(pk=pk).first()

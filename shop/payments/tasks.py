@@ -10,9 +10,12 @@ from .messages import GatewayEventReceived, RefundUnsent
 from .services import refunds
 
 
-@consumer(GatewayEventReceived, name="payments.process_gateway_event")
+@consumer(GatewayEventReceived, name="payments.process_gateway_event", inbox=False)
 def process_gateway_event(event: GatewayEventReceived) -> None:
-    """Apply a verified, stored gateway event (a webhook, a test-gateway click) to its payment."""
+    """
+    Apply a verified, stored gateway event (a webhook, a test-gateway click) to
+    its payment; once by the stored event's ``processed_at``, so without an inbox.
+    """
     inbound.process(event.gateway_event_id)
 
 

@@ -54,9 +54,9 @@ def test_a_failure_half_way_through_placing_the_order_is_retried_into_one_order(
     real_place_order = placing.place_order
     attempts = []
 
-    def place_order_then_lose_the_database(checkout):
+    def place_order_then_lose_the_database(checkout, **options):
         attempts.append(checkout.pk)
-        order = real_place_order(checkout)
+        order = real_place_order(checkout, **options)
         if len(attempts) == 1:
             raise OperationalError("server closed the connection unexpectedly")
         return order

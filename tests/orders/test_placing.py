@@ -91,7 +91,7 @@ def test_placing_announces_the_order_with_its_lines(ada):
             user_id=ada.pk,
             total=Decimal("44.70"),
             currency="EUR",
-            lines=(OrderedLine(sku="TEE-M", quantity=2),),
+            lines=(OrderedLine(sku="TEE-M", quantity=2, gift_card=False),),
         )
     ]
 

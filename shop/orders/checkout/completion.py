@@ -13,6 +13,7 @@ refunds the customer. A checkout the gift card pays in full has no payment:
 
 import logging
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from shop.cart import public as cart
@@ -38,13 +39,14 @@ FAILURE_REASONS = {
 }
 
 
-@db.atomic()
+@db.atomic(savepoint=False)
 def complete_checkout(reference: str) -> None:
     """
     The customer paid for checkout ``reference``: commit its stock, place
     exactly one order, take what was bought out of the cart. If the stock was
     given up in the meantime and is gone, refund the payment and tell the
-    customer.
+    customer. (No savepoint: whatever fails here fails the consumer's whole
+    transaction, which is retried.)
     """
     checkout = locked_checkout(reference)
     if checkout is None or checkout.status == Status.COMPLETED:
@@ -54,7 +56,10 @@ def complete_checkout(reference: str) -> None:
 
 def complete_locked_checkout(checkout: Checkout) -> None:
     """``complete_checkout`` for a checkout the caller has locked (the expiry task's backstop)."""
-    if forgetting.is_forgotten(checkout.user_id):
+    forgotten = getattr(checkout, "customer_forgotten", None)
+    if forgotten is None:
+        forgotten = forgetting.is_forgotten(checkout.user_id)
+    if forgotten:
         catalog.release_reservation(checkout.reservation_key)
         vouchers.release(checkout)
         giftcards.release(checkout)
@@ -82,9 +87,12 @@ def complete_locked_checkout(checkout: Checkout) -> None:
         _refund(checkout, reason, tell_customer=True)
         return
     vouchers.commit(checkout)
+    prefetch_related_objects([checkout], "lines")  # read once, for the order and the cart
+    customer = checkout.user_id
     claiming.claim_for_claimed_email(checkout)
-    order = placing.place_order(checkout)
-    forgetting.anonymise_if_forgotten(order)
+    # The customer was found not forgotten above, under the checkout's lock; a
+    # guest checkout an account claimed since is that account's now, checked here.
+    placing.place_order(checkout, customer_checked=checkout.user_id == customer)
     checkout.status = Status.COMPLETED
     checkout.failure_reason = ""
     checkout.save(update_fields=["status", "failure_reason", "user_id", "updated_at"])

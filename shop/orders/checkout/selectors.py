@@ -3,9 +3,11 @@
 import logging
 import uuid
 
+from django.db.models import Exists, OuterRef
+
 from .. import guests
 from ..errors import CheckoutNotFound
-from ..models import Checkout, CheckoutLine
+from ..models import Checkout, CheckoutLine, ForgottenCustomer
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +77,11 @@ def locked_checkout(reference: str) -> Checkout | None:
     transaction; ``None`` (logged) for a reference that names none.
     """
     pk = _checkout_id(reference)
-    checkout = Checkout.objects.select_for_update().filter(pk=pk).first() if pk else None
+    checkouts = Checkout.objects.select_for_update(of=("self",)).annotate(
+        # Read with the lock, for completion: a deleted customer's payment is refunded.
+        customer_forgotten=Exists(ForgottenCustomer.objects.filter(user_id=OuterRef("user_id")))
+    )
+    checkout = checkouts.filter(pk=pk).first() if pk else None
     if checkout is None:
         logger.warning("Payment event for unknown checkout %s ignored", reference)
     return checkout

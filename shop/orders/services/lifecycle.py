@@ -36,9 +36,12 @@ _VERBS = {
 }
 
 
-def ordered_lines(order: Order) -> tuple[OrderedLine, ...]:
-    """The order's lines as its events carry them."""
-    return tuple(OrderedLine(sku=line.sku, quantity=line.quantity) for line in order.lines.all())
+def ordered_lines(order: Order, lines=None) -> tuple[OrderedLine, ...]:
+    """The order's lines (``lines`` when the caller holds them) as its events carry them."""
+    return tuple(
+        OrderedLine(sku=line.sku, quantity=line.quantity, gift_card=line.gift_card)
+        for line in (order.lines.all() if lines is None else lines)
+    )
 
 
 def lock_order(number: str, *, owner_id: int | None = None) -> Order:

@@ -32,22 +32,21 @@ def new_order_number() -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
-def place_order(checkout: Checkout) -> Order:
+def place_order(checkout: Checkout, *, customer_checked: bool = False) -> Order:
     """
     The order for a paid ``checkout``: created on the first call, the same one
-    on every later call.
+    on every later call. ``customer_checked``: the caller knows the customer
+    was not forgotten (``forgetting``), so the order needs no second look.
 
-    Two callers racing for the same checkout both get the one order: the
-    loser's insert hits the one-to-one constraint inside a savepoint, and it
-    returns the winner's row. Call it inside the caller's transaction.
+    The insert is tried first, in a savepoint, rather than looked up first:
+    the first call is the common one. A later call, or one racing another
+    for the same checkout, hits the one-to-one constraint and returns the
+    first order. Call it inside the caller's transaction.
     """
-    existing = Order.objects.filter(checkout_id=checkout.pk).first()
-    if existing is not None:
-        return existing
     for _attempt in range(NUMBER_ATTEMPTS):
         try:
             with db.atomic():
-                return _create_order(checkout, new_order_number())
+                return _create_order(checkout, new_order_number(), customer_checked)
         except IntegrityError:
             existing = Order.objects.filter(checkout_id=checkout.pk).first()
             if existing is not None:
@@ -56,7 +55,7 @@ def place_order(checkout: Checkout) -> Order:
     raise RuntimeError(f"No free order number after {NUMBER_ATTEMPTS} attempts.")
 
 
-def _create_order(checkout: Checkout, number: str) -> Order:
+def _create_order(checkout: Checkout, number: str, customer_checked: bool) -> Order:
     order = Order.objects.create(
         number=number,
         checkout=checkout,
@@ -74,7 +73,7 @@ def _create_order(checkout: Checkout, number: str) -> Order:
         payment_reference=str(checkout.pk),
         **{field: getattr(checkout, field) for field in TAXED_TOTALS},
     )
-    OrderLine.objects.bulk_create(
+    lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
             sku=line.sku,
@@ -92,7 +91,8 @@ def _create_order(checkout: Checkout, number: str) -> Order:
     OrderStatusChange.objects.create(
         order=order, to_status=Order.Status.PAID, actor=SYSTEM, note="Order placed and paid."
     )
-    forgetting.anonymise_if_forgotten(order)
+    if not customer_checked:
+        forgetting.anonymise_if_forgotten(order)
     publish(
         OrderPlaced(
             number=order.number,
@@ -100,7 +100,7 @@ def _create_order(checkout: Checkout, number: str) -> Order:
             user_id=order.user_id,
             total=order.total,
             currency=order.currency,
-            lines=lifecycle.ordered_lines(order),
+            lines=lifecycle.ordered_lines(order, lines),
         )
     )
     return order

@@ -5,6 +5,7 @@ order is placed, at most once however often ``orders.OrderPlaced`` arrives,
 and given a tracking number by staff when they booked it themselves.
 """
 
+from .. import selectors
 from ..carriers import DeliveryRequest, get_carrier
 from ..db import db
 from ..models import Order, Shipment
@@ -26,7 +27,7 @@ def shipment_for(order: Order, tracking_number: str = "") -> Shipment:
     the booked one's. The caller holds the order's lock.
     """
     carrier = get_carrier(order.shipping_carrier)
-    shipment = Shipment.objects.filter(order=order).first()
+    shipment = getattr(order, "shipment", None)  # read with the order when it was selected
     if tracking_number:
         url = carrier.tracking_url(tracking_number)
         if shipment is None:
@@ -55,10 +56,11 @@ def book_shipment(number: str) -> Shipment | None:
     Ask the carrier for the order's parcel (on ``orders.OrderPlaced``). The
     same order again returns its shipment; a cancelled order books nothing.
     """
-    with db.atomic():
-        order = Order.objects.select_for_update().filter(number=number).first()
+    # No savepoint inside the consumer's transaction: what fails here fails it all.
+    with db.atomic(savepoint=False):
+        order = selectors.order_with_lines(number, lock=True)
         if order is None:
             return None
         if order.status != Order.Status.PAID:
-            return Shipment.objects.filter(order=order).first()
+            return getattr(order, "shipment", None)
         return shipment_for(order)

@@ -44,17 +44,22 @@ def apply_update(payment_pk, update: PaymentUpdate, *, source: str) -> Payment:
     nothing, and money the status cannot account for (paid after a cancel, a
     different amount) flags the payment for staff instead.
     """
-    with db.atomic():
-        payment = locked(payment_pk)
-        if update.payment_intent_id and not payment.payment_intent_id:
-            payment.payment_intent_id = update.payment_intent_id
-            payment.save(update_fields=["payment_intent_id", "updated_at"])
-        if update.status == "succeeded":
-            _succeed(payment, update, source)
-        elif update.status in ("failed", "canceled"):
-            _fail(payment, update, source)
-        if update.refunded_total is not None:
-            _refunded_at_gateway(payment, update.refunded_total, source)
+    # No savepoint: nothing catches what this raises and goes on with the transaction.
+    with db.atomic(savepoint=False):
+        return apply_update_locked(locked(payment_pk), update, source=source)
+
+
+def apply_update_locked(payment: Payment, update: PaymentUpdate, *, source: str) -> Payment:
+    """``apply_update`` for a payment whose row the caller holds locked."""
+    if update.payment_intent_id and not payment.payment_intent_id:
+        payment.payment_intent_id = update.payment_intent_id
+        payment.save(update_fields=["payment_intent_id", "updated_at"])
+    if update.status == "succeeded":
+        _succeed(payment, update, source)
+    elif update.status in ("failed", "canceled"):
+        _fail(payment, update, source)
+    if update.refunded_total is not None:
+        _refunded_at_gateway(payment, update.refunded_total, source)
     return payment
 
 
