@@ -12,6 +12,10 @@ nothing else) as the ceiling each is reported against.
 Needs: the project's .venv (``make install``), PostgreSQL and Redis on
 localhost (as in ``make services-test``) and wrk (``apt-get install wrk``).
 It uses its own database, ``shop_bench``, and Redis database 3.
+
+The signed-in visitor is a customer made for the run (``bench-signed-in@example.com``)
+with a session in the session store and one item in their cart: their cookie
+carries the session and a CSRF cookie, as a browser's does after a first page.
 """
 
 import argparse
@@ -90,19 +94,52 @@ def product_count(env) -> int:
     return int(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
 
 
+# Run in ``manage.py shell``: a customer signed in (a session as the sign-in
+# leaves it) with one item of the product in their cart; prints the session key.
+SIGNED_IN = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.cached_db import SessionStore
+from shop.accounts.models import User
+from shop.core.errors import ShopError
+from shop.cart.services import Owner, add_item, delete_user_cart
+user, _ = User.objects.get_or_create(
+    email="bench-signed-in@example.com", defaults={"first_name": "Bench"}
+)
+delete_user_cart(user.pk)
+for variant in product.variants.all():
+    try:
+        add_item(Owner(user_id=user.pk), variant.sku, 1)
+        break
+    except ShopError:
+        continue
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+found["session"] = session.session_key
+"""
+
+
 def targets(env) -> dict[str, str]:
-    """The URLs to measure: the busiest category, a product in it, the API list."""
+    """
+    The URLs to measure (the busiest category, a product in it, the API list)
+    and who asks: nobody, a visitor with a cookie, a signed-in customer.
+    """
     script = (
         "import json\n"
         "from django.db.models import Count\n"
         "from shop.catalog.models import Category, Product\n"
         "category = Category.objects.annotate(n=Count('products')).order_by('-n').first()\n"
         "product = Product.objects.filter(category=category, is_active=True).first()\n"
-        "print(json.dumps({'category': category.slug, 'product': product.slug}))\n"
+        "found = {'category': category.slug, 'product': product.slug}\n"
+        f"{SIGNED_IN}\n"
+        "print(json.dumps(found))\n"
     )
     found = json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
     category, product = f"/c/{found['category']}/", f"/p/{found['product']}/"
     api = "/api/v1/catalog/products/?page_size=24"
+    signed_in = f"{VISITOR_COOKIE}; sessionid={found['session']}"
     return {
         "bare view (/healthz)": (BARE, None),
         "category page": (category, None),
@@ -113,6 +150,10 @@ def targets(env) -> dict[str, str]:
         "category page, with a cookie": (category, VISITOR_COOKIE),
         "product page, with a cookie": (product, VISITOR_COOKIE),
         "products API, with a cookie": (api, VISITOR_COOKIE),
+        # Signed in with an item in the cart: the header names them and counts it.
+        "category page, signed in": (category, signed_in),
+        "product page, signed in": (product, signed_in),
+        "products API, signed in": (api, signed_in),
     }
 
 

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from shop.catalog import public as catalog
 from shop.core.money import quantize, store_currency
 
+from . import counts
 from .models import Cart, CartLine
 from .services import Owner
 
@@ -169,7 +170,9 @@ def voucher_code(owner: Owner) -> str:
 
 
 def item_count(owner: Owner | None) -> int:
-    """Units in the cart, for the header: one small query."""
+    """Units in the cart, for the header: kept in the cache per owner (``counts``)."""
     if owner is None:
         return 0
-    return _lines_of(owner).aggregate(total=Sum("quantity"))["total"] or 0
+    return counts.cached(
+        owner, lambda: _lines_of(owner).aggregate(total=Sum("quantity"))["total"] or 0
+    )

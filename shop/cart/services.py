@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from shop.catalog import public as catalog
 
+from .counts import cart_changed
 from .db import db
 from .errors import (
     CartFull,
@@ -120,9 +121,15 @@ def _locked_cart(owner: Owner, *, create: bool) -> Cart | None:
     return cart
 
 
+def _owner(cart: Cart) -> Owner:
+    return Owner(user_id=cart.user_id) if cart.user_id is not None else Owner(token_key=cart.token)
+
+
 def _touch(cart: Cart) -> None:
+    """After any change to the cart's lines: its time, and its count in the header."""
     cart.updated_at = timezone.now()
     cart.save(update_fields=["updated_at"])
+    cart_changed(_owner(cart))
 
 
 class Added(NamedTuple):
@@ -278,6 +285,7 @@ def merge_anonymous_cart(token_key: str, user_id: int) -> tuple[CappedLine, ...]
             token=token_key, defaults={"user_id": user_id, "merged_at": timezone.now()}
         )
         incoming = list(anonymous.lines.all())
+        cart_changed(Owner(token_key=token_key))
         if not incoming:
             anonymous.delete()
             return ()
@@ -378,4 +386,5 @@ def delete_abandoned_carts(*, older_than: timedelta | None = None, batch_size: i
 
 def delete_user_cart(user_id: int) -> None:
     Cart.objects.filter(user_id=user_id).delete()
+    cart_changed(Owner(user_id=user_id))
     MergedCart.objects.filter(user_id=user_id).delete()

@@ -102,12 +102,14 @@ def cached_category_tree():
     return cached("tree", selectors.category_tree, priced=False)
 
 
-def page_cache(view, params=(), *, priced: bool = True):
+def page_cache(view, params=(), *, priced: bool = True, visitors: bool = False):
     """
     Share whole catalog responses among stateless visitors (see
     ``shop.core.pagecache``); ``params`` are the query parameters the view
     reads; a ``priced`` response (one that shows prices) is kept no later
-    than the next sale boundary.
+    than the next sale boundary; ``visitors``: the page differs between
+    visitors in its header alone, so signed-in customers and other visitors
+    with a session get the shared page with their own header (decision 0036).
     """
     return versioned_page_cache(
         "catalog",
@@ -116,4 +118,5 @@ def page_cache(view, params=(), *, priced: bool = True):
         timeout=lambda: settings.CATALOG_CACHE_TIMEOUT,
         params=params,
         fresh_until=sale_boundary if priced else None,
+        visitors=visitors,
     )(view)
