@@ -191,6 +191,7 @@ def _add(owner: Owner, sku: str, quantity: int) -> Added:
             line.quantity = in_cart + quantity
             line.price_seen = variant.price
             line.save(update_fields=["quantity", "price_seen"])
+        cart_changed(owner)
     return Added(line, in_cart == 0, variant, quantity, tuple(lines), variants, voucher_code)
 
 

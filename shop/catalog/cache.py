@@ -76,6 +76,11 @@ def sale_boundary() -> datetime | None:
     return found[0]
 
 
+def _prices_stated() -> str:
+    """Whether prices are stated gross ("incl. VAT") or net ("plus tax"): pages depend on it."""
+    return "gross" if taxes.prices_include_tax() else "net"
+
+
 def cached(name: str, compute: Callable, *, priced: bool = True):
     """
     ``compute()``, kept under ``name`` for the current catalog version and
@@ -84,8 +89,7 @@ def cached(name: str, compute: Callable, *, priced: bool = True):
     boundary. A ``None`` (not found) is not kept, so made-up URLs cannot fill
     the cache.
     """
-    prices = "gross" if taxes.prices_include_tax() else "net"
-    key = f"catalog:v{catalog_version()}:{ENTRY_FORMAT}:{prices}:{name}"
+    key = f"catalog:v{catalog_version()}:{ENTRY_FORMAT}:{_prices_stated()}:{name}"
     entry = cache.get(key, MISSING)
     if entry is not MISSING and is_fresh(entry[0]):
         return entry[1]
@@ -119,4 +123,5 @@ def page_cache(view, params=(), *, priced: bool = True, visitors: bool = False):
         params=params,
         fresh_until=sale_boundary if priced else None,
         visitors=visitors,
+        variant=_prices_stated,
     )(view)

@@ -96,14 +96,14 @@ def is_fresh(fresh_until: datetime | None) -> bool:
     return fresh_until is None or timezone.now() < fresh_until
 
 
-def _key(prefix: str, request) -> str:
+def _key(prefix: str, request, variant: str = "") -> str:
     query = urlencode(sorted(request.GET.items()))
     # Scheme and host too: responses carry absolute links (API pagination, images).
     origin = f"{request.scheme}://{request.get_host()}"
     # What Accept can change is HTML (the browsable API) or not; keying on the
     # raw header would let made-up headers fill the cache.
     wants_html = "text/html" in request.META.get("HTTP_ACCEPT", "")
-    what = f"{origin}{request.path}?{query}|{'html' if wants_html else 'data'}"
+    what = f"{origin}{request.path}?{query}|{'html' if wants_html else 'data'}|{variant}"
     return f"page{ENTRY_FORMAT}:{prefix}:{hashlib.sha256(what.encode()).hexdigest()}"
 
 
@@ -116,6 +116,7 @@ def versioned_page_cache(
     params: Iterable[str] = (),
     fresh_until: Callable[[], datetime | None] | None = None,
     visitors: bool = False,
+    variant: Callable[[], str] | None = None,
 ):
     """
     Decorate a view so that stateless visitors share one cached response per
@@ -126,7 +127,9 @@ def versioned_page_cache(
     instant the response may change without a new version (None: never);
     ``visitors``: nothing but the header's visitor part (``shop.core.visitor``)
     differs between visitors, so visitors with a session are served the
-    shared response with that part filled in for them.
+    shared response with that part filled in for them; ``variant`` names a
+    setting the response depends on besides the URL (a change of it, after a
+    deployment, must not serve pages made under the old one).
     """
     params = frozenset(params)
 
@@ -143,7 +146,7 @@ def versioned_page_cache(
             stateless = not request.COOKIES
             if not stateless and (not visitors or visitor.has_pending_messages(request)):
                 return personal(request, *args, **kwargs)
-            key = _key(prefix, request)
+            key = _key(prefix, request, variant() if variant is not None else "")
             found = cache.get_many([version_key, key])
             version, entry = found.get(version_key), found.get(key)
             if (

@@ -225,7 +225,7 @@ def test_product_and_category_pages_say_what_prices_include(client, settings, gr
 
 
 def test_cached_listings_and_the_product_api_follow_a_changed_price_setting(client, settings):
-    """The fragment and API caches (a visitor with a cookie: not the shared page cache)."""
+    """The shared page, fragment and API caches (a cookie visitor gets the shared page)."""
     make_product("Tee")
     client.cookies["seen"] = "1"
     api = APIClient()
