@@ -19,6 +19,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.models import sql
 from django.db.models.constants import OnConflict
 
 from .registry import owner_of
@@ -135,6 +136,26 @@ def insert_new(row, *, using: str) -> bool:
         on_conflict=OnConflict.IGNORE,
     )
     return bool(inserted and inserted[0])
+
+
+def update_returning(queryset, returning: str, **values) -> list:
+    """
+    ``queryset.update(**values)`` in one statement that also gives back the
+    field ``returning`` of each row it changed (``UPDATE … RETURNING``, on
+    PostgreSQL and SQLite alike): a row touched to lock it and its id, a
+    counter moved on and its new value, with no read before or after.
+    """
+    query = queryset.query.chain(sql.UpdateQuery)
+    query.add_update_values(values)
+    query.annotations = {}
+    statement, params = query.get_compiler(queryset.db).as_sql()
+    if not statement:
+        return []
+    field = queryset.model._meta.get_field(returning)
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{statement} RETURNING {connection.ops.quote_name(field.column)}", params)
+        return [field.to_python(value) for (value,) in cursor.fetchall()]
 
 
 def per_app() -> bool:
