@@ -351,8 +351,8 @@ def clear_cart(owner: Owner, *, key: str, lines: Iterable[tuple[str, int]] | Non
 
 def _touched_cart_id(owner: Owner, now) -> object | None:
     """Touch the owner's cart, which locks its row, and give its id (``None`` without one)."""
-    touched = update_returning(Cart.objects.filter(**owner.lookup()), "id", updated_at=now)
-    return touched[0] if touched else None
+    touched = update_returning(Cart.objects.filter(**owner.lookup()), ("id",), updated_at=now)
+    return touched[0][0] if touched else None
 
 
 def _take_out(cart_id, lines: Iterable[tuple[str, int]]) -> None:
