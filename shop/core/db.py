@@ -19,6 +19,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.models import sql
 from django.db.models.constants import OnConflict
 
 from .registry import owner_of
@@ -122,8 +123,10 @@ def insert_new(row, *, using: str) -> bool:
     """
     Insert ``row`` unless a row with the same unique values exists, in one
     statement (``ON CONFLICT DO NOTHING``: no savepoint, no read first);
-    whether it was new. For marks that say "done once" (an inbox's, an
-    email's claim), where a conflict is the expected answer, not an error.
+    whether it was new (then ``row`` has its primary key, as after
+    ``save()``). For marks that say "done once" (an inbox's, an email's
+    claim) and rows a unique key makes once (an order per checkout), where a
+    conflict is an expected answer, not an error.
     """
     model = type(row)
     fields = [field for field in model._meta.concrete_fields if field is not model._meta.pk]
@@ -134,7 +137,37 @@ def insert_new(row, *, using: str) -> bool:
         using=using,
         on_conflict=OnConflict.IGNORE,
     )
-    return bool(inserted and inserted[0])
+    if not (inserted and inserted[0]):
+        return False
+    row.pk = inserted[0][0]
+    row._state.adding, row._state.db = False, using
+    return True
+
+
+def update_returning(queryset, returning: tuple[str, ...], **values) -> list[tuple]:
+    """
+    ``queryset.update(**values)`` in one statement that also gives back the
+    fields ``returning`` of each row it changed, as they are after it
+    (``UPDATE … RETURNING``, on PostgreSQL and SQLite alike): a row touched to
+    lock it and its id, a counter moved on and its new value, with no read
+    before or after.
+    """
+    query = queryset.query.chain(sql.UpdateQuery)
+    query.add_update_values(values)
+    query.annotations = {}
+    statement, params = query.get_compiler(queryset.db).as_sql()
+    if not statement:
+        return []
+    fields = [queryset.model._meta.get_field(name) for name in returning]
+    connection = connections[queryset.db]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{statement} RETURNING {columns}", params)
+        rows = cursor.fetchall()
+    return [
+        tuple(field.to_python(value) for field, value in zip(fields, row, strict=True))
+        for row in rows
+    ]
 
 
 def per_app() -> bool:

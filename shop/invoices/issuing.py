@@ -18,6 +18,7 @@ from django.db import IntegrityError
 from django.db.models import Sum
 from django.utils import timezone
 
+from shop.core.db import insert_new
 from shop.core.money import quantize
 
 from . import numbering
@@ -29,22 +30,25 @@ from .seller import current_seller
 
 
 def issue_invoice(request: InvoiceRequest) -> Invoice:
+    """
+    No savepoint: the insert is ``INSERT … ON CONFLICT DO NOTHING``. One that
+    inserts nothing lost a race to a call that committed the order's invoice
+    while this one waited for the number: the number is given back and that
+    invoice returned.
+    """
     _check(request, request.lines, (request.shipping,) if request.shipping else ())
-    # Reads, then a savepoint of its own around the insert that may race: the
-    # outer block needs none inside a caller's transaction.
     with db.atomic(savepoint=False):
         existing = Invoice.objects.filter(order_number=request.order_number).first()
         if existing is not None:
             return existing
-        try:
-            with db.atomic():
-                return _create(Invoice, numbering.INVOICE, request, _invoice_fields(request))
-        except IntegrityError:
-            # Issued by a call that committed while this one waited for the number.
-            existing = Invoice.objects.filter(order_number=request.order_number).first()
-            if existing is None:
-                raise
-            return existing
+        invoice = _document(Invoice, numbering.INVOICE, request, _invoice_fields(request))
+        if insert_new(invoice, using=db.alias):
+            return invoice
+        numbering.give_back(invoice.series, invoice.year)
+        existing = Invoice.objects.filter(order_number=request.order_number).first()
+        if existing is None:
+            raise IntegrityError(f"Invoice number {invoice.number} is taken already.")
+        return existing
 
 
 def issue_credit_note(request: CreditNoteRequest) -> CreditNote:
@@ -89,10 +93,17 @@ def issue_credit_note(request: CreditNoteRequest) -> CreditNote:
 
 
 def _create(model, series: str, request, fields: dict):
+    document = _document(model, series, request, fields)
+    document.save(force_insert=True)
+    return document
+
+
+def _document(model, series: str, request, fields: dict):
+    """A new document of ``series`` under the next number, not saved yet."""
     issued_at = timezone.now()
     issued_on = timezone.localdate(issued_at)
     sequence = numbering.take(series, issued_on.year)
-    return model.objects.create(
+    return model(
         number=numbering.formatted(series, issued_on.year, sequence),
         series=series,
         year=issued_on.year,

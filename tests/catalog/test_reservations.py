@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from shop.catalog.errors import InsufficientStock, InvalidPrice
@@ -237,6 +238,33 @@ def test_commit_is_refused_rather_than_driving_stock_negative_after_a_stock_coun
         commit_reservation("checkout-1")
 
     assert on_hand(sku) == 3
+
+
+def test_a_refused_commit_leaves_the_hold_active_and_the_callers_transaction_usable():
+    sku = sku_with(5)
+    reserve_stock("checkout-1", [(sku, 4)], TTL)
+    stock.set_stock(sku, 3)
+
+    with transaction.atomic():  # as the order's completion catches it, with no savepoint
+        with pytest.raises(OutOfStock):
+            commit_reservation("checkout-1")
+        reservation = Reservation.objects.get(key="checkout-1")
+
+    assert (reservation.status, reservation.closed_at) == ("active", None)
+    assert (on_hand(sku), StockMovement.objects.filter(reason="sale").count()) == (3, 0)
+
+
+def test_a_commit_costs_the_same_statements_for_one_line_or_three(django_assert_max_num_queries):
+    skus = [sku_with(5) for _ in range(3)]
+    reserve_stock("checkout-1", [(skus[0], 1)], TTL)
+    reserve_stock("checkout-3", [(sku, index + 1) for index, sku in enumerate(skus)], TTL)
+
+    for key in ("checkout-1", "checkout-3"):
+        with django_assert_max_num_queries(4):
+            commit_reservation(key)
+
+    assert [on_hand(sku) for sku in skus] == [3, 3, 2]
+    assert sorted(StockMovement.objects.values_list("delta", flat=True)) == [-3, -2, -1, -1]
 
 
 # --- releasing and expiring ------------------------------------------------------------

@@ -4,6 +4,8 @@ an optional idempotency key), units returned by a refund or cancellation, and
 the stock ledger (``StockMovement``) that records every change and why.
 """
 
+from django.db.models import Case, F, IntegerField, Value, When
+
 from shop.core.errors import IdempotencyKeyReused
 from shop.core.idempotency import clean_idempotency_key
 
@@ -73,6 +75,32 @@ def move_stock(
     StockMovement.objects.create(
         variant=variant, delta=delta, reason=reason, key=key, note=note[:200], counted=counted
     )
+    catalog_changed()
+
+
+def move_stocks(moves: dict[Variant, int], reason: str, *, key: str = "") -> None:
+    """
+    ``move_stock`` for several locked variants in two statements whatever their
+    number: one ``UPDATE`` of every variant's stock on hand (each by its own
+    delta, relative to the row, which the caller holds locked), and their
+    movements inserted together. The variants are not saved one by one, so
+    no model signal is sent for them (a stock change announces nothing).
+    """
+    if not moves:
+        return
+    deltas = Case(
+        *(When(pk=variant.pk, then=Value(delta)) for variant, delta in moves.items()),
+        output_field=IntegerField(),
+    )
+    Variant.objects.filter(pk__in=[variant.pk for variant in moves]).update(
+        stock_on_hand=F("stock_on_hand") + deltas
+    )
+    StockMovement.objects.bulk_create(
+        StockMovement(variant=variant, delta=delta, reason=reason, key=key)
+        for variant, delta in moves.items()
+    )
+    for variant, delta in moves.items():
+        variant.stock_on_hand += delta
     catalog_changed()
 
 

@@ -26,7 +26,7 @@ from ..db import db
 from ..models import Checkout
 from ..services import claiming, forgetting, placing
 from . import giftcards, vouchers
-from .selectors import locked_checkout
+from .selectors import locked_checkout, locked_checkout_with_lines
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def complete_checkout(reference: str) -> None:
     customer. (No savepoint: whatever fails here fails the consumer's whole
     transaction, which is retried.)
     """
-    checkout = locked_checkout(reference)
+    checkout = locked_checkout_with_lines(reference)
     if checkout is None or checkout.status == Status.COMPLETED:
         return
     complete_locked_checkout(checkout)
@@ -87,7 +87,8 @@ def complete_locked_checkout(checkout: Checkout) -> None:
         _refund(checkout, reason, tell_customer=True)
         return
     vouchers.commit(checkout)
-    prefetch_related_objects([checkout], "lines")  # read once, for the order and the cart
+    # Read with the lock by complete_checkout; for the order and the cart.
+    prefetch_related_objects([checkout], "lines")
     customer = checkout.user_id
     claiming.claim_for_claimed_email(checkout)
     # The customer was found not forgotten above, under the checkout's lock; a

@@ -7,8 +7,7 @@ the shipment and mails the confirmation). ``checkout.completion`` calls it.
 
 import secrets
 
-from django.db import IntegrityError
-
+from shop.core.db import insert_new
 from shop.core.messaging import publish
 
 from ..actors import SYSTEM
@@ -38,25 +37,25 @@ def place_order(checkout: Checkout, *, customer_checked: bool = False) -> Order:
     on every later call. ``customer_checked``: the caller knows the customer
     was not forgotten (``forgetting``), so the order needs no second look.
 
-    The insert is tried first, in a savepoint, rather than looked up first:
-    the first call is the common one. A later call, or one racing another
-    for the same checkout, hits the one-to-one constraint and returns the
-    first order. Call it inside the caller's transaction.
+    The insert is tried first rather than looked up first (the first call is
+    the common one), with ``INSERT … ON CONFLICT DO NOTHING``, so no savepoint
+    is needed: a later call, or one racing another for the same checkout,
+    inserts nothing against the one-to-one constraint and returns the first
+    order. Call it inside the caller's transaction.
     """
     for _attempt in range(NUMBER_ATTEMPTS):
-        try:
-            with db.atomic():
-                return _create_order(checkout, new_order_number(), customer_checked)
-        except IntegrityError:
-            existing = Order.objects.filter(checkout_id=checkout.pk).first()
-            if existing is not None:
-                return existing
-            # Otherwise the random number was taken: draw another.
+        order = _new_order(checkout, new_order_number())
+        if insert_new(order, using=db.alias):
+            return _fill_order(order, checkout, customer_checked)
+        existing = Order.objects.filter(checkout_id=checkout.pk).first()
+        if existing is not None:
+            return existing
+        # Otherwise the random number was taken: draw another.
     raise RuntimeError(f"No free order number after {NUMBER_ATTEMPTS} attempts.")
 
 
-def _create_order(checkout: Checkout, number: str, customer_checked: bool) -> Order:
-    order = Order.objects.create(
+def _new_order(checkout: Checkout, number: str) -> Order:
+    return Order(
         number=number,
         checkout=checkout,
         user_id=checkout.user_id,
@@ -73,6 +72,10 @@ def _create_order(checkout: Checkout, number: str, customer_checked: bool) -> Or
         payment_reference=str(checkout.pk),
         **{field: getattr(checkout, field) for field in TAXED_TOTALS},
     )
+
+
+def _fill_order(order: Order, checkout: Checkout, customer_checked: bool) -> Order:
+    """The new order's lines, its first status and ``OrderPlaced``."""
     lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,

@@ -50,14 +50,21 @@ def apply_update(payment_pk, update: PaymentUpdate, *, source: str) -> Payment:
 
 
 def apply_update_locked(payment: Payment, update: PaymentUpdate, *, source: str) -> Payment:
-    """``apply_update`` for a payment whose row the caller holds locked."""
-    if update.payment_intent_id and not payment.payment_intent_id:
+    """
+    ``apply_update`` for a payment whose row the caller holds locked. A
+    payment intent learnt with the outcome is saved with the settled row
+    (one ``UPDATE``), by itself only when the status stays.
+    """
+    new_intent = bool(update.payment_intent_id and not payment.payment_intent_id)
+    if new_intent:
         payment.payment_intent_id = update.payment_intent_id
-        payment.save(update_fields=["payment_intent_id", "updated_at"])
+    status = payment.status
     if update.status == "succeeded":
         _succeed(payment, update, source)
     elif update.status in ("failed", "canceled"):
         _fail(payment, update, source)
+    if new_intent and payment.status == status:
+        payment.save(update_fields=["payment_intent_id", "updated_at"])
     if update.refunded_total is not None:
         _refunded_at_gateway(payment, update.refunded_total, source)
     return payment
