@@ -4,10 +4,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from shop.catalog.db import db as catalog_db
 from shop.catalog.errors import InsufficientStock, InvalidPrice
 from shop.catalog.models import OutboxMessage, Reservation, StockMovement, Variant
 from shop.catalog.public import (
@@ -90,7 +90,7 @@ def test_out_of_stock_names_each_short_sku_with_what_is_available_and_reserves_n
 def test_a_new_key_is_held_in_four_queries_without_a_savepoint_in_the_caller_s_transaction():
     sku = sku_with(5)
 
-    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+    with catalog_db.atomic(), CaptureQueriesContext(catalog_db.connection) as queries:
         reserve_stock("checkout-1", [(sku, 2)], TTL)
 
     statements = [query["sql"].split()[0] for query in queries.captured_queries]
