@@ -42,6 +42,7 @@ __all__ = [
     "get_addresses",
     "get_default_address",
     "get_user",
+    "get_user_with_addresses",
     "get_users",
     "is_deleted_user_email",
     "validate_address",
@@ -70,6 +71,18 @@ def get_user(user_id: int) -> UserInfo:
     if user is None:
         raise UserNotFound()
     return _user_info(user)
+
+
+@idempotent
+def get_user_with_addresses(user_id: int) -> tuple[UserInfo, tuple[AddressInfo, ...]]:
+    """
+    ``get_user`` and ``get_addresses`` in one query, for a page that needs
+    both (the checkout's); raises ``UserNotFound``.
+    """
+    user, addresses = _selectors.user_with_addresses(user_id)
+    if user is None:
+        raise UserNotFound()
+    return _user_info(user), tuple(_address_info(address) for address in addresses)
 
 
 @idempotent

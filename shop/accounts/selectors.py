@@ -13,6 +13,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from .errors import AddressNotFound
 from .models import Address, User
+from .postal import POSTAL_FIELDS
+
+# What ``UserInfo`` is made of, when a query reads them as values.
+USER_FIELDS = ("id", "email", "first_name", "last_name", "is_active", "is_staff")
 
 
 def email_verified() -> Exists:
@@ -36,6 +40,31 @@ def users_with_email_verified(user_ids) -> list[User]:
 def user_with_email_verified(user_id: int) -> User | None:
     """The user with ``email_verified``, or ``None``."""
     return User.objects.annotate(email_verified=email_verified()).filter(pk=user_id).first()
+
+
+def user_with_addresses(user_id: int) -> tuple[User | None, list[Address]]:
+    """
+    The user with ``email_verified`` and their address book (as
+    ``addresses_for`` orders it), in one query: the user's row joined to
+    each of their addresses, or to none.
+    """
+    book = ["id", "is_default", *POSTAL_FIELDS]
+    rows = list(
+        User.objects.filter(pk=user_id)
+        .annotate(email_verified=email_verified())
+        .order_by("-addresses__is_default", "-addresses__created_at", "-addresses__pk")
+        .values(*USER_FIELDS, "email_verified", *(f"addresses__{name}" for name in book))
+    )
+    if not rows:
+        return None, []
+    user = User(**{name: rows[0][name] for name in USER_FIELDS})
+    user.email_verified = rows[0]["email_verified"]
+    addresses = [
+        Address(user=user, **{name: row[f"addresses__{name}"] for name in book})
+        for row in rows
+        if row["addresses__id"] is not None
+    ]
+    return user, addresses
 
 
 def user_for_access_token(access_token: str) -> User | None:

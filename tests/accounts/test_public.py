@@ -84,6 +84,35 @@ def test_get_users_fetches_many_users_in_one_query_and_leaves_out_unknown_ids(
     assert public.get_users([]) == {}
 
 
+def test_a_user_and_their_address_book_are_read_together_in_one_query(
+    django_assert_num_queries,
+):
+    ada = make_user("ada@example.com", first_name="Ada", last_name="Lovelace")
+    EmailAddress.objects.create(user=ada, email=ada.email, primary=True, verified=True)
+    grace = make_user("grace@example.com")
+    make_address(grace)
+    older = make_address(ada, line1="1 Other Street")
+    newer = make_address(ada, line1="2 Other Street")
+    home = make_address(ada, is_default=True)
+
+    with django_assert_num_queries(1):
+        user, book = public.get_user_with_addresses(ada.pk)
+
+    assert user == public.get_user(ada.pk)
+    assert user.email_verified is True
+    assert book == public.get_addresses(ada.pk)
+    assert [address.id for address in book] == [home.pk, newer.pk, older.pk]
+    assert public.get_user_with_addresses(grace.pk)[1] == public.get_addresses(grace.pk)
+
+
+def test_a_user_without_addresses_has_an_empty_book_and_an_unknown_user_is_not_found():
+    ada = make_user("ada@example.com")
+
+    assert public.get_user_with_addresses(ada.pk) == (public.get_user(ada.pk), ())
+    with pytest.raises(public.UserNotFound):
+        public.get_user_with_addresses(987654)
+
+
 def test_default_address_is_plain_data_with_the_country_code():
     ada = make_user("ada@example.com")
     assert public.get_default_address(ada.pk) is None

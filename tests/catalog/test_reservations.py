@@ -5,8 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from shop.catalog.db import db as catalog_db
 from shop.catalog.errors import InsufficientStock, InvalidPrice
 from shop.catalog.models import OutboxMessage, Reservation, StockMovement, Variant
 from shop.catalog.public import (
@@ -84,6 +86,17 @@ def test_out_of_stock_names_each_short_sku_with_what_is_available_and_reserves_n
     assert plenty not in error.detail
     assert available(plenty) == 10
     assert not Reservation.objects.exists()
+
+
+def test_a_new_key_is_held_in_four_queries_without_a_savepoint_in_the_caller_s_transaction():
+    sku = sku_with(5)
+
+    with catalog_db.atomic(), CaptureQueriesContext(catalog_db.connection) as queries:
+        reserve_stock("checkout-1", [(sku, 2)], TTL)
+
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    assert statements == ["INSERT", "SELECT", "SELECT", "INSERT"], queries.captured_queries
+    assert available(sku) == 3
 
 
 def test_unknown_and_inactive_skus_are_out_of_stock_with_nothing_available():

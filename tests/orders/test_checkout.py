@@ -136,6 +136,22 @@ def test_the_same_idempotency_key_returns_the_same_checkout_without_a_second_hol
     assert available(tee) == 3
 
 
+def test_the_same_key_sent_again_after_the_purchase_emptied_the_cart_returns_its_checkout(
+    api, ada, tee
+):
+    fill_cart(api, tee)
+    first = start(api, key="bought").json()
+    pay(api, first)
+    assert wait_for(lambda: status_of(api, first["id"])["status"] == "completed")
+    assert cart.get_cart_lines(user_id=ada.pk) == ()
+
+    again = start(api, key="bought")
+
+    assert again.status_code == 200, again.content
+    assert (again.json()["id"], again.json()["status"]) == (first["id"], "completed")
+    assert start(api, key="another").json()["code"] == "cart_empty"
+
+
 def test_a_request_that_loses_the_race_for_its_key_answers_200_with_the_winners_checkout(
     api, tee, monkeypatch
 ):

@@ -3,19 +3,21 @@ What the purchase's synchronous steps cost in queries (issue 18), on every
 database together, counted as ``bench/purchase_queries.py`` counts them: in
 real transactions, with the events held from the broker (their consumers are
 the asynchronous half), and the shipping and tax set-up cached as a shop that
-has sold before has it. Starting a checkout is guarded where it stands now
-(the issue's aim is 15: the stock reservation's savepoints and the payment
-are what is left); Stripe's webhook and a poll are within the aim.
+has sold before has it. Starting a checkout through the API or the checkout
+page's form, Stripe's webhook and a poll are within the issue's aims.
 """
 
 import json
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from bench.buyers import CHECKOUT, CHECKOUT_BODY, WEBHOOK
 from bench.purchase_queries import Counted, warm_up
+from shop.accounts import public as accounts
 from shop.core import messaging
+from shop.orders.models import Checkout
 from tests.catalog.factories import make_product
 from tests.payments.conftest import fake_stripe  # noqa: F401
 from tests.payments.fake_stripe import signature
@@ -24,7 +26,7 @@ from .test_checkout import make_buyer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-START_CHECKOUT = 23
+START_CHECKOUT = 15
 WEBHOOK_ANSWER = 8
 POLL = 2
 
@@ -34,10 +36,10 @@ def _events_held(monkeypatch):
     monkeypatch.setattr(messaging, "_send", lambda message: None)
 
 
-def counted(call):
+def counted(call, statuses=(200, 201)):
     with Counted() as queries:
         response = call()
-    assert response.status_code in (200, 201), response.content
+    assert response.status_code in statuses, response.content
     return response, len(queries)
 
 
@@ -67,3 +69,26 @@ def test_a_purchase_s_web_steps_stay_within_their_query_budgets(fake_stripe):  #
     assert (checkout["status"], checkout["total"]) == ("awaiting_payment", "24.90")
     assert [line["sku"] for line in checkout["lines"]] == [tee]
     assert polled.json() == {**checkout, "status": polled.json()["status"]}
+
+
+def test_starting_a_checkout_on_the_checkout_page_stays_within_the_same_budget(
+    fake_stripe,  # noqa: F811
+):
+    warm_up()
+    tee = make_product("Tee", price="20.00", stock=5).variants.get().sku
+    buyer = make_buyer()
+    browser = Client()
+    browser.force_login(buyer)
+    browser.post("/cart/add/", {"sku": tee, "quantity": "1"})
+    form = {
+        "address": str(accounts.get_default_address(buyer.pk).id),
+        "shipping_method": "standard",
+        "idempotency_key": "page-1",
+    }
+
+    started, start_queries = counted(lambda: browser.post("/checkout/", form), statuses=(302,))
+
+    assert start_queries <= START_CHECKOUT
+    checkout = Checkout.objects.get(user_id=buyer.pk)
+    assert (checkout.status, checkout.idempotency_key) == ("awaiting_payment", "page-1")
+    assert started["Location"] == checkout.payment_redirect_url != ""

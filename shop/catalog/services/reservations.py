@@ -5,12 +5,20 @@ unexpired holds (``selectors.with_availability``).
 
 Locks: the reservation's row first, then the variants in primary-key order;
 every writer takes them in that order.
+
+A new key, what every checkout brings, is held in four statements and no
+savepoint: the reservation's insert (``ON CONFLICT DO NOTHING``: a key that
+exists is left to the general path), the variants' lock, their availability
+and the lines. Nothing is written before the stock is known to be there
+but the reservation's own row, which a shortage deletes again, so a caller's
+transaction that carries on after ``OutOfStock`` holds nothing either.
 """
 
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError
 from django.db.models import F
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from shop.core.db import update_returning
@@ -80,6 +88,54 @@ def _lock_or_create_reservation(key: str, expires_at: datetime) -> tuple[Reserva
         return Reservation.objects.select_for_update().get(key=key), False
 
 
+def _inserted(reservation: Reservation) -> bool:
+    """
+    Insert ``reservation`` unless its key exists, in one statement that
+    returns its id; whether it was new. A concurrent insert of the same key
+    waits for the other transaction and then finds the key taken.
+    """
+    fields = [field for field in Reservation._meta.concrete_fields if not field.primary_key]
+    rows = Reservation._base_manager._insert(
+        [reservation],
+        fields=fields,
+        returning_fields=[Reservation._meta.pk],
+        using=db.alias,
+        on_conflict=OnConflict.IGNORE,
+    )
+    if not (rows and rows[0]):
+        return False
+    reservation.pk = rows[0][0]
+    reservation._state.adding, reservation._state.db = False, db.alias
+    return True
+
+
+def _reserve_new(key: str, wanted: dict[str, int], now: datetime, ttl: timedelta):
+    """
+    Hold ``wanted`` under a key never used before; ``None`` when the key
+    exists. No savepoint inside a caller's transaction: ``OutOfStock`` is
+    raised once the block is left, having deleted the reservation's row, and
+    any other exception leaves that transaction to be rolled back whole.
+    """
+    with db.atomic(savepoint=False):
+        reservation = Reservation(key=key, created_at=now, expires_at=now + ttl)
+        if not _inserted(reservation):
+            return None
+        variants = locked_variants(wanted)
+        shortages = _shortages(wanted, _sellable_quantities(variants, now))
+        if shortages:
+            Reservation.objects.filter(pk=reservation.pk).delete()
+        else:
+            by_sku = {variant.sku: variant for variant in variants}
+            ReservationLine.objects.bulk_create(
+                ReservationLine(reservation=reservation, variant=by_sku[sku], quantity=quantity)
+                for sku, quantity in wanted.items()
+            )
+            catalog_changed()
+    if shortages:
+        raise OutOfStock(shortages)
+    return _info(reservation, wanted)
+
+
 def reserve_stock(key: str, lines, ttl: timedelta, *, now=None) -> ReservationInfo:
     """
     Hold stock for ``key`` until ``now + ttl``: every line or none
@@ -91,6 +147,8 @@ def reserve_stock(key: str, lines, ttl: timedelta, *, now=None) -> ReservationIn
     if not isinstance(ttl, timedelta) or ttl <= timedelta(0):
         raise ValueError(f"The time to live must be a positive timedelta, not {ttl!r}.")
     now = now or timezone.now()
+    if (new := _reserve_new(key, wanted, now, ttl)) is not None:
+        return new
     with db.atomic():
         reservation, created = _lock_or_create_reservation(key, now + ttl)
         if not created:

@@ -6,7 +6,12 @@ becomes a ``Checkout`` with prices from the catalog, stock reserved until
 The checkout row claims the ``Idempotency-Key`` first, the stock is held in
 catalog's own transaction, and orders' transaction commits last: a refused
 reservation leaves no checkout behind, and a checkout that cannot be
-committed gives its hold back (or the hold expires). The payment is
+committed gives its hold back (or the hold expires). The key is not looked
+up before: the checkout's insert finds it taken (its unique constraint), as
+it finds the customer's earlier checkout still awaiting payment, and only
+then are they read; a refusal looks the key up before it is raised, so a
+request sent again is answered as the first was whatever changed since
+(decision 0032). The payment is
 created after that: it may call a remote gateway, which must not hold
 database locks, and ``create_payment`` is idempotent on the checkout id, so
 a retry (the same ``Idempotency-Key``) finishes what a gateway outage left.
@@ -34,7 +39,7 @@ from django.utils import timezone
 from shop.accounts import public as accounts
 from shop.cart import public as cart
 from shop.catalog import public as catalog
-from shop.core.errors import IdempotencyKeyReused, ServiceUnavailable
+from shop.core.errors import IdempotencyKeyReused, ServiceUnavailable, ShopError
 from shop.core.idempotency import clean_idempotency_key, request_fingerprint
 from shop.core.money import store_currency
 from shop.payments import public as payments
@@ -73,6 +78,28 @@ class StartedCheckout:
 
 
 @dataclass(frozen=True)
+class Known:
+    """
+    What the caller read already in this request, so that starting the
+    checkout does not read it again: the checkout page shows the cart, its
+    variants and the customer's address book before the form is sent. As
+    fresh as reading them again a moment later: nothing is locked either way.
+    """
+
+    user: accounts.UserInfo | None = None
+    addresses: tuple[accounts.AddressInfo, ...] = ()
+    cart_info: cart.CartInfo | None = None
+    variants: dict[str, catalog.VariantInfo] | None = None
+
+
+class _KeyOrCheckoutTaken(Exception):
+    """
+    The checkout's insert met a unique constraint: its key has a checkout
+    already, or the customer has one awaiting payment.
+    """
+
+
+@dataclass(frozen=True)
 class _Buyer:
     """Whose checkout: ``owner`` is the lookup that finds their checkouts."""
 
@@ -86,7 +113,9 @@ class _Buyer:
             return {"user_id": self.user_id}
         return {"cart_key": self.cart_key, "user_id": None}
 
-    def cart(self) -> cart.CartInfo:
+    def cart(self, known: Known) -> cart.CartInfo:
+        if known.cart_info is not None:
+            return known.cart_info
         if self.user_id is not None:
             return cart.get_cart(user_id=self.user_id)
         return cart.get_cart(cart_key=self.cart_key)
@@ -111,6 +140,7 @@ def start_checkout(
     idempotency_key: str = "",
     return_url: str,
     gift_card_code: str = "",
+    known: Known | None = None,
 ) -> StartedCheckout:
     """
     Start buying the user's cart, or a ``guest``'s (then ``address`` is
@@ -122,7 +152,7 @@ def start_checkout(
     race; with a different request it raises ``IdempotencyKeyReused``.
 
     An earlier checkout of the user still awaiting payment is given up first
-    (``_replace_earlier``).
+    (``_replace_earlier``). ``known``: what the caller read already (``Known``).
 
     Refusals: ``EmailUnverified`` (403), ``CartEmpty``, ``AddressRequired``,
     for a guest ``GuestEmailRequired`` (400) and ``TooManyOpenCheckouts`` (409),
@@ -158,55 +188,27 @@ def start_checkout(
         **({"gift_card": gift_card_code.strip().upper()} if gift_card_code else {}),
     )
     owner = {"user_id": user_id} if guest is None else {"cart_key": guest.cart_key}
-    if idempotency_key:
-        existing = Checkout.objects.filter(**owner, idempotency_key=idempotency_key)
-        if (found := existing.first()) is not None:
-            return StartedCheckout(_reused(found, fingerprint, return_url), created=False)
-    if guest is None:
-        user = accounts.get_user(user_id)
-        if not user.email_verified:
-            raise EmailUnverified()
-        buyer = _Buyer(user_id=user.id, cart_key="", email=user.email)
-        shipping_address = _address_snapshot(user_id, address_id, address)
-    else:
-        buyer = _Buyer(user_id=None, cart_key=guest.cart_key, email=guest_email)
-        if address is None:
-            raise AddressRequired()
-        shipping_address = asdict(accounts.validate_address(address))
-    bought = buyer.cart()
-    lines = bought.lines
-    if not lines:
-        raise CartEmpty()
-    variants = catalog.get_variants(line.sku for line in lines)
-    shipping = _shipping(shipping_method, shipping_address, lines, variants)
-    voucher = _Voucher.of(buyer, bought.voucher_code, lines, variants, shipping.price)
-    gift_card_code = giftcards.check(gift_card_code)
-    if gift_card_code and any(variant.gift_card for variant in variants.values()):
-        raise GiftCardForGiftCard()
-    if guest is not None:
-        _check_open_guest_checkouts(buyer)
-    _replace_earlier(buyer.owner, idempotency_key)
     try:
-        checkout = _create(
-            buyer,
-            lines,
-            variants,
-            shipping,
-            shipping_address,
-            idempotency_key,
-            fingerprint,
-            voucher,
-            gift_card_code,
+        checkout, created = _claim(
+            user_id=user_id,
+            guest=guest,
+            guest_email=guest_email,
+            owner=owner,
+            shipping_method=shipping_method,
+            address_id=address_id,
+            address=address,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+            gift_card_code=gift_card_code,
+            known=known or Known(),
         )
-    except IntegrityError:
-        # A concurrent request won the insert: the same key (that checkout is
-        # this one), or another key (one checkout per customer holds stock).
-        found = idempotency_key and (
-            Checkout.objects.filter(**owner, idempotency_key=idempotency_key).first()
-        )
-        if not found:
-            raise CheckoutStarting() from None
-        return StartedCheckout(_reused(found, fingerprint, return_url), created=False)
+    except ShopError:
+        # What this request is refused now may have been done by the key's first request.
+        if (found := _keyed(owner, idempotency_key)) is None:
+            raise
+        checkout, created = found, False
+    if not created:
+        return StartedCheckout(_reused(checkout, fingerprint, return_url), created=False)
     if not checkout.card_payment:
         return StartedCheckout(_paid_by_gift_card(checkout), created=True)
     try:
@@ -219,6 +221,89 @@ def start_checkout(
         else:
             holds.abandon(checkout, "The payment provider could not be reached.")
         raise
+
+
+def _keyed(owner: dict, idempotency_key: str) -> Checkout | None:
+    """The owner's checkout with this key, if the key has one."""
+    if not idempotency_key:
+        return None
+    return Checkout.objects.filter(**owner, idempotency_key=idempotency_key).first()
+
+
+def _claim(
+    *,
+    user_id,
+    guest,
+    guest_email,
+    owner,
+    shipping_method,
+    address_id,
+    address,
+    idempotency_key,
+    fingerprint,
+    gift_card_code,
+    known: Known,
+) -> tuple[Checkout, bool]:
+    """
+    The checkout made for this request with its stock held, ``created``; or
+    the one its key made before, not created. Everything is checked before
+    anything is held or an earlier checkout given up.
+    """
+    if guest is None:
+        user = known.user if known.user and known.user.id == user_id else None
+        user = user or accounts.get_user(user_id)
+        if not user.email_verified:
+            raise EmailUnverified()
+        buyer = _Buyer(user_id=user.id, cart_key="", email=user.email)
+        shipping_address = _address_snapshot(user_id, address_id, address, known.addresses)
+    else:
+        buyer = _Buyer(user_id=None, cart_key=guest.cart_key, email=guest_email)
+        if address is None:
+            raise AddressRequired()
+        shipping_address = asdict(accounts.validate_address(address))
+    bought = buyer.cart(known)
+    lines = bought.lines
+    if not lines:
+        raise CartEmpty()
+    variants = known.variants
+    if variants is None or any(line.sku not in variants for line in lines):
+        variants = catalog.get_variants(line.sku for line in lines)
+    shipping = _shipping(shipping_method, shipping_address, lines, variants)
+    voucher = _Voucher.of(buyer, bought.voucher_code, lines, variants, shipping.price)
+    gift_card_code = giftcards.check(gift_card_code)
+    if gift_card_code and any(variant.gift_card for variant in variants.values()):
+        raise GiftCardForGiftCard()
+    if guest is not None:
+        _check_open_guest_checkouts(buyer)
+
+    def create() -> Checkout:
+        return _create(
+            buyer,
+            lines,
+            variants,
+            shipping,
+            shipping_address,
+            idempotency_key,
+            fingerprint,
+            voucher,
+            gift_card_code,
+        )
+
+    try:
+        return create(), True
+    except _KeyOrCheckoutTaken:
+        pass
+    if (found := _keyed(owner, idempotency_key)) is not None:
+        return found, False
+    _replace_earlier(buyer.owner, idempotency_key)
+    try:
+        return create(), True
+    except _KeyOrCheckoutTaken:
+        # A concurrent request won the insert: the same key (that checkout is
+        # this one), or another key (one checkout per customer holds stock).
+        if (found := _keyed(owner, idempotency_key)) is None:
+            raise CheckoutStarting() from None
+        return found, False
 
 
 def _check_open_guest_checkouts(buyer: _Buyer) -> None:
@@ -264,12 +349,18 @@ def _replace_earlier(owner: dict, idempotency_key: str = "") -> None:
             holds.give_up(checkout, REPLACED)
 
 
-def _address_snapshot(user_id: int, address_id: int | None, address: dict | None) -> dict:
-    """The postal address the order ships to, as plain values frozen in the checkout."""
+def _address_snapshot(
+    user_id: int, address_id: int | None, address: dict | None, book: tuple = ()
+) -> dict:
+    """
+    The postal address the order ships to, as plain values frozen in the
+    checkout; ``book``: the customer's address book if it was read already.
+    """
     if address is not None:
         return asdict(accounts.validate_address(address))
     if address_id is not None:
-        chosen = accounts.get_address(user_id, address_id)
+        chosen = next((saved for saved in book if saved.id == address_id), None)
+        chosen = chosen or accounts.get_address(user_id, address_id)
     else:
         chosen = accounts.get_default_address(user_id)
         if chosen is None:
@@ -364,25 +455,28 @@ def _create(
     held = voucher_held = card_held = None
     try:
         with db.atomic():
-            checkout = Checkout.objects.create(
-                id=checkout_id,
-                user_id=buyer.user_id,
-                cart_key=buyer.cart_key,
-                email=buyer.email,
-                idempotency_key=idempotency_key,
-                request_fingerprint=fingerprint,
-                shipping_method=shipping.code,
-                shipping_method_name=shipping.name,
-                shipping_carrier=shipping.carrier,
-                shipping_address=shipping_address,
-                currency=store_currency(),
-                **taxing.totals_fields(basket),
-                **voucher.fields(),
-                reservation_key=f"checkout:{checkout_id}",
-                # Before the reservation's own (made a moment later): the
-                # stock is never let go while the checkout can be paid.
-                expires_at=timezone.now() + ttl,
-            )
+            try:
+                checkout = Checkout.objects.create(
+                    id=checkout_id,
+                    user_id=buyer.user_id,
+                    cart_key=buyer.cart_key,
+                    email=buyer.email,
+                    idempotency_key=idempotency_key,
+                    request_fingerprint=fingerprint,
+                    shipping_method=shipping.code,
+                    shipping_method_name=shipping.name,
+                    shipping_carrier=shipping.carrier,
+                    shipping_address=shipping_address,
+                    currency=store_currency(),
+                    **taxing.totals_fields(basket),
+                    **voucher.fields(),
+                    reservation_key=f"checkout:{checkout_id}",
+                    # Before the reservation's own (made a moment later): the
+                    # stock is never let go while the checkout can be paid.
+                    expires_at=timezone.now() + ttl,
+                )
+            except IntegrityError:
+                raise _KeyOrCheckoutTaken() from None
             # Raises OutOfStock for unknown, withdrawn or short SKUs.
             reservation = catalog.reserve_stock(
                 checkout.reservation_key, [(line.sku, line.quantity) for line in lines], ttl

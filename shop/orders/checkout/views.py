@@ -40,17 +40,13 @@ from ..guests import Guest
 from . import selectors, vouchers
 from .forms import CheckoutForm, GuestCheckoutForm
 from .shipping import ShippingUnavailable, shipping_options
-from .starting import start_checkout, status_page_url
+from .starting import Known, start_checkout, status_page_url
 
 
-def _cart_summary(owner: dict):
-    lines = cart.get_cart_lines(**owner)
-    variants = catalog.get_variants(line.sku for line in lines)
-    voucher = vouchers.summary(
-        cart.get_voucher_code(**owner), lines, variants, owner.get("user_id")
-    )
+def _cart_summary(bought: cart.CartInfo, variants: dict, user_id: int | None):
+    voucher = vouchers.summary(bought.voucher_code, bought.lines, variants, user_id)
     rows = []
-    for line in lines:
+    for line in bought.lines:
         variant = variants.get(line.sku)
         price = variant.price if variant else Decimal(0)
         rows.append(
@@ -97,9 +93,6 @@ class _Shopper:
     def cart(self) -> dict:
         return {"cart_key": self.cart_key} if self.guest else {"user_id": self.user_id}
 
-    def addresses(self) -> tuple:
-        return () if self.guest else accounts.get_addresses(self.user_id)
-
     def last_attempt(self):
         """Their last checkout that did not go through, for the form to start from."""
         if self.guest:
@@ -119,25 +112,30 @@ class _Shopper:
 
 
 def start(request):
+    user, addresses = None, ()
     if request.user.is_authenticated:
-        if not accounts.get_user(request.user.pk).email_verified:
+        user, addresses = accounts.get_user_with_addresses(request.user.pk)
+        if not user.email_verified:
             verify = reverse("accounts:verify_email")
             return redirect(f"{verify}?{urlencode({'next': reverse('orders:checkout')})}")
         shopper = _Shopper(user_id=request.user.pk)
     else:
         shopper = _Shopper(cart_key=_guest_cart_key(request))
-    rows, subtotal, voucher = _cart_summary(shopper.cart) if shopper.has_cart else ((), 0, None)
-    if not rows:
+    bought = cart.get_cart(**shopper.cart) if shopper.has_cart else None
+    if bought is None or not bought.lines:
         messages.info(request, "Your cart is empty: add something before checking out.")
         return redirect("cart:cart")
-    addresses = shopper.addresses()
+    variants = catalog.get_variants(line.sku for line in bought.lines)
+    rows, subtotal, voucher = _cart_summary(bought, variants, shopper.user_id)
     updating = UPDATE in request.POST
+    sent = None if updating else request.POST or None
     form = shopper.form(
-        None if updating else request.POST or None,
+        sent,
         initial=request.POST.dict() if updating else None,
         addresses=addresses,
-        # Updating shows what the customer just chose, not the last failed attempt.
-        previous=None if updating else shopper.last_attempt(),
+        # Only an unbound form starts from it; updating shows what the
+        # customer just chose, not the last failed attempt.
+        previous=None if updating or sent is not None else shopper.last_attempt(),
     )
     weight = sum(row["weight_grams"] for row in rows)
     options, unavailable = _delivery(form, subtotal, weight)
@@ -157,6 +155,7 @@ def start(request):
                 idempotency_key=form.cleaned_data["idempotency_key"],
                 return_url=status_page_url(request, guest=shopper.guest),
                 gift_card_code=form.cleaned_data["gift_card_code"],
+                known=Known(user=user, addresses=addresses, cart_info=bought, variants=variants),
             )
         except GiftCardAttemptsRefused as refused:
             throttled = refused
