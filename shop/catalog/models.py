@@ -8,7 +8,7 @@ Private to the catalog service: other apps see it only through ``public``.
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from imagekit.cachefiles.strategies import Optimistic
@@ -111,6 +111,29 @@ class Product(TracksLoadedValues, models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What the listings sort, filter and show, kept by ``services.listing``
+    # (decision 0034). The prices are those of ``list_valid_until`` at the
+    # latest (the next sale start or end among its variants; empty: none to
+    # come); a listing computes a row whose moment has passed afresh.
+    list_price = models.DecimalField(
+        **PRICE_DIGITS,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The price now of its cheapest active variant; empty without one.",
+    )
+    list_price_max = models.DecimalField(**PRICE_DIGITS, null=True, blank=True, editable=False)
+    list_regular_price = models.DecimalField(**PRICE_DIGITS, null=True, blank=True, editable=False)
+    list_compare_at_price = models.DecimalField(
+        **PRICE_DIGITS, null=True, blank=True, editable=False
+    )
+    list_sale_name = models.CharField(max_length=80, null=True, blank=True, editable=False)
+    list_sale_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    list_valid_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # In stock from this instant on (a held unit comes back when its hold
+    # expires); long past when in stock now; empty: not until stock changes.
+    in_stock_from = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["name"]
         indexes = [
@@ -118,6 +141,32 @@ class Product(TracksLoadedValues, models.Model):
             # The default listing order: the first page without sorting every product.
             models.Index(
                 fields=["name", "id"], name="catalog_product_by_name", condition=Q(is_active=True)
+            ),
+            # The price orders, page by page (keyset paging, decision 0034).
+            models.Index(
+                "list_price",
+                "name",
+                "id",
+                name="catalog_product_by_price",
+                condition=Q(is_active=True, list_price__isnull=False),
+            ),
+            models.Index(
+                F("list_price").desc(),
+                "name",
+                "id",
+                name="catalog_product_by_price_desc",
+                condition=Q(is_active=True, list_price__isnull=False),
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="catalog_product_newest",
+                condition=Q(is_active=True),
+            ),
+            # Rows whose stored prices a sale start or end has overtaken.
+            models.Index(
+                fields=["list_valid_until"],
+                name="catalog_product_list_due",
+                condition=Q(list_valid_until__isnull=False),
             ),
         ]
 

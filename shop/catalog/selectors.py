@@ -9,6 +9,7 @@ before the periodic clean-up marks them.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,8 +17,8 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import (
     BooleanField,
+    Case,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -28,6 +29,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -244,44 +246,85 @@ def uses_postgres() -> bool:
     return db.connection.vendor == "postgresql"
 
 
-def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
+# "In stock now" (``Product.in_stock_from``): before every ``now`` asked about.
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
+
+# The annotations the listings read, and the stored column of each.
+LISTING_COLUMNS = {
+    "price_from": "list_price",
+    "price_to": "list_price_max",
+    "regular_from": "list_regular_price",
+    "compare_at_from": "list_compare_at_price",
+    "sale_name_from": "list_sale_name",
+    "sale_ends_from": "list_sale_ends_at",
+}
+
+
+def listing_values(now: datetime) -> dict:
     """
-    Active products with ``price_from`` and ``price_to`` (the prices now of
-    the cheapest and dearest active variant, a sale's price included: the
-    price filter and sort use them), the cheapest one's ``regular_from``,
-    ``compare_at_from``, ``sale_name_from`` and ``sale_ends_from``, and
-    ``in_stock`` annotated, filtered and ordered, with the category and the
-    images prefetched: one query for the page plus one for its images,
-    whatever the page size.
+    Per product (``OuterRef("pk")``), each price column of the listings as it
+    is at ``now``, computed from the active variants and their sale prices:
+    what ``services.listing`` stores, and what a listing computes for a row
+    whose stored prices a sale start or end has overtaken.
     """
-    now = timezone.now()
     priced = with_sale_price(sellable_variants().filter(product=OuterRef("pk")), now)
     cheapest = priced.order_by("current_price", "pk")
     dearest = priced.order_by("-current_price", "pk")
-    # The most any one variant has available: a scalar subquery, not EXISTS,
-    # so PostgreSQL evaluates it for the rows of the page only, instead of
-    # hashing the availability of every variant in the shop first.
-    most_available = (
-        with_availability(Variant.objects.filter(product=OuterRef("pk"), is_active=True), now)
-        .order_by("-available")
-        .values("available")[:1]
-    )
+    return {
+        "list_price": Subquery(cheapest.values("current_price")[:1]),
+        "list_price_max": Subquery(dearest.values("current_price")[:1]),
+        "list_regular_price": Subquery(cheapest.values("price")[:1]),
+        "list_compare_at_price": Subquery(cheapest.values("compare_at_price")[:1]),
+        "list_sale_name": Subquery(cheapest.values("sale_name")[:1]),
+        "list_sale_ends_at": Subquery(cheapest.values("sale_ends_at")[:1]),
+    }
+
+
+def _listing_annotations(now: datetime) -> dict:
+    """
+    The stored columns, or, when some product's stored prices are past their
+    moment (``list_valid_until``), those columns for the others and the
+    prices at ``now`` for it: exact at any instant, fast again once the
+    periodic refresh has stored them (decision 0034).
+    """
+    if not Product.objects.filter(list_valid_until__lte=now).exists():
+        return {name: F(column) for name, column in LISTING_COLUMNS.items()}
+    fresh = Q(list_valid_until__isnull=True) | Q(list_valid_until__gt=now)
+    computed = listing_values(now)
+    return {
+        name: Case(
+            When(fresh, then=F(column)),
+            default=computed[column],
+            output_field=Product._meta.get_field(column),
+        )
+        for name, column in LISTING_COLUMNS.items()
+    }
+
+
+def product_listing(filters: ProductFilters = ProductFilters(), now=None) -> QuerySet:
+    """
+    Active products with an active variant, with ``price_from`` and
+    ``price_to`` (the prices now of the cheapest and dearest active variant,
+    a sale's price included: the price filter and sort use them), the
+    cheapest one's ``regular_from``, ``compare_at_from``, ``sale_name_from``
+    and ``sale_ends_from``, and ``in_stock`` annotated from the stored
+    listing columns (``services.listing``), filtered and ordered, with the
+    category and the images prefetched: one query for the page plus one for
+    its images, whatever the page size, and an index probe for rows past
+    their moment.
+    """
+    now = now or timezone.now()
     products = (
-        Product.objects.filter(is_active=True)
-        .filter(Exists(Variant.objects.filter(product=OuterRef("pk"), is_active=True)))
+        Product.objects.filter(is_active=True, list_price__isnull=False)
         .select_related("category")
         .annotate(
-            price_from=Subquery(cheapest.values("current_price")[:1]),
-            price_to=Subquery(dearest.values("current_price")[:1]),
-            regular_from=Subquery(cheapest.values("price")[:1]),
-            compare_at_from=Subquery(cheapest.values("compare_at_price")[:1]),
-            sale_name_from=Subquery(cheapest.values("sale_name")[:1]),
-            sale_ends_from=Subquery(cheapest.values("sale_ends_at")[:1]),
-            most_available=Coalesce(
-                Subquery(most_available, output_field=IntegerField()), Value(0)
+            **_listing_annotations(now),
+            in_stock=Case(
+                When(in_stock_from__lte=now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             ),
         )
-        .annotate(in_stock=ExpressionWrapper(Q(most_available__gt=0), BooleanField()))
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
         )
@@ -293,7 +336,7 @@ def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
     if filters.max_price is not None:
         products = products.filter(price_from__lte=filters.max_price)
     if filters.in_stock:
-        products = products.filter(in_stock=True)
+        products = products.filter(in_stock_from__lte=now)
     ordering = ORDERINGS.get(filters.ordering, ORDERINGS[DEFAULT_ORDERING])
     if filters.q.strip():
         return search(products, filters.q.strip(), ordering if filters.ordering else None)

@@ -1,7 +1,9 @@
 """
 Stock reservations: what a checkout holds until it is paid (committed as a
 sale), released, or expired. Availability is stock on hand minus the active,
-unexpired holds (``selectors.with_availability``).
+unexpired holds (``selectors.with_availability``); a hold taken or given back
+refreshes its products' listing columns (``listing``), and one that expires
+needs nothing: they hold the instant it frees a unit.
 
 Locks: the reservation's row first, then the variants in primary-key order;
 every writer takes them in that order.
@@ -21,6 +23,7 @@ from ..errors import OutOfStock, ReservationCommitted, ReservationNotFound
 from ..events import ReservationExpired
 from ..models import Reservation, ReservationLine, StockMovement, Variant
 from ..selectors import with_availability
+from . import listing
 from .lines import check_key, merge_lines
 from .locks import locked_variants
 from .stock import move_stock
@@ -104,7 +107,14 @@ def reserve_stock(key: str, lines, ttl: timedelta, *, now=None) -> ReservationIn
             )
             if still_active and held == wanted:
                 return _info(reservation, held)
+            given_back = (
+                set(reservation.lines.values_list("variant__product_id", flat=True))
+                if still_active
+                else set()
+            )
             reservation.lines.all().delete()
+        else:
+            given_back = set()
         variants = locked_variants(wanted)
         shortages = _shortages(wanted, _sellable_quantities(variants, now))
         if shortages:
@@ -118,6 +128,7 @@ def reserve_stock(key: str, lines, ttl: timedelta, *, now=None) -> ReservationIn
         reservation.expires_at = now + ttl
         reservation.closed_at = None
         reservation.save(update_fields=["status", "expires_at", "closed_at"])
+        listing.refresh(given_back | {variant.product_id for variant in variants}, now)
         catalog_changed()
         return _info(reservation, wanted)
 
@@ -144,11 +155,14 @@ def commit_reservation(key: str, *, now=None) -> ReservationInfo:
         shortages = _shortages(held, can_sell)
         if shortages:
             raise OutOfStock(shortages)
-        for variant in variants:
-            move_stock(variant, -held[variant.sku], StockMovement.Reason.SALE, key=f"sale:{key}")
-        reservation.status = Reservation.Status.COMMITTED
-        reservation.closed_at = now
-        reservation.save(update_fields=["status", "closed_at"])
+        with listing.deferred():
+            for variant in variants:
+                move_stock(
+                    variant, -held[variant.sku], StockMovement.Reason.SALE, key=f"sale:{key}"
+                )
+            reservation.status = Reservation.Status.COMMITTED
+            reservation.closed_at = now
+            reservation.save(update_fields=["status", "closed_at"])
         return _info(reservation, held)
 
 
@@ -166,6 +180,7 @@ def release_reservation(key: str, *, now=None) -> ReservationInfo | None:
             reservation.status = Reservation.Status.RELEASED
             reservation.closed_at = now or timezone.now()
             reservation.save(update_fields=["status", "closed_at"])
+            listing.refresh(reservation.lines.values_list("variant__product_id", flat=True))
             catalog_changed()
         return _info(reservation, _held(reservation))
 
