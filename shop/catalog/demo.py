@@ -269,7 +269,9 @@ def seed(
             done, variants, images = done + len(batch), variants + written[0], images + written[1]
             if progress:
                 progress(len(batch))
-        sales.reprice_all()  # bulk_create sends no signals: sales known already cover them too
+        # bulk_create sends no signals: sales known already cover them too, and
+        # the listing columns of every product are stored (``services.listing``).
+        sales.reprice_all()
         catalog_changed()
     _refresh_statistics()
     return SeedResult(len(categories), done, variants, images)
@@ -282,8 +284,12 @@ def _refresh_statistics() -> None:
     """
     if db.connection.vendor == "postgresql":
         tables = [model._meta.db_table for model in (Category, Product, Variant, ProductImage)]
+        # Outside a transaction, VACUUM too: the listing columns were written
+        # twice (insert, then refresh), and counts scan only the index when
+        # the visibility map says the rows are all visible.
+        command = "ANALYZE" if db.connection.in_atomic_block else "VACUUM ANALYZE"
         with db.connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
+            cursor.execute(f"{command} {', '.join(tables)}")
 
 
 def _write(batch: list["_Draft"], categories: dict[str, Category]) -> tuple[int, int]:

@@ -37,6 +37,7 @@ from django.utils import timezone
 from .data import VariantInfo
 from .db import db
 from .errors import VariantNotFound
+from .images import list_thumbnail_url
 from .models import Category, Product, ProductImage, Reservation, ReservationLine, Variant
 from .sale_prices import variant_pricing, with_sale_price
 
@@ -128,7 +129,7 @@ def variant_info(variant: Variant) -> VariantInfo:
     is_active = variant.is_active and product.is_active
     image_url = None
     if variant.image_name:
-        image_url = ProductImage(image=variant.image_name).list_thumbnail.url
+        image_url = list_thumbnail_url(variant.image_name)
     pricing = variant_pricing(variant)
     return VariantInfo(
         sku=variant.sku,

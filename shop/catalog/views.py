@@ -42,6 +42,7 @@ from shop.taxes import public as taxes
 from . import paging, selectors
 from .cache import cached, cached_category_tree
 from .filters import ProductFilterSet
+from .images import detail_image_url, list_thumbnail_url
 from .sale_prices import pricing, variant_pricing
 
 PAGE_SIZE = 24
@@ -89,7 +90,7 @@ def product_card(product) -> ProductCard:
         sale_name=now.sale_name,
         sale_ends_at=now.sale_ends_at,
         in_stock=product.in_stock,
-        image_url=image.list_thumbnail.url if image else "",
+        image_url=list_thumbnail_url(image.image.name) if image else "",
         image_alt=(image.alt_text or product.name) if image else "",
     )
 
@@ -293,8 +294,8 @@ def product_page(slug: str) -> ProductPage | None:
         ),
         images=tuple(
             ProductImageView(
-                url=image.detail_image.url,
-                thumbnail_url=image.list_thumbnail.url,
+                url=detail_image_url(image.image.name),
+                thumbnail_url=list_thumbnail_url(image.image.name),
                 alt=image.alt_text or product.name,
             )
             for image in product.images.all()

@@ -148,14 +148,20 @@ def _back_in_stock(products, now: datetime) -> dict[int, datetime]:
     return moments
 
 
-def refresh_due(now: datetime | None = None) -> int:
+def refresh_due(now: datetime | None = None, *, batch_size: int = 2000) -> int:
     """Store again the products whose prices a sale start or end has overtaken; how many."""
     now = now or timezone.now()
-    due = list(
-        Product.objects.filter(list_valid_until__lte=now).values_list("pk", flat=True)[:5000]
-    )
-    refresh(due, now)
-    return len(due)
+    total = 0
+    while True:
+        due = list(
+            Product.objects.filter(list_valid_until__lte=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        refresh(due, now)
+        total += len(due)
+        if len(due) < batch_size:
+            return total
 
 
 def refresh_variants(variant_ids: Iterable[int]) -> None:
