@@ -37,6 +37,7 @@ from .models import (
     StockMovement,
     Variant,
 )
+from .selectors import LONG_AGO
 from .services import sales
 
 BATCH_SIZE = 500
@@ -270,7 +271,7 @@ def seed(
             if progress:
                 progress(len(batch))
         # bulk_create sends no signals: sales known already cover them too, and
-        # the listing columns of every product are stored (``services.listing``).
+        # the listing columns of the products they cover are stored again.
         sales.reprice_all()
         catalog_changed()
     _refresh_statistics()
@@ -303,6 +304,7 @@ def _write(batch: list["_Draft"], categories: dict[str, Category]) -> tuple[int,
                 category=categories[draft.aisle.slug],
                 is_active=draft.active,
                 created_at=draft.created_at,
+                **_listing_fields(draft.variants),
             )
             for draft in batch
         ]
@@ -335,6 +337,28 @@ def _write(batch: list["_Draft"], categories: dict[str, Category]) -> tuple[int,
         batch_size=2000,
     )
     return len(variants), len(images)
+
+
+def _listing_fields(variants: list[dict]) -> dict:
+    """
+    The listing columns of a new product with these variants, as
+    ``services.listing.refresh`` stores them for a product no sale covers
+    (``sales.reprice_all`` refreshes those a sale does): the cheapest is the
+    first of the lowest price, as the lowest primary key is.
+    """
+    active = [variant for variant in variants if variant.get("is_active", True)]
+    if not active:
+        return {}
+    cheapest = min(active, key=lambda variant: variant["price"])
+    return {
+        "list_price": cheapest["price"],
+        "list_price_max": max(variant["price"] for variant in active),
+        "list_regular_price": cheapest["price"],
+        "list_compare_at_price": cheapest.get("compare_at_price"),
+        "in_stock_from": (
+            LONG_AGO if any(variant.get("stock_on_hand", 0) > 0 for variant in active) else None
+        ),
+    }
 
 
 def _create_categories() -> dict[str, Category]:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from imagekit.cachefiles.strategies import Optimistic
@@ -91,6 +92,21 @@ class Category(TracksLoadedValues, models.Model):
             ancestor = ancestor.parent
 
 
+# Product columns kept by ``services.listing`` only (decision 0034).
+LISTING_FIELDS = frozenset(
+    [
+        "list_price",
+        "list_price_max",
+        "list_regular_price",
+        "list_compare_at_price",
+        "list_sale_name",
+        "list_sale_ends_at",
+        "list_valid_until",
+        "in_stock_from",
+    ]
+)
+
+
 class Product(TracksLoadedValues, models.Model):
     """
     What a customer browses. It is sold through its variants: a product with a
@@ -162,6 +178,17 @@ class Product(TracksLoadedValues, models.Model):
                 name="catalog_product_newest",
                 condition=Q(is_active=True),
             ),
+            # Counting a list ("page 3 of 40", the API's count) from the index alone.
+            models.Index(
+                fields=["category", "in_stock_from"],
+                name="catalog_product_listed",
+                condition=Q(is_active=True, list_price__isnull=False),
+            ),
+            models.Index(
+                fields=["in_stock_from"],
+                name="catalog_product_listed_stock",
+                condition=Q(is_active=True, list_price__isnull=False),
+            ),
             # Rows whose stored prices a sale start or end has overtaken.
             models.Index(
                 fields=["list_valid_until"],
@@ -172,6 +199,21 @@ class Product(TracksLoadedValues, models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """
+        Saving a loaded product writes every field but the listing columns:
+        an instance loaded before a hold or a price change must not put back
+        what they replaced (``services.listing`` alone writes them).
+        """
+        loaded = not self._state.adding and not kwargs.get("force_insert")
+        if loaded and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in LISTING_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("catalog:product", args=[self.slug])
@@ -225,7 +267,11 @@ class Variant(TracksLoadedValues, models.Model):
             ),
             models.CheckConstraint(condition=Q(price__gte=0), name="catalog_variant_price_gte_0"),
         ]
-        indexes = [models.Index(fields=["product", "price"], name="catalog_variant_by_price")]
+        indexes = [
+            models.Index(fields=["product", "price"], name="catalog_variant_by_price"),
+            # Search matches a SKU typed in any case (``sku__iexact``).
+            models.Index(Upper("sku"), name="catalog_variant_sku_upper"),
+        ]
 
     def __str__(self):
         return f"{self.sku} ({self.label})" if self.label else self.sku

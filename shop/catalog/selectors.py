@@ -14,10 +14,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
+    DateTimeField,
     Exists,
     F,
     Func,
@@ -31,6 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -268,7 +276,8 @@ def listing_values(now: datetime) -> dict:
     what ``services.listing`` stores, and what a listing computes for a row
     whose stored prices a sale start or end has overtaken.
     """
-    priced = with_sale_price(sellable_variants().filter(product=OuterRef("pk")), now)
+    # The product's own active flag is the listing's filter, not the price's.
+    priced = with_sale_price(Variant.objects.filter(product=OuterRef("pk"), is_active=True), now)
     cheapest = priced.order_by("current_price", "pk")
     dearest = priced.order_by("-current_price", "pk")
     return {
@@ -278,6 +287,20 @@ def listing_values(now: datetime) -> dict:
         "list_compare_at_price": Subquery(cheapest.values("compare_at_price")[:1]),
         "list_sale_name": Subquery(cheapest.values("sale_name")[:1]),
         "list_sale_ends_at": Subquery(cheapest.values("sale_ends_at")[:1]),
+    }
+
+
+def regular_listing_values() -> dict:
+    """``listing_values`` for a product none of whose variants a sale covers: cheaper."""
+    variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
+    cheapest = variants.order_by("price", "pk")
+    return {
+        "list_price": Subquery(cheapest.values("price")[:1]),
+        "list_price_max": Subquery(variants.order_by("-price", "pk").values("price")[:1]),
+        "list_regular_price": Subquery(cheapest.values("price")[:1]),
+        "list_compare_at_price": Subquery(cheapest.values("compare_at_price")[:1]),
+        "list_sale_name": Value(None, output_field=CharField()),
+        "list_sale_ends_at": Value(None, output_field=DateTimeField()),
     }
 
 
@@ -359,13 +382,26 @@ class IdInArray(Func):
 def search_document(config: str | None = None) -> SearchVector:
     """
     What product search matches on PostgreSQL: the name (weight A) and the
-    description (weight B). A GIN index on exactly this expression (migration
-    0003, for the default ``english`` configuration) keeps search fast.
+    description (weight B). For the default ``english`` configuration it is
+    stored in a generated column with a GIN index (migration 0014,
+    ``stored_search_document``).
     """
     config = config or settings.SEARCH_CONFIG
     return SearchVector("name", weight="A", config=config) + SearchVector(
         "description", weight="B", config=config
     )
+
+
+def stored_search_document() -> RawSQL | None:
+    """
+    On PostgreSQL with the ``english`` configuration, the product's stored
+    ``search_document`` (migration 0014: a generated column of
+    ``search_document("english")`` with a GIN index); None for another one.
+    """
+    if settings.SEARCH_CONFIG != "english":
+        return None
+    column = f'"{Product._meta.db_table}"."search_document"'
+    return RawSQL(column, [], output_field=SearchVectorField())
 
 
 def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
@@ -376,7 +412,7 @@ def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
     """
     sku_match = Q(Exists(Variant.objects.filter(product=OuterRef("pk"), sku__iexact=q)))
     if uses_postgres():
-        vector = search_document()
+        vector = stored_search_document() or search_document()
         query = SearchQuery(q, search_type="websearch", config=settings.SEARCH_CONFIG)
         # Filter on the match itself: ts_rank is above zero for some non-matches.
         # id = ANY(ARRAY(...)) is computed once and can use the primary key,

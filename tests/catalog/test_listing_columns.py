@@ -18,7 +18,7 @@ from shop.catalog import public
 from shop.catalog.models import Product
 from shop.catalog.services import listing, prices, stock
 from shop.catalog.tasks import refresh_listing
-from tests.catalog.factories import make_product
+from tests.catalog.factories import make_category, make_product
 from tests.catalog.sales import deliver_sales
 from tests.promotions.factories import sale
 
@@ -141,6 +141,21 @@ def test_a_sale_removed_or_changed_reprices_the_list(shop):
     running.delete()
     deliver_sales()
     assert in_stock_by_price() == [("Mug", "10.00"), ("Tee", "20.00")]
+
+
+def test_a_category_moved_under_a_department_on_sale_is_repriced_in_the_list(shop):
+    clothing, tees = make_category("Clothing"), make_category("Tees")
+    shop["tee"].category = tees
+    shop["tee"].save()
+    sale(name="Clothing", value="50", category_ids=[clothing.pk])
+    deliver_sales()
+    assert in_stock_by_price() == [("Mug", "10.00"), ("Tee", "20.00")]
+
+    tees.parent = clothing
+    tees.save()
+
+    assert stored(shop["tee"]).list_sale_name == "Clothing"
+    assert in_stock_by_price() == [("Mug", "10.00"), ("Tee", "10.00")]
 
 
 def test_refresh_of_everything_stores_what_each_write_stored(shop):

@@ -45,7 +45,10 @@ from django.utils import timezone
 
 from ..db import db
 from ..models import Product, Reservation, ReservationLine, Variant, VariantSalePrice
-from ..selectors import LONG_AGO, listing_values
+from ..selectors import LONG_AGO, listing_values, regular_listing_values
+
+# From this many products on, a refresh prices those without a sale price apart.
+MANY = 50
 
 _pending = local()
 
@@ -92,8 +95,8 @@ def _available_now(now: datetime) -> Exists:
 def refresh(product_ids: Iterable[int] | None = None, now: datetime | None = None) -> None:
     """
     Store the listing columns of these products (all of them with ``None``) as
-    they are at ``now``: one ``UPDATE``, and one query for the holds of those
-    out of stock now.
+    they are at ``now``: one ``UPDATE`` (two for more than ``MANY``), and one
+    query for the holds of those out of stock now.
     """
     ids = None if product_ids is None else set(product_ids)
     if ids is not None and not ids:
@@ -103,11 +106,19 @@ def refresh(product_ids: Iterable[int] | None = None, now: datetime | None = Non
         return
     now = now or timezone.now()
     products = Product.objects.all() if ids is None else Product.objects.filter(pk__in=ids)
+    in_stock_from = Case(When(_available_now(now), then=Value(LONG_AGO)), default=None)
     with db.atomic():
-        products.update(
+        if ids is None or len(ids) > MANY:
+            # Most products of a big batch have no sale price: the plain prices are cheaper.
+            on_sale = Exists(VariantSalePrice.objects.filter(variant__product=OuterRef("pk")))
+            products.exclude(on_sale).update(
+                **regular_listing_values(), list_valid_until=None, in_stock_from=in_stock_from
+            )
+        priced = products.filter(on_sale) if ids is None or len(ids) > MANY else products
+        priced.update(
             **listing_values(now),
             list_valid_until=_next_boundary(now),
-            in_stock_from=Case(When(_available_now(now), then=Value(LONG_AGO)), default=None),
+            in_stock_from=in_stock_from,
         )
         for product_id, moment in _back_in_stock(products.filter(in_stock_from=None), now).items():
             Product.objects.filter(pk=product_id).update(in_stock_from=moment)

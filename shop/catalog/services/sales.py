@@ -105,12 +105,19 @@ def reprice_product(product_id: int) -> None:
 
 
 def reprice_all() -> None:
-    """Every sale afresh: the category tree changed, or variants were written in bulk."""
+    """
+    Every sale afresh: the category tree changed, or variants were written in
+    bulk. The listing columns of every product a sale covered or covers now
+    are refreshed; the others' prices did not change.
+    """
     with db.atomic():
-        VariantSalePrice.objects.all().delete()
+        rows = VariantSalePrice.objects.all()
+        touched = set(rows.values_list("variant__product_id", flat=True).distinct())
+        rows.delete()
         for sale in _live_sales():
             _reprice_sale(sale, changed=False, refresh=False)
-        listing.refresh()
+        touched.update(rows.values_list("variant__product_id", flat=True).distinct())
+        listing.refresh(touched)
         catalog_changed()
 
 
