@@ -38,7 +38,7 @@ from .models import (
     Variant,
 )
 from .selectors import LONG_AGO
-from .services import sales
+from .services import listing, sales
 
 BATCH_SIZE = 500
 IMAGE_DIR = "products/demo"
@@ -235,7 +235,7 @@ def clear_catalog() -> None:
     announces nothing: this wipes demo data, it is not thousands of
     availability changes for the other apps to follow.
     """
-    with db.atomic():
+    with db.atomic(), listing.deferred(discard=True):
         Reservation.objects.all().delete()
         StockMovement.objects.all().delete()
         ProductImage.objects.all().delete()

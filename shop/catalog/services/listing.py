@@ -92,11 +92,42 @@ def _available_now(now: datetime) -> Exists:
     )
 
 
+def _back_in_stock(now: datetime) -> Subquery:
+    """
+    For a product out of stock at ``now`` only because of holds: the expiry of
+    the first hold whose end leaves a unit free (stock on hand above the holds
+    still running after it). A hold stops counting at its expiry.
+    """
+    still_held = (
+        ReservationLine.objects.filter(
+            variant=OuterRef("variant"),
+            reservation__status=Reservation.Status.ACTIVE,
+            reservation__expires_at__gt=OuterRef("reservation__expires_at"),
+        )
+        .order_by()
+        .values("variant")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    freeing = (
+        ReservationLine.objects.filter(
+            variant__product=OuterRef("pk"),
+            variant__is_active=True,
+            variant__stock_on_hand__gt=0,
+            reservation__status=Reservation.Status.ACTIVE,
+            reservation__expires_at__gt=now,
+        )
+        .annotate(still_held=Coalesce(Subquery(still_held, output_field=IntegerField()), Value(0)))
+        .filter(variant__stock_on_hand__gt=F("still_held"))
+        .order_by("reservation__expires_at")
+    )
+    return Subquery(freeing.values("reservation__expires_at")[:1])
+
+
 def refresh(product_ids: Iterable[int] | None = None, now: datetime | None = None) -> None:
     """
     Store the listing columns of these products (all of them with ``None``) as
-    they are at ``now``: one ``UPDATE`` (two for more than ``MANY``), and one
-    query for the holds of those out of stock now.
+    they are at ``now``: one ``UPDATE`` (two for more than ``MANY``).
     """
     ids = None if product_ids is None else set(product_ids)
     if ids is not None and not ids:
@@ -106,57 +137,26 @@ def refresh(product_ids: Iterable[int] | None = None, now: datetime | None = Non
         return
     now = now or timezone.now()
     products = Product.objects.all() if ids is None else Product.objects.filter(pk__in=ids)
-    in_stock_from = Case(When(_available_now(now), then=Value(LONG_AGO)), default=None)
-    with db.atomic():
-        if ids is None or len(ids) > MANY:
-            # Most products of a big batch have no sale price: the plain prices are cheaper.
-            on_sale = Exists(VariantSalePrice.objects.filter(variant__product=OuterRef("pk")))
-            products.exclude(on_sale).update(
-                **regular_listing_values(), list_valid_until=None, in_stock_from=in_stock_from
-            )
-        priced = products.filter(on_sale) if ids is None or len(ids) > MANY else products
-        priced.update(
-            **listing_values(now),
-            list_valid_until=_next_boundary(now),
-            in_stock_from=in_stock_from,
-        )
-        for product_id, moment in _back_in_stock(products.filter(in_stock_from=None), now).items():
-            Product.objects.filter(pk=product_id).update(in_stock_from=moment)
-
-
-def _back_in_stock(products, now: datetime) -> dict[int, datetime]:
-    """
-    For products out of stock at ``now`` only because of holds: the instant
-    the first hold that frees a unit expires (the one query per refresh that
-    usually finds nothing).
-    """
-    lines = (
-        ReservationLine.objects.filter(
-            variant__product__in=products,
-            variant__is_active=True,
-            variant__stock_on_hand__gt=0,
-            reservation__status=Reservation.Status.ACTIVE,
-            reservation__expires_at__gt=now,
-        )
-        .order_by("reservation__expires_at")
-        .values_list(
-            "variant_id",
-            "variant__product_id",
-            "variant__stock_on_hand",
-            "quantity",
-            "reservation__expires_at",
-        )
+    in_stock_from = Case(
+        When(_available_now(now), then=Value(LONG_AGO)),
+        default=_back_in_stock(now),
+        output_field=DateTimeField(),
     )
-    held: dict[int, int] = {}
-    rows = list(lines)
-    for variant_id, _product, _on_hand, quantity, _at in rows:
-        held[variant_id] = held.get(variant_id, 0) + quantity
-    moments: dict[int, datetime] = {}
-    for variant_id, product_id, on_hand, quantity, expires_at in rows:
-        held[variant_id] -= quantity
-        if on_hand - held[variant_id] > 0 and product_id not in moments:
-            moments[product_id] = expires_at
-    return moments
+    priced = {
+        **listing_values(now),
+        "list_valid_until": _next_boundary(now),
+        "in_stock_from": in_stock_from,
+    }
+    if ids is not None and len(ids) <= MANY:
+        products.update(**priced)
+        return
+    # Most products of a big batch have no sale price: the plain prices are cheaper.
+    on_sale = Exists(VariantSalePrice.objects.filter(variant__product=OuterRef("pk")))
+    with db.atomic():
+        products.exclude(on_sale).update(
+            **regular_listing_values(), list_valid_until=None, in_stock_from=in_stock_from
+        )
+        products.filter(on_sale).update(**priced)
 
 
 def refresh_due(now: datetime | None = None, *, batch_size: int = 2000) -> int:
@@ -183,8 +183,11 @@ def refresh_variants(variant_ids: Iterable[int]) -> None:
 
 
 @contextmanager
-def deferred():
-    """Gather the refreshes asked for inside the block and run them once at its end."""
+def deferred(*, discard: bool = False):
+    """
+    Gather the refreshes asked for inside the block and run them once at its
+    end; with ``discard``, drop them (the block deletes those products).
+    """
     if getattr(_pending, "ids", None) is not None:
         yield
         return
@@ -194,4 +197,5 @@ def deferred():
         ids = _pending.ids
     finally:
         _pending.ids = None
-    refresh(ids)
+    if not discard:
+        refresh(ids)
