@@ -13,7 +13,9 @@ Each size has its own database (``shop_bench_growth_<size>``, dropped and
 built again unless ``--keep``). The reads:
 
 - category, first page and a deep one (the middle page of the biggest
-  top-level category, reached as the storefront's own links reach it);
+  top-level category, reached as the storefront's own links reach it: the
+  next link of the page before, keyed by its last row), and the same page
+  by its number alone (a bookmark);
 - search for a word many product names hold;
 - the products API: its default order, and ``in_stock=1&ordering=price``;
 - a product page;
@@ -36,6 +38,7 @@ from bench import stack
 READS = (
     "category, first page",
     "category, deep page",
+    "category, deep page by number",
     "search",
     "products API, default",
     "products API, in stock by price",
@@ -134,12 +137,25 @@ def _biggest_category():
     return slug, counts[slug]
 
 
-def _deep_page_url(client, slug: str, products: int) -> str:
-    """The middle page, as the category page's own links reach it."""
+def _deep_page_url(slug: str) -> tuple[str, str]:
+    """
+    The middle page as the category page's own links reach it (the next link
+    of the page before, carrying its last row's key), and by its number alone
+    (a bookmark).
+    """
+    from shop.catalog import paging, selectors
     from shop.catalog.views import PAGE_SIZE
 
-    middle = max(1, math.ceil(products / PAGE_SIZE) // 2)
-    return f"/c/{slug}/?page={middle}"
+    node = selectors.find_category(selectors.category_tree(), slug)
+    listing = selectors.product_listing(
+        selectors.ProductFilters(category_ids=tuple(node.descendant_ids()))
+    )
+    middle = max(1, math.ceil(listing.count() / PAGE_SIZE) // 2)
+    if middle == 1:
+        return f"/c/{slug}/", f"/c/{slug}/"
+    before = listing[(middle - 1) * PAGE_SIZE - 1]
+    key = paging.encode_key(before, paging.keyset_fields(listing))
+    return f"/c/{slug}/?page={middle}&after={key}", f"/c/{slug}/?page={middle}"
 
 
 def _search_word() -> str:
@@ -206,13 +222,15 @@ def run_measurements(runs: int) -> dict:
     from shop.catalog.models import Product
 
     client = Client()
-    slug, in_category = _biggest_category()
+    slug, _ = _biggest_category()
+    deep, deep_by_number = _deep_page_url(slug)
     product = Product.objects.filter(is_active=True).order_by("pk").values_list("slug", flat=True)
     product = product[Product.objects.count() // 2]
     word = _search_word()
     urls = {
         "category, first page": f"/c/{slug}/",
-        "category, deep page": _deep_page_url(client, slug, in_category),
+        "category, deep page": deep,
+        "category, deep page by number": deep_by_number,
         "search": f"/search/?q={word}",
         "products API, default": "/api/v1/catalog/products/",
         "products API, in stock by price": "/api/v1/catalog/products/?in_stock=1&ordering=price",
@@ -258,7 +276,9 @@ def svg_chart(results: dict[int, dict]) -> str:
     def y(ms):
         return top + (high - math.log10(max(ms, 0.1))) / (high - low) * (height - top - bottom)
 
-    colours = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#8c564b", "#66a182"]
+    colours = [
+        "#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#8c564b", "#66a182", "#333333",
+    ]  # fmt: skip
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         'font-family="sans-serif" font-size="12">',

@@ -532,6 +532,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.release_expired_reservations",
         "schedule": 60.0,
     },
+    "refresh-listing": {"task": "catalog.refresh_listing", "schedule": 60.0},
     "release-expired-voucher-uses": {
         "task": "promotions.release_expired_voucher_uses",
         "schedule": 60.0,

@@ -80,7 +80,7 @@ from .csv_rows import (
 )
 from .db import db
 from .models import Category, Product, StockMovement, Variant
-from .services import shipping_and_tax
+from .services import listing, shipping_and_tax
 
 __all__ = ["COLUMNS", "ImportFileError", "ImportReport", "export_rows", "import_catalog"]
 
@@ -362,26 +362,27 @@ def _changes(instance, fields: dict) -> list[str]:
 
 def _write(plan: _Plan, note: str, progress: Progress) -> None:
     """Write the plan with one ``save()`` per object, and the stock changes to the ledger."""
-    for product in plan.new_products.values():
-        product.save()
-    for product, changed in plan.changed_products:
-        product.save(update_fields=[*changed, "updated_at"])
-    products = {**plan.products, **plan.new_products}
-    movements = []
-    for row, variant, changed, delta in progress(plan.variants, total=len(plan.variants)):
-        if changed is None:
-            variant.product = products[row.values["product_slug"]]
-            variant.save()
-        else:
-            variant.save(update_fields=changed)
-        if delta:
-            movements.append(
-                StockMovement(
-                    variant=variant,
-                    delta=delta,
-                    reason=StockMovement.Reason.IMPORT,
-                    note=note[:200],
+    with listing.deferred():
+        for product in plan.new_products.values():
+            product.save()
+        for product, changed in plan.changed_products:
+            product.save(update_fields=[*changed, "updated_at"])
+        products = {**plan.products, **plan.new_products}
+        movements = []
+        for row, variant, changed, delta in progress(plan.variants, total=len(plan.variants)):
+            if changed is None:
+                variant.product = products[row.values["product_slug"]]
+                variant.save()
+            else:
+                variant.save(update_fields=changed)
+            if delta:
+                movements.append(
+                    StockMovement(
+                        variant=variant,
+                        delta=delta,
+                        reason=StockMovement.Reason.IMPORT,
+                        note=note[:200],
+                    )
                 )
-            )
-    StockMovement.objects.bulk_create(movements, batch_size=CHUNK)
-    catalog_changed()
+        StockMovement.objects.bulk_create(movements, batch_size=CHUNK)
+        catalog_changed()

@@ -37,7 +37,8 @@ from .models import (
     StockMovement,
     Variant,
 )
-from .services import sales
+from .selectors import LONG_AGO
+from .services import listing, sales
 
 BATCH_SIZE = 500
 IMAGE_DIR = "products/demo"
@@ -234,7 +235,7 @@ def clear_catalog() -> None:
     announces nothing: this wipes demo data, it is not thousands of
     availability changes for the other apps to follow.
     """
-    with db.atomic():
+    with db.atomic(), listing.deferred(discard=True):
         Reservation.objects.all().delete()
         StockMovement.objects.all().delete()
         ProductImage.objects.all().delete()
@@ -269,7 +270,9 @@ def seed(
             done, variants, images = done + len(batch), variants + written[0], images + written[1]
             if progress:
                 progress(len(batch))
-        sales.reprice_all()  # bulk_create sends no signals: sales known already cover them too
+        # bulk_create sends no signals: sales known already cover them too, and
+        # the listing columns of the products they cover are stored again.
+        sales.reprice_all()
         catalog_changed()
     _refresh_statistics()
     return SeedResult(len(categories), done, variants, images)
@@ -282,8 +285,12 @@ def _refresh_statistics() -> None:
     """
     if db.connection.vendor == "postgresql":
         tables = [model._meta.db_table for model in (Category, Product, Variant, ProductImage)]
+        # Outside a transaction, VACUUM too: the listing columns were written
+        # twice (insert, then refresh), and counts scan only the index when
+        # the visibility map says the rows are all visible.
+        command = "ANALYZE" if db.connection.in_atomic_block else "VACUUM ANALYZE"
         with db.connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
+            cursor.execute(f"{command} {', '.join(tables)}")
 
 
 def _write(batch: list["_Draft"], categories: dict[str, Category]) -> tuple[int, int]:
@@ -297,6 +304,7 @@ def _write(batch: list["_Draft"], categories: dict[str, Category]) -> tuple[int,
                 category=categories[draft.aisle.slug],
                 is_active=draft.active,
                 created_at=draft.created_at,
+                **_listing_fields(draft.variants),
             )
             for draft in batch
         ]
@@ -329,6 +337,28 @@ def _write(batch: list["_Draft"], categories: dict[str, Category]) -> tuple[int,
         batch_size=2000,
     )
     return len(variants), len(images)
+
+
+def _listing_fields(variants: list[dict]) -> dict:
+    """
+    The listing columns of a new product with these variants, as
+    ``services.listing.refresh`` stores them for a product no sale covers
+    (``sales.reprice_all`` refreshes those a sale does): the cheapest is the
+    first of the lowest price, as the lowest primary key is.
+    """
+    active = [variant for variant in variants if variant.get("is_active", True)]
+    if not active:
+        return {}
+    cheapest = min(active, key=lambda variant: variant["price"])
+    return {
+        "list_price": cheapest["price"],
+        "list_price_max": max(variant["price"] for variant in active),
+        "list_regular_price": cheapest["price"],
+        "list_compare_at_price": cheapest.get("compare_at_price"),
+        "in_stock_from": (
+            LONG_AGO if any(variant.get("stock_on_hand", 0) > 0 for variant in active) else None
+        ),
+    }
 
 
 def _create_categories() -> dict[str, Category]:

@@ -8,7 +8,8 @@ Private to the catalog service: other apps see it only through ``public``.
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from imagekit.cachefiles.strategies import Optimistic
@@ -91,6 +92,21 @@ class Category(TracksLoadedValues, models.Model):
             ancestor = ancestor.parent
 
 
+# Product columns kept by ``services.listing`` only (decision 0034).
+LISTING_FIELDS = frozenset(
+    [
+        "list_price",
+        "list_price_max",
+        "list_regular_price",
+        "list_compare_at_price",
+        "list_sale_name",
+        "list_sale_ends_at",
+        "list_valid_until",
+        "in_stock_from",
+    ]
+)
+
+
 class Product(TracksLoadedValues, models.Model):
     """
     What a customer browses. It is sold through its variants: a product with a
@@ -111,6 +127,29 @@ class Product(TracksLoadedValues, models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What the listings sort, filter and show, kept by ``services.listing``
+    # (decision 0034). The prices are those of ``list_valid_until`` at the
+    # latest (the next sale start or end among its variants; empty: none to
+    # come); a listing computes a row whose moment has passed afresh.
+    list_price = models.DecimalField(
+        **PRICE_DIGITS,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The price now of its cheapest active variant; empty without one.",
+    )
+    list_price_max = models.DecimalField(**PRICE_DIGITS, null=True, blank=True, editable=False)
+    list_regular_price = models.DecimalField(**PRICE_DIGITS, null=True, blank=True, editable=False)
+    list_compare_at_price = models.DecimalField(
+        **PRICE_DIGITS, null=True, blank=True, editable=False
+    )
+    list_sale_name = models.CharField(max_length=80, null=True, blank=True, editable=False)
+    list_sale_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    list_valid_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # In stock from this instant on (a held unit comes back when its hold
+    # expires); long past when in stock now; empty: not until stock changes.
+    in_stock_from = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["name"]
         indexes = [
@@ -119,10 +158,62 @@ class Product(TracksLoadedValues, models.Model):
             models.Index(
                 fields=["name", "id"], name="catalog_product_by_name", condition=Q(is_active=True)
             ),
+            # The price orders, page by page (keyset paging, decision 0034).
+            models.Index(
+                "list_price",
+                "name",
+                "id",
+                name="catalog_product_by_price",
+                condition=Q(is_active=True, list_price__isnull=False),
+            ),
+            models.Index(
+                F("list_price").desc(),
+                "name",
+                "id",
+                name="catalog_product_by_price_desc",
+                condition=Q(is_active=True, list_price__isnull=False),
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="catalog_product_newest",
+                condition=Q(is_active=True),
+            ),
+            # Counting a list ("page 3 of 40", the API's count) from the index alone.
+            models.Index(
+                fields=["category", "in_stock_from"],
+                name="catalog_product_listed",
+                condition=Q(is_active=True, list_price__isnull=False),
+            ),
+            models.Index(
+                fields=["in_stock_from"],
+                name="catalog_product_listed_stock",
+                condition=Q(is_active=True, list_price__isnull=False),
+            ),
+            # Rows whose stored prices a sale start or end has overtaken.
+            models.Index(
+                fields=["list_valid_until"],
+                name="catalog_product_list_due",
+                condition=Q(list_valid_until__isnull=False),
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """
+        Saving a loaded product writes every field but the listing columns:
+        an instance loaded before a hold or a price change must not put back
+        what they replaced (``services.listing`` alone writes them).
+        """
+        loaded = not self._state.adding and not kwargs.get("force_insert")
+        if loaded and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in LISTING_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("catalog:product", args=[self.slug])
@@ -176,7 +267,11 @@ class Variant(TracksLoadedValues, models.Model):
             ),
             models.CheckConstraint(condition=Q(price__gte=0), name="catalog_variant_price_gte_0"),
         ]
-        indexes = [models.Index(fields=["product", "price"], name="catalog_variant_by_price")]
+        indexes = [
+            models.Index(fields=["product", "price"], name="catalog_variant_by_price"),
+            # Search matches a SKU typed in any case (``sku__iexact``).
+            models.Index(Upper("sku"), name="catalog_variant_sku_upper"),
+        ]
 
     def __str__(self):
         return f"{self.sku} ({self.label})" if self.label else self.sku

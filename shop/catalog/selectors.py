@@ -9,15 +9,23 @@ before the periodic clean-up marks them.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db.models import (
     BooleanField,
+    Case,
+    CharField,
+    DateTimeField,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -28,13 +36,16 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from .data import VariantInfo
 from .db import db
 from .errors import VariantNotFound
+from .images import list_thumbnail_url
 from .models import Category, Product, ProductImage, Reservation, ReservationLine, Variant
 from .sale_prices import variant_pricing, with_sale_price
 
@@ -126,7 +137,7 @@ def variant_info(variant: Variant) -> VariantInfo:
     is_active = variant.is_active and product.is_active
     image_url = None
     if variant.image_name:
-        image_url = ProductImage(image=variant.image_name).list_thumbnail.url
+        image_url = list_thumbnail_url(variant.image_name)
     pricing = variant_pricing(variant)
     return VariantInfo(
         sku=variant.sku,
@@ -244,44 +255,100 @@ def uses_postgres() -> bool:
     return db.connection.vendor == "postgresql"
 
 
-def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
+# "In stock now" (``Product.in_stock_from``): before every ``now`` asked about.
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
+
+# The annotations the listings read, and the stored column of each.
+LISTING_COLUMNS = {
+    "price_from": "list_price",
+    "price_to": "list_price_max",
+    "regular_from": "list_regular_price",
+    "compare_at_from": "list_compare_at_price",
+    "sale_name_from": "list_sale_name",
+    "sale_ends_from": "list_sale_ends_at",
+}
+
+
+def listing_values(now: datetime) -> dict:
     """
-    Active products with ``price_from`` and ``price_to`` (the prices now of
-    the cheapest and dearest active variant, a sale's price included: the
-    price filter and sort use them), the cheapest one's ``regular_from``,
-    ``compare_at_from``, ``sale_name_from`` and ``sale_ends_from``, and
-    ``in_stock`` annotated, filtered and ordered, with the category and the
-    images prefetched: one query for the page plus one for its images,
-    whatever the page size.
+    Per product (``OuterRef("pk")``), each price column of the listings as it
+    is at ``now``, computed from the active variants and their sale prices:
+    what ``services.listing`` stores, and what a listing computes for a row
+    whose stored prices a sale start or end has overtaken.
     """
-    now = timezone.now()
-    priced = with_sale_price(sellable_variants().filter(product=OuterRef("pk")), now)
+    # The product's own active flag is the listing's filter, not the price's.
+    priced = with_sale_price(Variant.objects.filter(product=OuterRef("pk"), is_active=True), now)
     cheapest = priced.order_by("current_price", "pk")
     dearest = priced.order_by("-current_price", "pk")
-    # The most any one variant has available: a scalar subquery, not EXISTS,
-    # so PostgreSQL evaluates it for the rows of the page only, instead of
-    # hashing the availability of every variant in the shop first.
-    most_available = (
-        with_availability(Variant.objects.filter(product=OuterRef("pk"), is_active=True), now)
-        .order_by("-available")
-        .values("available")[:1]
-    )
+    return {
+        "list_price": Subquery(cheapest.values("current_price")[:1]),
+        "list_price_max": Subquery(dearest.values("current_price")[:1]),
+        "list_regular_price": Subquery(cheapest.values("price")[:1]),
+        "list_compare_at_price": Subquery(cheapest.values("compare_at_price")[:1]),
+        "list_sale_name": Subquery(cheapest.values("sale_name")[:1]),
+        "list_sale_ends_at": Subquery(cheapest.values("sale_ends_at")[:1]),
+    }
+
+
+def regular_listing_values() -> dict:
+    """``listing_values`` for a product none of whose variants a sale covers: cheaper."""
+    variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
+    cheapest = variants.order_by("price", "pk")
+    return {
+        "list_price": Subquery(cheapest.values("price")[:1]),
+        "list_price_max": Subquery(variants.order_by("-price", "pk").values("price")[:1]),
+        "list_regular_price": Subquery(cheapest.values("price")[:1]),
+        "list_compare_at_price": Subquery(cheapest.values("compare_at_price")[:1]),
+        "list_sale_name": Value(None, output_field=CharField()),
+        "list_sale_ends_at": Value(None, output_field=DateTimeField()),
+    }
+
+
+def _listing_annotations(now: datetime) -> dict:
+    """
+    The stored columns, or, when some product's stored prices are past their
+    moment (``list_valid_until``), those columns for the others and the
+    prices at ``now`` for it: exact at any instant, fast again once the
+    periodic refresh has stored them (decision 0034).
+    """
+    if not Product.objects.filter(list_valid_until__lte=now).exists():
+        return {name: F(column) for name, column in LISTING_COLUMNS.items()}
+    fresh = Q(list_valid_until__isnull=True) | Q(list_valid_until__gt=now)
+    computed = listing_values(now)
+    return {
+        name: Case(
+            When(fresh, then=F(column)),
+            default=computed[column],
+            output_field=Product._meta.get_field(column),
+        )
+        for name, column in LISTING_COLUMNS.items()
+    }
+
+
+def product_listing(filters: ProductFilters = ProductFilters(), now=None) -> QuerySet:
+    """
+    Active products with an active variant, with ``price_from`` and
+    ``price_to`` (the prices now of the cheapest and dearest active variant,
+    a sale's price included: the price filter and sort use them), the
+    cheapest one's ``regular_from``, ``compare_at_from``, ``sale_name_from``
+    and ``sale_ends_from``, and ``in_stock`` annotated from the stored
+    listing columns (``services.listing``), filtered and ordered, with the
+    category and the images prefetched: one query for the page plus one for
+    its images, whatever the page size, and an index probe for rows past
+    their moment.
+    """
+    now = now or timezone.now()
     products = (
-        Product.objects.filter(is_active=True)
-        .filter(Exists(Variant.objects.filter(product=OuterRef("pk"), is_active=True)))
+        Product.objects.filter(is_active=True, list_price__isnull=False)
         .select_related("category")
         .annotate(
-            price_from=Subquery(cheapest.values("current_price")[:1]),
-            price_to=Subquery(dearest.values("current_price")[:1]),
-            regular_from=Subquery(cheapest.values("price")[:1]),
-            compare_at_from=Subquery(cheapest.values("compare_at_price")[:1]),
-            sale_name_from=Subquery(cheapest.values("sale_name")[:1]),
-            sale_ends_from=Subquery(cheapest.values("sale_ends_at")[:1]),
-            most_available=Coalesce(
-                Subquery(most_available, output_field=IntegerField()), Value(0)
+            **_listing_annotations(now),
+            in_stock=Case(
+                When(in_stock_from__lte=now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             ),
         )
-        .annotate(in_stock=ExpressionWrapper(Q(most_available__gt=0), BooleanField()))
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
         )
@@ -293,7 +360,7 @@ def product_listing(filters: ProductFilters = ProductFilters()) -> QuerySet:
     if filters.max_price is not None:
         products = products.filter(price_from__lte=filters.max_price)
     if filters.in_stock:
-        products = products.filter(in_stock=True)
+        products = products.filter(in_stock_from__lte=now)
     ordering = ORDERINGS.get(filters.ordering, ORDERINGS[DEFAULT_ORDERING])
     if filters.q.strip():
         return search(products, filters.q.strip(), ordering if filters.ordering else None)
@@ -315,13 +382,26 @@ class IdInArray(Func):
 def search_document(config: str | None = None) -> SearchVector:
     """
     What product search matches on PostgreSQL: the name (weight A) and the
-    description (weight B). A GIN index on exactly this expression (migration
-    0003, for the default ``english`` configuration) keeps search fast.
+    description (weight B). For the default ``english`` configuration it is
+    stored in a generated column with a GIN index (migration 0014,
+    ``stored_search_document``).
     """
     config = config or settings.SEARCH_CONFIG
     return SearchVector("name", weight="A", config=config) + SearchVector(
         "description", weight="B", config=config
     )
+
+
+def stored_search_document() -> RawSQL | None:
+    """
+    On PostgreSQL with the ``english`` configuration, the product's stored
+    ``search_document`` (migration 0014: a generated column of
+    ``search_document("english")`` with a GIN index); None for another one.
+    """
+    if settings.SEARCH_CONFIG != "english":
+        return None
+    column = f'"{Product._meta.db_table}"."search_document"'
+    return RawSQL(column, [], output_field=SearchVectorField())
 
 
 def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
@@ -332,7 +412,7 @@ def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
     """
     sku_match = Q(Exists(Variant.objects.filter(product=OuterRef("pk"), sku__iexact=q)))
     if uses_postgres():
-        vector = search_document()
+        vector = stored_search_document() or search_document()
         query = SearchQuery(q, search_type="websearch", config=settings.SEARCH_CONFIG)
         # Filter on the match itself: ts_rank is above zero for some non-matches.
         # id = ANY(ARRAY(...)) is computed once and can use the primary key,

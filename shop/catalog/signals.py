@@ -1,9 +1,10 @@
 """
 Model signal receivers: whatever saves a catalog model (the admin, an import,
 a service) invalidates the cached pages, announces price and availability
-changes to the other apps, and reprices the sales a variant is in when its
+changes to the other apps, reprices the sales a variant is in when its
 price, its product's category or the category tree changes
-(``services.sales``).
+(``services.sales``), and refreshes the listing columns of a saved or
+deleted variant's product (``services.listing``).
 
 Changes are detected against the values the instance was loaded with
 (``TracksLoadedValues``); a new instance announces nothing, and
@@ -20,7 +21,7 @@ from .cache import catalog_changed
 from .db import db
 from .events import ProductAvailabilityChanged, VariantPriceChanged
 from .models import Category, Product, ProductImage, Variant
-from .services import sales
+from .services import listing, sales
 
 _UNKNOWN = object()
 
@@ -89,8 +90,11 @@ def announce_variant_changes(sender, instance: Variant, created, raw, update_fie
     if not created and not raw:
         _publish(*_variant_events(instance, saved))
     repriced = any(name in saved and _changed(instance, name) for name in ("price", "gift_card"))
-    if not raw and (created or repriced):
-        sales.reprice_variants([instance.pk])
+    if not raw:
+        with listing.deferred():
+            if created or repriced:
+                sales.reprice_variants([instance.pk])
+            listing.refresh([instance.product_id])
     _remember_saved(instance, saved)
 
 
@@ -110,6 +114,11 @@ def announce_product_changes(sender, instance: Product, created, raw, update_fie
                 )
             )
     _remember_saved(instance, saved)
+
+
+@receiver(post_delete, sender=Variant)
+def refresh_listing_of_deleted_variant(sender, instance: Variant, **kwargs):
+    listing.refresh([instance.product_id])
 
 
 @receiver(post_delete, sender=Variant)

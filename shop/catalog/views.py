@@ -30,7 +30,7 @@ from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import EmptyPage
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -39,9 +39,10 @@ from django.utils.safestring import mark_safe
 
 from shop.taxes import public as taxes
 
-from . import selectors
+from . import paging, selectors
 from .cache import cached, cached_category_tree
 from .filters import ProductFilterSet
+from .images import detail_image_url, list_thumbnail_url
 from .sale_prices import pricing, variant_pricing
 
 PAGE_SIZE = 24
@@ -89,7 +90,7 @@ def product_card(product) -> ProductCard:
         sale_name=now.sale_name,
         sale_ends_at=now.sale_ends_at,
         in_stock=product.in_stock,
-        image_url=image.list_thumbnail.url if image else "",
+        image_url=list_thumbnail_url(image.image.name) if image else "",
         image_alt=(image.alt_text or product.name) if image else "",
     )
 
@@ -152,26 +153,62 @@ def product_listing(request, *, scope: str, fixed: dict | None = None, tree=None
     params = canonical_params(filterset, fixed)
     digest = hashlib.sha256(params.urlencode().encode()).hexdigest()[:32]
 
+    after, before = request.GET.get("after"), request.GET.get("before")
+
     def render_grid() -> str:
-        paginator = Paginator(filterset.qs, PAGE_SIZE)
         try:
-            page = paginator.page(number)
-        except InvalidPage:
+            page = paging.paginate(filterset.qs, number, PAGE_SIZE, after=after, before=before)
+        except EmptyPage:
             raise Http404("No such page.") from None
         return render_to_string(
             "catalog/_product_grid.html",
             {
                 "page": page,
                 "cards": [product_card(product) for product in page],
-                "page_range": paginator.get_elided_page_range(number, on_each_side=2, on_ends=1),
-                "params": params,
-                "ellipsis": Paginator.ELLIPSIS,
+                "pages": page_links(page, params),
                 **tax_note(),
             },
         )
 
-    grid = cached(f"listing:{scope}:{digest}:{number}", render_grid)
+    keys = hashlib.sha256(f"{after}:{before}".encode()).hexdigest()[:16]
+    grid = cached(f"listing:{scope}:{digest}:{number}:{keys}", render_grid)
     return Listing(filterset, mark_safe(grid))
+
+
+def page_links(page: paging.Page, params: QueryDict) -> dict:
+    """
+    Previous and next, the first and last page, and the pages either side of
+    this one, each with the key of the row next to it where it has one
+    (``paging``), so every link the listing offers is cheap to follow.
+    """
+
+    def href(number: int, **key) -> str:
+        query = params.copy()
+        query["page"] = str(number)
+        query.update({name: value for name, value in key.items() if value})
+        return f"?{query.urlencode()}"
+
+    current, last = page.number, page.num_pages
+    keyed = {current - 1: {"before": page.before}, current + 1: {"after": page.after}}
+    links, shown = [], None
+    for number in sorted({1, current - 1, current, current + 1, last}):
+        if not 1 <= number <= last:
+            continue
+        if shown is not None and number > shown + 1:
+            links.append({"href": None})
+        links.append(
+            {
+                "number": number,
+                "current": number == current,
+                "href": href(number, **keyed.get(number, {})),
+            }
+        )
+        shown = number
+    return {
+        "links": links,
+        "previous": href(current - 1, before=page.before) if page.has_previous() else None,
+        "next": href(current + 1, after=page.after) if page.has_next() else None,
+    }
 
 
 # --- product page -----------------------------------------------------------------
@@ -257,8 +294,8 @@ def product_page(slug: str) -> ProductPage | None:
         ),
         images=tuple(
             ProductImageView(
-                url=image.detail_image.url,
-                thumbnail_url=image.list_thumbnail.url,
+                url=detail_image_url(image.image.name),
+                thumbnail_url=list_thumbnail_url(image.image.name),
                 alt=image.alt_text or product.name,
             )
             for image in product.images.all()

@@ -10,6 +10,7 @@ from django.db.models import Count, F
 from shop.catalog import selectors
 from shop.catalog.cache import catalog_version
 from shop.catalog.models import Category, Product, ProductImage, Variant
+from shop.catalog.services import listing
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,17 @@ def test_demo_products_are_on_the_storefront_with_prices_and_stock():
     assert listing.count() == Product.objects.filter(is_active=True).count()
     assert all(product.price_from > 0 for product in listing)
     assert any(product.in_stock for product in listing)
+
+
+def test_demo_products_are_written_with_the_listing_columns_a_refresh_would_store():
+    seed("--products", "60")
+    columns = [f.name for f in Product._meta.fields if f.name.startswith(("list_", "in_stock"))]
+    written = list(Product.objects.order_by("pk").values_list(*columns))
+
+    listing.refresh()
+
+    assert list(Product.objects.order_by("pk").values_list(*columns)) == written
+    assert Product.objects.filter(list_compare_at_price__isnull=False).exists()
 
 
 def test_demo_opening_stock_is_in_the_stock_ledger():

@@ -1,5 +1,6 @@
 """What a customer sees browsing the catalog: home, categories, search, product pages."""
 
+import html
 import io
 import re
 from datetime import timedelta
@@ -105,15 +106,60 @@ def test_listing_shows_24_products_a_page_with_links_that_keep_the_filters(clien
         make_product(f"Mug {number:02}", category=category)
 
     first = client.get("/c/mugs/?in_stock=on")
-    second = client.get("/c/mugs/?in_stock=on&page=2")
+    next_link = re.search(
+        r'<a href="(\?in_stock=on&amp;page=2&amp;after=[\w-]+)" rel="next">',
+        (first.content.decode()),
+    )
+    second = client.get(f"/c/mugs/{html.unescape(next_link.group(1))}")
 
     assert card_names(first) == [f"Mug {number:02}" for number in range(24)]
     assert card_names(second) == [f"Mug {number:02}" for number in range(24, 30)]
-    assert '<a href="?in_stock=on&amp;page=2" rel="next">' in first.content.decode()
-    assert '<a href="?in_stock=on&amp;page=2" aria-current="page">2</a>' in (
-        second.content.decode()
-    )
+    assert '<a href="?in_stock=on&amp;page=1" rel="prev">' in second.content.decode()
     assert "30 products, page 2 of 2" in page_text(second)
+    # A page number alone (a bookmark) still finds the page.
+    assert card_names(client.get("/c/mugs/?in_stock=on&page=2")) == card_names(second)
+
+
+def links(response, rel: str) -> str | None:
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', response.content.decode())
+    return html.unescape(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("ordering", ["name", "-name", "price", "-price", "newest"])
+def test_following_the_page_links_walks_every_product_once_forth_and_back(client, ordering):
+    category = make_category("Mugs")
+    for number in range(75):
+        make_product(f"Mug {number % 7}", price=f"{number % 5}.00", category=category)
+    by_number = []
+    for page in range(1, 5):
+        by_number.append(card_names(client.get(f"/c/mugs/?ordering={ordering}&page={page}")))
+
+    forth, response = [], client.get(f"/c/mugs/?ordering={ordering}")
+    while True:
+        forth.append(card_names(response))
+        if not links(response, "next"):
+            break
+        assert "after=" in links(response, "next")
+        response = client.get(f"/c/mugs/{links(response, 'next')}")
+    back = [card_names(response)]
+    while links(response, "prev"):
+        response = client.get(f"/c/mugs/{links(response, 'prev')}")
+        back.append(card_names(response))
+
+    assert forth == by_number == back[::-1]
+    assert sorted(name for page in forth for name in page) == sorted(
+        f"Mug {number % 7}" for number in range(75)
+    )
+
+
+def test_a_page_link_with_a_key_that_does_not_fit_falls_back_to_the_page_number(client):
+    category = make_category("Mugs")
+    for number in range(30):
+        make_product(f"Mug {number:02}", category=category)
+
+    for key in ["not-base64!", "W1sibmFtZSJdLFsiYSJdXQ", "x" * 2000]:
+        response = client.get(f"/c/mugs/?page=2&after={key}")
+        assert card_names(response) == [f"Mug {number:02}" for number in range(24, 30)]
 
 
 @pytest.mark.parametrize("page", ["3", "0", "-1", "two", "1.5", ""])
@@ -423,12 +469,13 @@ def test_an_absurd_price_filter_is_a_form_error_or_no_match_never_a_server_error
 # Cold cache. The category tree is one query (then cached); a listing counts its
 # products, fetches one page of them (prices and stock annotated) and that page's
 # images; a product page fetches the product, its variants and its images.
-# Each cold page also asks once when the next sale starts or ends (cached per catalog version).
+# Each cold page also asks once when the next sale starts or ends (cached per catalog version),
+# and a listing whether some product's stored prices are past their moment (an index probe).
 QUERIES_PER_PAGE = {
-    "/": 4,  # sale boundary, tree, newest products in stock, their images
-    "/c/mugs/": 5,  # sale boundary, tree, count, page, images
-    "/search/?q=mug": 5,  # sale boundary, tree, count, page, images
-    "/products/?in_stock=on&ordering=price": 5,  # sale boundary, tree, count, page, images
+    "/": 5,  # sale boundary, tree, prices due, newest products in stock, their images
+    "/c/mugs/": 6,  # sale boundary, tree, prices due, count, page, images
+    "/search/?q=mug": 6,  # sale boundary, tree, prices due, count, page, images
+    "/products/?in_stock=on&ordering=price": 6,  # the same
     "/p/big-mug/": 5,  # sale boundary, product, variants with prices and availability, images, tree
 }
 

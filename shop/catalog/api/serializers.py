@@ -14,6 +14,7 @@ from rest_framework.reverse import reverse
 
 from shop.taxes import public as taxes
 
+from ..images import detail_image_url, list_thumbnail_url
 from ..models import PRICE_DIGITS, StockMovement
 from ..sale_prices import Pricing, pricing, variant_pricing
 from ..selectors import low_stock_threshold
@@ -137,10 +138,10 @@ class ProductListItemSerializer(ProductBaseSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True, help_text="480x360 JPEG."))
     def get_thumbnail(self, product):
-        images = product.images.all()
-        if not images:
+        first = next(iter(product.images.all()), None)
+        if first is None:
             return None
-        return absolute(self.context.get("request"), images[0].list_thumbnail.url)
+        return absolute(self.context.get("request"), list_thumbnail_url(first.image.name))
 
 
 class ImageSerializer(serializers.Serializer):
@@ -150,11 +151,11 @@ class ImageSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.URLField(help_text="Fits in 960x960, JPEG."))
     def get_image(self, image):
-        return absolute(self.context.get("request"), image.detail_image.url)
+        return absolute(self.context.get("request"), detail_image_url(image.image.name))
 
     @extend_schema_field(serializers.URLField(help_text="480x360 JPEG."))
     def get_thumbnail(self, image):
-        return absolute(self.context.get("request"), image.list_thumbnail.url)
+        return absolute(self.context.get("request"), list_thumbnail_url(image.image.name))
 
 
 class VariantSerializer(serializers.Serializer):

@@ -29,8 +29,9 @@ from .. import selectors
 from ..cache import cached
 from ..db import db
 from ..filters import ProductFilterSet
+from ..models import Product
 from ..services import locks, prices, shipping_and_tax, stock
-from . import schema
+from . import pagination, schema
 from .permissions import CanManageStockAndPrices
 from .serializers import (
     BulkStockResultSerializer,
@@ -57,7 +58,7 @@ def validated(serializer_class, request) -> dict:
 
 
 # The query parameters the product list reads (the rest are ignored).
-LIST_PARAMS = frozenset([*ProductFilterSet.base_filters, "page", "page_size"])
+LIST_PARAMS = frozenset([*ProductFilterSet.base_filters, "page", "page_size", *pagination.KEYS])
 
 
 class ProductFilterBackend(DjangoFilterBackend):
@@ -87,11 +88,13 @@ class ProductListView(generics.ListAPIView):
     """The query parameters are those of the storefront's listing pages (``ProductFilterSet``)."""
 
     serializer_class = ProductListItemSerializer
+    pagination_class = pagination.ProductPagination
     filter_backends = [ProductFilterBackend]
     filterset_class = ProductFilterSet
 
     def get_queryset(self):
-        return selectors.product_listing()
+        # ``ProductFilterSet`` builds the listing itself (``selectors.product_listing``).
+        return Product.objects.none()
 
     @schema.list_products
     def get(self, request, *args, **kwargs):

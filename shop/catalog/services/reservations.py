@@ -1,7 +1,9 @@
 """
 Stock reservations: what a checkout holds until it is paid (committed as a
 sale), released, or expired. Availability is stock on hand minus the active,
-unexpired holds (``selectors.with_availability``).
+unexpired holds (``selectors.with_availability``); a hold taken or given back
+refreshes its products' listing columns (``listing``), and one that expires
+needs nothing: they hold the instant it frees a unit.
 
 Locks: the reservation's row first, then the variants in primary-key order;
 every writer takes them in that order.
@@ -31,6 +33,7 @@ from ..errors import OutOfStock, ReservationCommitted, ReservationNotFound
 from ..events import ReservationExpired
 from ..models import Reservation, ReservationLine, StockMovement, Variant
 from ..selectors import with_availability
+from . import listing
 from .lines import check_key, merge_lines
 from .locks import locked_variants
 from .stock import move_stocks
@@ -164,7 +167,14 @@ def reserve_stock(key: str, lines, ttl: timedelta, *, now=None) -> ReservationIn
             )
             if still_active and held == wanted:
                 return _info(reservation, held)
+            given_back = (
+                set(reservation.lines.values_list("variant__product_id", flat=True))
+                if still_active
+                else set()
+            )
             reservation.lines.all().delete()
+        else:
+            given_back = set()
         variants = locked_variants(wanted)
         shortages = _shortages(wanted, _sellable_quantities(variants, now))
         if shortages:
@@ -178,6 +188,7 @@ def reserve_stock(key: str, lines, ttl: timedelta, *, now=None) -> ReservationIn
         reservation.expires_at = now + ttl
         reservation.closed_at = None
         reservation.save(update_fields=["status", "expires_at", "closed_at"])
+        listing.refresh(given_back | {variant.product_id for variant in variants}, now)
         catalog_changed()
         return _info(reservation, wanted)
 
@@ -215,9 +226,10 @@ def _commit(key: str, now: datetime) -> ReservationInfo | Exception:
             return _info(reservation, _held(reservation))
     variants = _locked_held_variants(reservation)
     held = {variant.sku: variant.held for variant in variants}
-    if claimed or (
+    still_held = claimed or (
         reservation.status == Reservation.Status.ACTIVE and reservation.expires_at > now
-    ):
+    )
+    if still_held:
         can_sell = {variant.sku: variant.stock_on_hand for variant in variants}
     else:
         can_sell = _sellable_quantities(variants, now)
@@ -237,6 +249,17 @@ def _commit(key: str, now: datetime) -> ReservationInfo | Exception:
         reservation.status = Reservation.Status.COMMITTED
         reservation.closed_at = now
         reservation.save(update_fields=["status", "closed_at"])
+    # Selling what is still held leaves what can be sold as it was: only a
+    # product that holds keep out of stock until one expires has a new moment.
+    listing.refresh(
+        {
+            variant.product_id
+            for variant in variants
+            if not still_held
+            or (variant.product_in_stock_from is not None and variant.product_in_stock_from > now)
+        },
+        now,
+    )
     return _info(reservation, held)
 
 
@@ -268,12 +291,16 @@ def _claim_active(key: str, now: datetime) -> Reservation | None:
 def _locked_held_variants(reservation: Reservation) -> list[Variant]:
     """
     The variants ``reservation`` holds, locked in primary-key order, each with
-    the quantity held (``held``): the lock and ``_held`` in one query.
+    the quantity held (``held``) and its product's ``in_stock_from``: the lock
+    and ``_held`` in one query.
     """
     return list(
         Variant.objects.select_for_update(of=("self",))
         .filter(reservation_lines__reservation=reservation)
-        .annotate(held=F("reservation_lines__quantity"))
+        .annotate(
+            held=F("reservation_lines__quantity"),
+            product_in_stock_from=F("product__in_stock_from"),
+        )
         .order_by("pk")
     )
 
@@ -292,6 +319,7 @@ def release_reservation(key: str, *, now=None) -> ReservationInfo | None:
             reservation.status = Reservation.Status.RELEASED
             reservation.closed_at = now or timezone.now()
             reservation.save(update_fields=["status", "closed_at"])
+            listing.refresh(reservation.lines.values_list("variant__product_id", flat=True))
             catalog_changed()
         return _info(reservation, _held(reservation))
 

@@ -8,7 +8,8 @@ Rows are recomputed when a sale is announced or removed (the consumers in
 ``tasks``), when a variant is added or its price changes, when a product
 moves to another category and when a category moves in the tree
 (``signals``). A sale that has ended gets no rows. Every change bumps the
-catalog version, so cached pages show it on the next request.
+catalog version, so cached pages show it on the next request, and refreshes
+the listing columns of the products it touched (``listing``).
 """
 
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from ..cache import catalog_changed
 from ..db import db
 from ..models import Sale, Variant, VariantSalePrice
 from ..sale_prices import reduced_price
+from . import listing
 
 
 def record_sale(event: SaleChanged) -> None:
@@ -67,7 +69,10 @@ def forget_sale(event: SaleRemoved) -> None:
                 "starts_at": known.starts_at if known else timezone.now(),
             },
         )
-        VariantSalePrice.objects.filter(sale_id=event.sale_id).delete()
+        rows = VariantSalePrice.objects.filter(sale_id=event.sale_id)
+        touched = set(rows.values_list("variant__product_id", flat=True))
+        rows.delete()
+        listing.refresh(touched)
         catalog_changed()
 
 
@@ -79,7 +84,8 @@ def reprice_variants(variant_ids: Iterable[int]) -> None:
     sales = list(_live_sales())
     if not sales:
         return  # rows left of ended sales never count again
-    with db.atomic():
+    with db.atomic(), listing.deferred():
+        listing.refresh_variants(ids)
         VariantSalePrice.objects.filter(variant_id__in=ids).delete()
         covered = _covering(sales)
         rows = [
@@ -99,11 +105,19 @@ def reprice_product(product_id: int) -> None:
 
 
 def reprice_all() -> None:
-    """Every sale afresh: the category tree changed, or variants were written in bulk."""
+    """
+    Every sale afresh: the category tree changed, or variants were written in
+    bulk. The listing columns of every product a sale covered or covers now
+    are refreshed; the others' prices did not change.
+    """
     with db.atomic():
-        VariantSalePrice.objects.all().delete()
+        rows = VariantSalePrice.objects.all()
+        touched = set(rows.values_list("variant__product_id", flat=True).distinct())
+        rows.delete()
         for sale in _live_sales():
-            _reprice_sale(sale, changed=False)
+            _reprice_sale(sale, changed=False, refresh=False)
+        touched.update(rows.values_list("variant__product_id", flat=True).distinct())
+        listing.refresh(touched)
         catalog_changed()
 
 
@@ -155,20 +169,24 @@ def _row(sale: Sale, variant: Variant) -> VariantSalePrice:
     )
 
 
-def _reprice_sale(sale: Sale, changed: bool = True) -> None:
-    VariantSalePrice.objects.filter(sale_id=sale.sale_id).delete()
+def _reprice_sale(sale: Sale, changed: bool = True, refresh: bool = True) -> None:
+    old = VariantSalePrice.objects.filter(sale_id=sale.sale_id)
+    touched = set(old.values_list("variant__product_id", flat=True)) if refresh else set()
+    old.delete()
     if sale.active and not sale.removed and (sale.ends_at is None or sale.ends_at > _now()):
         categories = _with_descendants(selectors.category_tree(), sale.category_ids)
         # A gift card is worth what is paid for it: a sale would sell money at a discount.
-        variants = (
+        variants = list(
             Variant.objects.filter(
                 Q(product_id__in=sale.product_ids) | Q(product__category_id__in=categories)
             )
             .filter(gift_card=False)
-            .only("pk", "price")
+            .only("pk", "price", "product")
         )
-        VariantSalePrice.objects.bulk_create(
-            [_row(sale, variant) for variant in variants], batch_size=2000
-        )
+        rows = [_row(sale, variant) for variant in variants]
+        VariantSalePrice.objects.bulk_create(rows, batch_size=2000)
+        touched.update(variant.product_id for variant in variants)
+    if refresh:
+        listing.refresh(touched)
     if changed:
         catalog_changed()

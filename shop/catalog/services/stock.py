@@ -14,6 +14,7 @@ from ..data import StockLine
 from ..db import db
 from ..errors import InsufficientStock, InvalidQuantity, VariantNotFound
 from ..models import StockMovement, Variant
+from . import listing
 from .lines import check_key, merge_lines
 from .locks import locked_variant, locked_variants
 
@@ -165,7 +166,7 @@ def restock(key: str, lines) -> tuple[StockLine, ...]:
     key = check_key(key)
     wanted = merge_lines(lines)
     movement_key = f"restock:{key}"
-    with db.atomic():
+    with db.atomic(), listing.deferred():
         variants = locked_variants(wanted)
         unknown = sorted(set(wanted) - {variant.sku for variant in variants})
         if unknown:
