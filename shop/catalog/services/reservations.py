@@ -124,7 +124,8 @@ def _reserve_new(key: str, wanted: dict[str, int], now: datetime, ttl: timedelta
         if not _inserted(reservation):
             return None
         variants = locked_variants(wanted)
-        shortages = _shortages(wanted, _sellable_quantities(variants, now))
+        can_sell = _sellable_quantities(variants, now)
+        shortages = _shortages(wanted, can_sell)
         if shortages:
             Reservation.objects.filter(pk=reservation.pk).delete()
         else:
@@ -132,6 +133,11 @@ def _reserve_new(key: str, wanted: dict[str, int], now: datetime, ttl: timedelta
             ReservationLine.objects.bulk_create(
                 ReservationLine(reservation=reservation, variant=by_sku[sku], quantity=quantity)
                 for sku, quantity in wanted.items()
+            )
+            # A product stays in stock while each variant held has units left;
+            # one whose last units this takes may now be out until a hold ends.
+            listing.refresh(
+                {v.product_id for v in variants if can_sell[v.sku] <= wanted[v.sku]}, now
             )
             catalog_changed()
     if shortages:
