@@ -8,6 +8,7 @@ failed or a paid checkout did not become an order.
     python bench/purchases.py                      # 16 buyers, 60 s after a 10 s warm-up
     python bench/purchases.py --quick              # 8 buyers, 20 s after 5 s (about a minute)
     python bench/purchases.py --buyers 32 --duration 120 --worker-concurrency 4
+    python bench/purchases.py --buyers 4 --think 0.5   # latency at rest
 
 Same stack, database and Redis database as ``checkout_storm.py``
 (``shop_bench_purchase``, dropped and migrated again; Redis db 4).
@@ -49,6 +50,12 @@ def parse_args():
     parser.add_argument("--warmup", type=float, default=10, help="seconds not measured first")
     parser.add_argument("--skus", type=int, default=50, help="SKUs the buyers pick from")
     parser.add_argument("--quick", action="store_true", help="8 buyers, 20 s after 5 s")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0,
+        help="seconds each buyer waits between purchases (latency at rest, not saturated)",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     add_stack_arguments(parser)
     args = parser.parse_args()
@@ -70,6 +77,8 @@ async def load(shop: PurchaseStack, buyers: list[dict], skus: list[str], args) -
         done = []
         while now() < until:
             done.append(await customers.purchase(buyer, pick(skus), order_timeout=30))
+            if args.think:
+                await asyncio.sleep(args.think)
         return done
 
     try:
@@ -145,7 +154,9 @@ def main():
     unfinished = [purchase for purchase in paid if not purchase.order_number]
     rate = len(result["measured"]) / args.duration
     print(
-        f"\n{args.buyers} buyers, {args.duration:.0f} s measured after {args.warmup:.0f} s; "
+        f"\n{args.buyers} buyers"
+        + (f" ({args.think:g} s between purchases)" if args.think else "")
+        + f", {args.duration:.0f} s measured after {args.warmup:.0f} s; "
         f"gunicorn {args.workers} {args.web_worker_class or 'config/gunicorn.py'} workers, "
         "Celery worker concurrency "
         f"{args.worker_concurrency}\nbefore: {before}\nafter:  {after}\n"
