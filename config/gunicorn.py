@@ -4,11 +4,15 @@ config/gunicorn.py config.wsgi`` in the Procfiles and the benchmarks, so
 what is measured is what runs. Each can be set from the environment;
 options on the command line win over this file.
 
-``WEB_WORKER_CLASS=gthread`` (with ``WEB_THREADS``) serves several requests
-per process and keeps a client's connection open between its requests
-(``keepalive``), where sync workers close every connection after one
-answer. ``bench/catalog.py --servers sync gthread`` measures both side by
-side.
+Sync workers, two per CPU (``WEB_CONCURRENCY=4`` on the two-CPU machines
+the benchmarks run on), are the choice for this workload (decision 40):
+side by side, threads gave the purchase benchmark no throughput and a worse
+tail, as its requests are CPU-bound Python. ``WEB_WORKER_CLASS=gthread``
+(with ``WEB_THREADS``) serves several requests per process and keeps a
+client's connection open between its requests (``keepalive``), where sync
+workers close every connection after one answer; measure it again where
+requests wait on slow remote calls (``bench/purchases.py --web-worker-class
+gthread:4``, ``bench/catalog.py --servers sync gthread:4``).
 """
 
 import os
