@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from itertools import takewhile
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -42,12 +43,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from . import prepared
 from .data import VariantInfo
 from .db import db
 from .errors import VariantNotFound
 from .images import list_thumbnail_url
 from .models import Category, Product, ProductImage, Reservation, ReservationLine, Variant
-from .sale_prices import variant_pricing, with_sale_price
+from .sale_prices import pricing as sale_pricing
+from .sale_prices import with_sale_price
 
 ORDERINGS = {
     "name": ("name", "pk"),
@@ -91,12 +94,13 @@ def sellable_variants() -> QuerySet:
     return Variant.objects.filter(is_active=True, product__is_active=True)
 
 
-def variants_by_sku(skus: Iterable[str]) -> QuerySet:
+def variants_by_sku(skus: Iterable[str], now=None) -> QuerySet:
     """Variants with these SKUs (active or not), availability annotated, in one query."""
     return with_availability(
         Variant.objects.filter(sku__in=list(skus)).select_related(
             "product__category__parent__parent"
-        )
+        ),
+        now,
     ).order_by("sku")
 
 
@@ -117,7 +121,7 @@ def variants_in_order(skus: list[str]) -> list[Variant]:
 # --- other apps' view of a SKU ----------------------------------------------------
 
 
-def variants_with_first_image(skus: Iterable[str]) -> QuerySet:
+def variants_with_first_image(skus: Iterable[str], now=None) -> QuerySet:
     """
     ``variants_by_sku`` with ``image_name``, the file of the product's first
     image (by position), and the price now (``with_sale_price``) annotated in
@@ -126,55 +130,103 @@ def variants_with_first_image(skus: Iterable[str]) -> QuerySet:
     first_image = ProductImage.objects.filter(product=OuterRef("product")).order_by(
         "position", "pk"
     )
-    return with_sale_price(variants_by_sku(skus)).annotate(
+    return with_sale_price(variants_by_sku(skus, now), now).annotate(
         image_name=Subquery(first_image.values("image")[:1])
     )
 
 
+# What ``variant_info_of_row`` reads (``variants_with_first_image(...).values(...)``).
+VARIANT_INFO_VALUES = (
+    "sku",
+    "options",
+    "price",
+    "compare_at_price",
+    "is_active",
+    "tax_class",
+    "weight_grams",
+    "gift_card",
+    "available",
+    "image_name",
+    "current_price",
+    "sale_name",
+    "sale_ends_at",
+    "product_id",
+    "product__name",
+    "product__slug",
+    "product__is_active",
+    "product__category_id",
+    "product__category__parent_id",
+    "product__category__parent__parent_id",
+)
+
+
 def variant_info(variant: Variant) -> VariantInfo:
     """A variant from ``variants_with_first_image`` as other apps see it (no query)."""
-    product = variant.product
-    is_active = variant.is_active and product.is_active
-    image_url = None
-    if variant.image_name:
-        image_url = list_thumbnail_url(variant.image_name)
-    pricing = variant_pricing(variant)
+    product, category = variant.product, variant.product.category
+    parent = category.parent if category else None
+    own = ("sku", "options", "price", "compare_at_price", "is_active", "tax_class")
+    row = {name: getattr(variant, name) for name in own}
+    annotated = ("available", "image_name", "current_price", "sale_name", "sale_ends_at")
+    row |= {name: getattr(variant, name) for name in annotated}
+    row |= {
+        "weight_grams": variant.weight_grams,
+        "gift_card": variant.gift_card,
+        "product_id": product.pk,
+        "product__name": product.name,
+        "product__slug": product.slug,
+        "product__is_active": product.is_active,
+        "product__category_id": category.pk if category else None,
+        "product__category__parent_id": parent.pk if parent else None,
+        "product__category__parent__parent_id": parent.parent_id if parent else None,
+    }
+    return variant_info_of_row(row)
+
+
+def variant_info_of_row(row: dict) -> VariantInfo:
+    """A row of ``VARIANT_INFO_VALUES`` as other apps see the variant."""
+    is_active = row["is_active"] and row["product__is_active"]
+    label = " / ".join(str(value) for value in row["options"].values())
+    product_name = row["product__name"]
+    pricing = sale_pricing(
+        row["price"],
+        row["compare_at_price"],
+        row["current_price"],
+        row["sale_name"],
+        row["sale_ends_at"],
+    )
+    category_ids = (
+        row["product__category_id"],
+        row["product__category__parent_id"],
+        row["product__category__parent__parent_id"],
+    )
     return VariantInfo(
-        sku=variant.sku,
-        name=f"{product.name} — {variant.label}" if variant.label else product.name,
-        product_name=product.name,
-        product_slug=product.slug,
-        options=tuple((str(name), str(value)) for name, value in variant.options.items()),
+        sku=row["sku"],
+        name=f"{product_name} — {label}" if label else product_name,
+        product_name=product_name,
+        product_slug=row["product__slug"],
+        options=tuple((str(name), str(value)) for name, value in row["options"].items()),
         price=pricing.price,
         compare_at_price=pricing.compare_at_price,
-        available=variant.available if is_active else 0,
+        available=row["available"] if is_active else 0,
         is_active=is_active,
-        image_url=image_url,
-        tax_class=variant.tax_class,
-        weight_grams=variant.weight_grams,
-        product_id=product.pk,
-        category_ids=_category_ids(product),
+        image_url=list_thumbnail_url(row["image_name"]) if row["image_name"] else None,
+        tax_class=row["tax_class"],
+        weight_grams=row["weight_grams"],
+        product_id=row["product_id"],
+        category_ids=tuple(takewhile(lambda pk: pk is not None, category_ids)),
         regular_price=pricing.regular_price,
         sale_name=pricing.sale_name,
         sale_ends_at=pricing.sale_ends_at,
-        gift_card=variant.gift_card,
+        gift_card=row["gift_card"],
     )
 
 
-def _category_ids(product) -> tuple[int, ...]:
-    """The product's category and up to two above it, joined in the variants' query."""
-    ids, category = [], product.category
-    for _ in range(3):
-        if category is None:
-            break
-        ids.append(category.pk)
-        category = category.parent
-    return tuple(ids)
-
-
 def variant_infos(skus: Iterable[str]) -> dict[str, VariantInfo]:
-    """``VariantInfo`` by SKU for the known ones of ``skus``, active or not, in one query."""
-    return {variant.sku: variant_info(variant) for variant in variants_with_first_image(skus)}
+    """
+    ``VariantInfo`` by SKU for the known ones of ``skus``, active or not, in
+    one query: ``variants_with_first_image``'s, compiled once (``prepared``).
+    """
+    return {row["sku"]: variant_info_of_row(row) for row in prepared.variant_info_rows(skus)}
 
 
 # --- categories ---------------------------------------------------------------

@@ -46,3 +46,44 @@ def test_variant_infos_are_plain_data_in_one_query(django_assert_num_queries):
     assert list(found) == ["MUG"]
     assert isinstance(found["MUG"], VariantInfo)
     assert (found["MUG"].price, found["MUG"].available) == (Decimal("8.50"), 2)
+
+
+def test_variant_infos_compiled_once_answer_as_the_orm_does(django_assert_num_queries):
+    from django.utils import timezone
+
+    from shop.catalog import prepared
+    from shop.catalog.models import Variant, VariantSalePrice
+
+    make_product("Mug", variants=[{"sku": "MUG", "price": Decimal("8.50"), "stock_on_hand": 5}])
+    make_product(
+        "Shirt",
+        variants=[
+            {"sku": "S-RED", "options": {"size": "S", "colour": "Red"}, "stock_on_hand": 3},
+            {"sku": "M-RED", "options": {"size": "M", "colour": "Red"}, "is_active": False},
+        ],
+    )
+    now = timezone.now()
+    shirt = Variant.objects.get(sku="S-RED")
+    VariantSalePrice.objects.create(
+        variant=shirt,
+        sale_id=1,
+        sale_name="Winter",
+        price=shirt.price - 1,
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=1),
+    )
+    reservations.reserve_stock("checkout-1", [("S-RED", 2)], timedelta(minutes=15))
+
+    for skus in (["MUG"], ["S-RED", "MUG", "NOPE", "M-RED"], ["MUG", "MUG"], []):
+        orm = {
+            variant.sku: selectors.variant_info(variant)
+            for variant in selectors.variants_with_first_image(skus)
+        }
+        with django_assert_num_queries(1 if skus else 0):
+            assert selectors.variant_infos(skus) == orm
+        assert list(selectors.variant_infos(skus)) == sorted(set(skus) - {"NOPE"})
+    assert selectors.variant_infos(["S-RED"])["S-RED"].available == 1
+    assert selectors.variant_infos(["S-RED"])["S-RED"].sale_name == "Winter"
+    later = now + timedelta(days=2)  # the sale and the hold are over
+    assert prepared.variant_info_rows(["S-RED"], later)[0]["sale_name"] is None
+    assert prepared.variant_info_rows(["S-RED"], later)[0]["available"] == 3
