@@ -168,7 +168,7 @@ def _search_word() -> str:
 
     words = Counter(
         word.lower()
-        for name in Product.objects.values_list("name", flat=True)[:2000]
+        for name in Product.objects.order_by("pk").values_list("name", flat=True)[:2000]
         for word in name.split()
         if len(word) > 3
     )
