@@ -444,16 +444,23 @@ def search_document(config: str | None = None) -> SearchVector:
     )
 
 
-def stored_search_document() -> RawSQL | None:
+def stored_search_document(*, qualified: bool = True) -> RawSQL | None:
     """
     On PostgreSQL with the ``english`` configuration, the product's stored
     ``search_document`` (migration 0014: a generated column of
     ``search_document("english")`` with a GIN index); None for another one.
+    Not ``qualified`` by the table's name: for a subquery, where Django
+    gives the table another alias (only products have such a column).
     """
     if settings.SEARCH_CONFIG != "english":
         return None
-    column = f'"{Product._meta.db_table}"."search_document"'
+    column = '"search_document"'
+    if qualified:
+        column = f'"{Product._meta.db_table}".{column}'
     return RawSQL(column, [], output_field=SearchVectorField())
+
+
+RANKED_MATCHES = 1_000
 
 
 def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
@@ -461,10 +468,17 @@ def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
     Full-text search with ranking on PostgreSQL (name weighs more than the
     description; an exact SKU matches too); a case-insensitive substring match
     elsewhere. Ordered by relevance unless ``ordering`` is given.
+
+    By relevance, at most ``RANKED_MATCHES`` matches are ranked, the first
+    found (on PostgreSQL, in the index's order), and the results are those:
+    a word thousands of products hold would otherwise read, rank and count
+    every one of them on every page (decision 0038). A sort order of the
+    customer's choosing lists every match.
     """
     sku_match = Q(Exists(Variant.objects.filter(product=OuterRef("pk"), sku__iexact=q)))
     if uses_postgres():
         vector = stored_search_document() or search_document()
+        inner = stored_search_document(qualified=False) or search_document()
         query = SearchQuery(q, search_type="websearch", config=settings.SEARCH_CONFIG)
         # Filter on the match itself: ts_rank is above zero for some non-matches.
         # id = ANY(ARRAY(...)) is computed once and can use the primary key,
@@ -472,15 +486,30 @@ def search(products: QuerySet, q: str, ordering=None) -> QuerySet:
         sku_products = ArraySubquery(
             Variant.objects.filter(sku__iexact=q).order_by().values("product_id")
         )
-        products = products.annotate(document=vector, rank=SearchRank(vector, query)).filter(
+        matching = products.annotate(document=vector).filter(
             Q(document=query) | Q(IdInArray("pk", sku_products))
         )
-        return products.order_by(*(ordering or ("-rank", "name", "pk")))
+        if ordering:
+            return matching.order_by(*ordering)
+        # Found once (ARRAY), then read by primary key.
+        found = products.annotate(document=inner).filter(
+            Q(document=query) | Q(IdInArray("pk", sku_products))
+        )
+        ranked = ArraySubquery(found.order_by().values("pk")[:RANKED_MATCHES])
+        return (
+            products.filter(IdInArray("pk", ranked))
+            .annotate(rank=SearchRank(vector, query))
+            .order_by("-rank", "name", "pk")
+        )
     words = q.split()
     matches = Q()
     for word in words:
         matches &= Q(name__icontains=word) | Q(description__icontains=word)
-    return products.filter(matches | sku_match).order_by(*(ordering or ("name", "pk")))
+    matching = products.filter(matches | sku_match)
+    if ordering:
+        return matching.order_by(*ordering)
+    found = matching.order_by().values("pk")[:RANKED_MATCHES]
+    return products.filter(pk__in=found).order_by("name", "pk")
 
 
 def product_detail(slug: str) -> Product | None:

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from shop.catalog import selectors
 from shop.catalog.models import ProductImage, Reservation, ReservationLine
 from tests.catalog.factories import make_category, make_product
 
@@ -514,3 +515,17 @@ def test_every_page_runs_the_same_number_of_queries_for_1_or_50_products(
             assert response.content.decode().count('name="variant"') == count
         else:
             assert len(card_names(response)) == min(count + 1, 8 if url == "/" else 24), url
+
+
+def test_search_by_relevance_lists_a_bounded_number_of_matches_and_a_sort_lists_all(
+    client, monkeypatch
+):
+    monkeypatch.setattr(selectors, "RANKED_MATCHES", 2)
+    for name in ("Linen shirt", "Linen trousers", "Linen scarf"):
+        make_product(name)
+
+    best = card_names(client.get("/search/?q=linen"))
+    by_name = card_names(client.get("/search/?q=linen&ordering=name"))
+
+    assert len(best) == 2 and set(best) < {"Linen shirt", "Linen trousers", "Linen scarf"}
+    assert by_name == ["Linen scarf", "Linen shirt", "Linen trousers"]

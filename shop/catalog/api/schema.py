@@ -227,7 +227,8 @@ list_products = extend_schema(
     description=(
         "Active products with their lowest price, filtered, sorted and paginated. "
         "A category includes its subcategories; q searches names and descriptions "
-        "(or matches a SKU exactly) and sorts by relevance unless ordering is given."
+        "(or matches a SKU exactly) and sorts by relevance unless ordering is given; "
+        "by relevance it lists at most 1,000 matches, every match with an ordering."
     ),
     responses={
         200: OpenApiResponse(
