@@ -47,6 +47,7 @@ def user(request):
     if backend_path in settings.AUTHENTICATION_BACKENDS:
         backend = auth.load_backend(backend_path)
         if type(backend).get_user is ModelBackend.get_user:
+            versioned.prefetch([_name(user_id), *versioned.for_user(user_id)])
             found = versioned.cached(_name(user_id), lambda: backend.get_user(user_id), TIMEOUT)
             if found is not None and constant_time_compare(
                 session_hash, found.get_session_auth_hash()

@@ -19,8 +19,16 @@ TIMEOUT = 24 * 60 * 60
 
 
 def _name(owner) -> str:
-    who = f"u{owner.user_id}" if owner.user_id is not None else f"t{owner.token_key}"
-    return f"cart:count:{who}"
+    if owner.user_id is not None:
+        return _for_user(owner.user_id)
+    return f"cart:count:t{owner.token_key}"
+
+
+def _for_user(user_id) -> str:
+    return f"cart:count:u{user_id}"
+
+
+versioned.with_user(_for_user)
 
 
 def cached(owner, count: Callable[[], int]) -> int:
