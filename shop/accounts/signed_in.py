@@ -5,12 +5,15 @@ no query for it (decision 0037).
 
 Django's own check still decides: the session must name a backend the shop
 uses and carry the hash of the user's password as it is now, and the user
-must be active. The row is bumped by every save and delete of a user (when
+must be active (the hash is worked out when the row is read; the password
+hash itself is not kept). The row is bumped by every save and delete of a user (when
 it is made and when it commits), so a password change, a deactivation or a
 deletion is seen by the next request. Anything that does not pass with the
 cached row (a hash made with an old secret key, a session to flush) goes to
 ``django.contrib.auth.get_user``, which reads the row and decides as always.
 """
+
+import hashlib
 
 from django.conf import settings
 from django.contrib import auth
@@ -32,7 +35,27 @@ TIMEOUT = 10 * 60
 
 
 def _name(user_id) -> str:
-    return f"accounts:user:{user_id}"
+    # The secret key's digest too: after a rotation, rows kept with the old
+    # key's session hashes are never read.
+    return f"accounts:user:{_KEY_ID}:{user_id}"
+
+
+_KEY_ID = hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest()[:12]
+
+
+def _read(backend, user_id):
+    """
+    The row as the backend loads it (None if none, or inactive) with its
+    session hash, and without the password hash, which is not kept in the
+    cache: the field is deferred, so reading it reads the row and saving
+    the user leaves it as it is.
+    """
+    found = backend.get_user(user_id)
+    if found is None:
+        return None
+    session_hash = found.get_session_auth_hash()
+    del found.__dict__["password"]
+    return found, session_hash
 
 
 def user(request):
@@ -48,11 +71,9 @@ def user(request):
         backend = auth.load_backend(backend_path)
         if type(backend).get_user is ModelBackend.get_user:
             versioned.prefetch([_name(user_id), *versioned.for_user(user_id)])
-            found = versioned.cached(_name(user_id), lambda: backend.get_user(user_id), TIMEOUT)
-            if found is not None and constant_time_compare(
-                session_hash, found.get_session_auth_hash()
-            ):
-                return found
+            found = versioned.cached(_name(user_id), lambda: _read(backend, user_id), TIMEOUT)
+            if found is not None and constant_time_compare(session_hash, found[1]):
+                return found[0]
     return auth.get_user(request)
 
 

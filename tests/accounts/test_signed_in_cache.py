@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 
 from shop.accounts import signed_in
@@ -94,7 +95,11 @@ def test_a_row_read_before_a_password_change_commits_is_never_served_after_it(
         user.set_password("another-harbour-2911")
         user.save()
         # Another request reads the row now, as if the change were not yet visible to it.
-        versioned.cached(signed_in._name(user.pk), lambda: before, signed_in.TIMEOUT)
+        versioned.cached(
+            signed_in._name(user.pk),
+            lambda: (before, before.get_session_auth_hash()),
+            signed_in.TIMEOUT,
+        )
 
     assert "Sign in" in header(browser.get("/p/mug/"))
 
@@ -109,3 +114,18 @@ def test_a_signed_in_page_reads_the_user_row_once_then_from_the_cache(
         page = browser.get("/p/mug/")
 
     assert "Hi, Ana" in header(page)
+
+
+def test_the_password_hash_is_not_kept_in_the_cache_and_saving_the_user_keeps_it():
+    browser, user = signed_in_as()
+    warm(browser)
+    kept = cache.get_many([f"{signed_in._name(user.pk)}:n"])
+    assert user.password not in repr(kept)
+
+    page_user = signed_in.user(browser.get("/p/mug/").wsgi_request)
+    page_user.first_name = "Anna"
+    page_user.save()
+
+    user.refresh_from_db()
+    assert user.first_name == "Anna"
+    assert user.check_password("quiet-harbour-1843")
