@@ -224,6 +224,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    *(["shop.accounts.signed_in.CachedUserMiddleware"] if WITH_ACCOUNTS else []),
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     *(["allauth.account.middleware.AccountMiddleware"] if WITH_ACCOUNTS else []),

@@ -16,7 +16,7 @@ class AccountsConfig(AppConfig):
 
         from shop.core.startup import STARTUP
 
-        from . import signals  # noqa: F401  (keeps the staff roles in step after migrate)
+        from . import signals, signed_in  # noqa: F401  (staff roles after migrate; cached users)
         from .checks import check_jwt_private_key
 
         checks.register(check_jwt_private_key, checks.Tags.security, STARTUP)

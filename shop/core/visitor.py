@@ -23,6 +23,8 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage import default_storage
 from django.template.loader import render_to_string
 
+from . import versioned
+
 START = b"<!--visitor-->"
 END = b"<!--/visitor-->"
 TEMPLATE = "_visitor_nav.html"
@@ -45,7 +47,8 @@ def fill(request, content: bytes) -> bytes | None:
     end = content.find(END, start + len(START)) if start >= 0 else -1
     if end < 0:
         return None
-    part = render_to_string(TEMPLATE, request=request).encode(settings.DEFAULT_CHARSET)
+    with versioned.read_together():  # nothing changes while the header renders
+        part = render_to_string(TEMPLATE, request=request).encode(settings.DEFAULT_CHARSET)
     return b"".join((content[: start + len(START)], part, content[end:]))
 
 

@@ -92,6 +92,7 @@ def test_user_list_runs_the_same_number_of_queries_for_1_and_30_users(
 ):
     admin = User.objects.create_superuser(email="boss@example.com")
     client.force_login(admin)
+    client.get(USERS)  # the signed-in user's row is cached from here on
     with AllQueries() as with_one:
         assert len(client.get(USERS).context["cl"].result_list) == 1
     for number in range(29):
@@ -229,6 +230,7 @@ def test_address_list_runs_the_same_number_of_queries_for_1_and_30_addresses(
     admin_client, django_assert_num_queries
 ):
     address(customer("first@example.com"))
+    admin_client.get(ADDRESSES)  # the signed-in user's row is cached from here on
     with AllQueries() as with_one:
         assert len(admin_client.get(ADDRESSES).context["cl"].result_list) == 1
     for number in range(29):

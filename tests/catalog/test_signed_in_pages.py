@@ -12,6 +12,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -224,7 +225,28 @@ def test_a_signed_in_customer_with_a_cart_gets_a_cached_page_without_a_query(
         ana.get(url)
 
     for url in ("/c/mugs/", "/p/mug/"):
-        with django_assert_num_queries(1):  # the customer's row (Django's sign-in check)
+        with django_assert_num_queries(0):  # the customer's row is cached too (decision 0037)
             page = ana.get(url)
         assert page["X-Page-Cache"] == "filled"
         assert cart_badge(page) == "1"
+
+
+def test_the_customer_and_their_cart_count_are_read_in_one_round_trip(client, mug):
+    ana = customer("ana@example.com", "Ana")
+    add(ana, mug.variants.get().sku, 1)
+    ana.get("/p/mug/")
+    ana.get("/p/mug/")  # the shared page, the session, the user and the count are cached
+    reads = []
+    get_many = cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        reads.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    with mock.patch.object(cache, "get_many", counted):
+        page = ana.get("/p/mug/")
+
+    assert page["X-Page-Cache"] == "filled"
+    assert cart_badge(page) == "1"
+    assert len(reads) == 2  # the page with the catalog's version; the user with the count
+    assert any(key.startswith("cart:count:u") for key in reads[1])

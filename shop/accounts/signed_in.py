@@ -1,0 +1,94 @@
+"""
+Who is signed in, read from the cache: the user's row kept per user and
+versioned (``shop.core.versioned``), so a page for a signed-in customer needs
+no query for it (decision 0037).
+
+Django's own check still decides: the session must name a backend the shop
+uses and carry the hash of the user's password as it is now, and the user
+must be active (the hash is worked out when the row is read; the password
+hash itself is not kept). The row is bumped by every save and delete of a user (when
+it is made and when it commits), so a password change, a deactivation or a
+deletion is seen by the next request. Anything that does not pass with the
+cached row (a hash made with an old secret key, a session to flush) goes to
+``django.contrib.auth.get_user``, which reads the row and decides as always.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.backends import ModelBackend
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
+
+from shop.core import versioned
+
+from .db import db
+from .models import User
+
+# A bound on top of the versions: a row changed by a bulk update (which sends
+# no signal; the shop makes none) is read afresh within this time.
+TIMEOUT = 10 * 60
+
+
+def _name(user_id) -> str:
+    # The secret key's digest too: after a rotation, rows kept with the old
+    # key's session hashes are never read.
+    return f"accounts:user:{_KEY_ID}:{user_id}"
+
+
+_KEY_ID = hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest()[:12]
+
+
+def _read(backend, user_id):
+    """
+    The row as the backend loads it (None if none, or inactive) with its
+    session hash, and without the password hash, which is not kept in the
+    cache: the field is deferred, so reading it reads the row and saving
+    the user leaves it as it is.
+    """
+    found = backend.get_user(user_id)
+    if found is None:
+        return None
+    session_hash = found.get_session_auth_hash()
+    del found.__dict__["password"]
+    return found, session_hash
+
+
+def user(request):
+    """``request.user``, as ``django.contrib.auth.get_user`` would give it."""
+    session = request.session
+    try:
+        user_id = User._meta.pk.to_python(session[SESSION_KEY])
+        backend_path = session[BACKEND_SESSION_KEY]
+        session_hash = session[HASH_SESSION_KEY]
+    except KeyError:
+        return auth.get_user(request)
+    if backend_path in settings.AUTHENTICATION_BACKENDS:
+        backend = auth.load_backend(backend_path)
+        if type(backend).get_user is ModelBackend.get_user:
+            versioned.prefetch([_name(user_id), *versioned.for_user(user_id)])
+            found = versioned.cached(_name(user_id), lambda: _read(backend, user_id), TIMEOUT)
+            if found is not None and constant_time_compare(session_hash, found[1]):
+                return found[0]
+    return auth.get_user(request)
+
+
+class CachedUserMiddleware:
+    """After Django's ``AuthenticationMiddleware``: ``request.user`` from the cache (``user``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.user = SimpleLazyObject(lambda: user(request))
+        return self.get_response(request)
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.signed_in.saved")
+@receiver(post_delete, sender=User, dispatch_uid="accounts.signed_in.deleted")
+def user_changed(sender, instance, **kwargs):
+    versioned.changed(_name(instance.pk), TIMEOUT, db.on_commit)
