@@ -86,7 +86,7 @@ def _read_zones() -> tuple[Zone, ...]:
 
 def zones() -> tuple[Zone, ...]:
     """The zones as last saved, from the cache (read again after any change)."""
-    return config.get("zones", _read_zones)
+    return config.get(_read_zones)
 
 
 def zone_for(country: str) -> Zone | None:

@@ -24,9 +24,7 @@ def rates_in_force(country: str, on: date) -> dict[str, Decimal]:
     """
     return {
         tax_class: rate
-        for tax_class, rate, valid_from, valid_until in config.get("rates", _every_rate).get(
-            country, ()
-        )
+        for tax_class, rate, valid_from, valid_until in config.get(_every_rate).get(country, ())
         if valid_from <= on and (valid_until is None or valid_until >= on)
     }
 
