@@ -584,11 +584,7 @@ for _scope, (_variable, _default) in _THROTTLES.items():
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        *(
-            ["allauth.headless.contrib.rest_framework.authentication.JWTTokenAuthentication"]
-            if WITH_ACCOUNTS
-            else []
-        ),
+        *(["shop.accounts.api.authentication.CachedJWTAuthentication"] if WITH_ACCOUNTS else []),
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -8,9 +8,9 @@ size (the public interface and the admin's user list use it).
 """
 
 from allauth.account.models import EmailAddress
-from allauth.headless.tokens.strategies.jwt.internal import validate_access_token
 from django.db.models import Exists, OuterRef, QuerySet
 
+from . import signed_in
 from .errors import AddressNotFound
 from .models import Address, User
 from .postal import POSTAL_FIELDS
@@ -72,7 +72,7 @@ def user_for_access_token(access_token: str) -> User | None:
     The user an API access token (allauth's JWT) was issued to, or ``None`` for
     a malformed, forged or expired token or one whose session has ended.
     """
-    result = validate_access_token(access_token)
+    result = signed_in.validate_access_token(access_token)
     if result is None:
         return None
     user, _payload = result

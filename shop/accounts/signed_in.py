@@ -11,6 +11,10 @@ it is made and when it commits), so a password change, a deactivation or a
 deletion is seen by the next request. Anything that does not pass with the
 cached row (a hash made with an old secret key, a session to flush) goes to
 ``django.contrib.auth.get_user``, which reads the row and decides as always.
+
+The API's callers sign in with allauth's access tokens (JWT), which name a
+session: ``validate_access_token`` is allauth's check with the session's
+user taken the same way (``CachedJWTAuthentication``).
 """
 
 import hashlib
@@ -21,6 +25,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.backends import ModelBackend
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
@@ -75,6 +80,33 @@ def user(request):
             if found is not None and constant_time_compare(session_hash, found[1]):
                 return found[0]
     return auth.get_user(request)
+
+
+def validate_access_token(token: str):
+    """
+    ``(user, payload)`` for a valid access token, else ``None``: allauth's
+    ``validate_access_token``, its session's user read by ``user``. The
+    token must be signed, unexpired and of type access; its session must
+    still exist and its user be the token's subject.
+    """
+    from allauth.account.internal.userkit import user_id_to_str
+    from allauth.headless import app_settings
+    from allauth.headless.tokens.strategies.jwt import internal
+
+    if not app_settings.JWT_STATEFUL_VALIDATION_ENABLED:
+        return internal.validate_access_token(token)
+    payload = internal.decode_token(token, "access")
+    if payload is None:
+        return None
+    session = internal.get_token_session(payload)
+    if session is None:
+        return None
+    request = HttpRequest()
+    request.session = session
+    found = user(request)
+    if not found or found.is_anonymous or user_id_to_str(found) != payload["sub"]:
+        return None
+    return found, payload
 
 
 class CachedUserMiddleware:

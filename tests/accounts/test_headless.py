@@ -228,3 +228,50 @@ def test_an_app_signing_up_with_an_overlong_email_gets_a_400_and_no_account():
     assert response.status_code == 400
     assert response.json()["errors"][0]["param"] == "email"
     assert not get_user_model().objects.exists()
+
+
+def _user_row_reads(queries) -> int:
+    return sum('FROM "accounts_user"' in query["sql"] for query in queries)
+
+
+def test_an_api_call_with_a_token_reads_the_users_row_from_the_cache_after_the_first():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    get_user_model().objects.create_user(email="ada@example.com", password=PASSWORD)
+    token = log_in()["access_token"]
+    assert Client().get("/api/v1/cart/", **bearer(token)).status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        cart = Client().get("/api/v1/cart/", **bearer(token))
+
+    assert cart.status_code == 200
+    assert _user_row_reads(queries.captured_queries) == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda user: user.set_password("Difference-Engine-1822"), id="new password"),
+        pytest.param(lambda user: setattr(user, "is_active", False), id="deactivated"),
+    ],
+)
+def test_a_token_stops_working_at_once_when_its_user_changes_password_or_is_deactivated(
+    ada, change
+):
+    token = log_in()["access_token"]
+    assert get_me(token).status_code == 200
+
+    change(ada)
+    ada.save()
+
+    assert get_me(token).status_code == 401
+
+
+def test_a_token_of_a_deleted_user_stops_working_at_once(ada):
+    token = log_in()["access_token"]
+    assert get_me(token).status_code == 200
+
+    ada.delete()
+
+    assert get_me(token).status_code == 401
