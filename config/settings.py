@@ -492,6 +492,9 @@ PERMISSIONS_POLICY = {
 # after the transaction commits, so the laptop runs the same code paths.
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+if CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's, with a Redis client per pool instead of one per command (shop.core.broker).
+    CELERY_BROKER_TRANSPORT = "shop.core.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=False)
 CELERY_RESULT_BACKEND = None
