@@ -199,6 +199,9 @@ def test_an_event_reaches_the_queue_of_a_consumer_whose_code_is_not_here():
 
     assert message["headers"]["task"] == "elsewhere.count_it"
     assert CartOutbox.objects.get(pk=event_id).sent_at is not None
+    # What monitors and the worker's logs show of it: the event, not its payload.
+    assert message["headers"]["argsrepr"] == f"({Foreign.name} v1 {event_id})"
+    assert "over there" not in json.dumps(message["headers"])
 
 
 # --- poison events: parked after a bounded number of their own failures ------------------
