@@ -4,9 +4,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django_countries.fields import CountryField
 
 from shop.core.models import BaseInboxMessage, BaseOutboxMessage
+
+from .fields import CountryField
 
 
 class UserManager(DjangoUserManager):

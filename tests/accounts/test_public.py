@@ -346,3 +346,18 @@ def test_staff_sign_in_elsewhere_is_refused_without_saying_why(email, password, 
         public.authenticate_staff(email, password)
 
     assert (refused.value.status_code, refused.value.code) == (401, "invalid_credentials")
+
+
+@pytest.mark.parametrize("typed", ["GB", "gb", "GBR"])
+def test_validate_address_takes_a_country_code_in_any_case_or_of_three_letters(typed):
+    address = public.validate_address(
+        {
+            "full_name": "Ada",
+            "line1": "1 St",
+            "city": "London",
+            "postal_code": "N1",
+            "country": typed,
+        }
+    )
+
+    assert address.country == "GB"
