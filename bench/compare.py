@@ -74,10 +74,15 @@ def run_once(shop_root: Path, script: str, arguments: list[str]) -> dict:
 def summary(label: str, runs: list[dict]) -> dict:
     rates = [run["purchases_per_second"] for run in runs]
     steps = runs[0]["steps"].keys()
+    cpu = [run.get("cpu_ms_per_purchase") for run in runs]
     return {
         "label": label,
         "rates": rates,
         "rate": statistics.median(rates),
+        # CPU ms per purchase by part of the stack (purchases.py only).
+        "cpu": {kind: statistics.median(each[kind] for each in cpu) for kind in cpu[0]}
+        if all(cpu)
+        else {},
         **{
             quantile: {
                 step: statistics.median(run["steps"][step][quantile] for run in runs)
@@ -107,6 +112,15 @@ def report(before: dict, after: dict) -> str:
             lines.append(
                 f"| {step} {quantile} ms | {seconds * 1000:.0f} | {now * 1000:.0f} | {ratio} |"
             )
+    if before["cpu"] and after["cpu"]:
+        for kind, ms in sorted(before["cpu"].items(), key=lambda kv: -kv[1]):
+            now = after["cpu"].get(kind, 0)
+            ratio = f"{now / ms:.2f}" if ms >= 0.5 else ""
+            lines.append(f"| CPU ms per purchase: {kind} | {ms:.1f} | {now:.1f} | {ratio} |")
+        total, now = sum(before["cpu"].values()), sum(after["cpu"].values())
+        lines.append(
+            f"| CPU ms per purchase: all | {total:.1f} | {now:.1f} | **{now / total:.2f}** |"
+        )
     return "\n".join(lines)
 
 

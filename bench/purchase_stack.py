@@ -58,6 +58,8 @@ class StackOptions:
     # gunicorn's worker type; empty: config/gunicorn.py's.
     web_worker_class: str = ""
     worker_concurrency: int = 2
+    # Celery's pool (prefork, threads, solo); empty: the Procfile's.
+    worker_pool: str = ""
     beat: bool = True
     fresh_database: bool = True
     loglevel: str = "WARNING"
@@ -212,6 +214,7 @@ class PurchaseStack:
         self.worker = stack.start_worker(
             self.env,
             concurrency=self.options.worker_concurrency,
+            pool=self.options.worker_pool,
             log_name=self._log_name("worker"),
             loglevel=self.options.loglevel,
         )
@@ -230,6 +233,7 @@ class PurchaseStack:
         self.payments_worker = stack.start_worker(
             self.payments_env,
             concurrency=self.options.worker_concurrency,
+            pool=self.options.worker_pool,
             log_name=self._log_name("payments-worker"),
             loglevel=self.options.loglevel,
         )
@@ -270,6 +274,7 @@ def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
         help="gunicorn's worker type and threads (sync, gthread:4); default: its config's",
     )
     parser.add_argument("--worker-concurrency", type=int, default=defaults.worker_concurrency)
+    parser.add_argument("--worker-pool", default="", help="Celery's pool; default: the Procfile's")
     parser.add_argument("--database-url", default=defaults.database_url)
     parser.add_argument("--redis-url", default=defaults.redis_url, help="broker and cache")
 
@@ -282,5 +287,6 @@ def stack_options(args, **overrides) -> StackOptions:
         workers=args.workers,
         web_worker_class=args.web_worker_class,
         worker_concurrency=args.worker_concurrency,
+        worker_pool=args.worker_pool,
         **overrides,
     )

@@ -72,6 +72,16 @@ async def load(shop: PurchaseStack, buyers: list[dict], skus: list[str], args) -
     measured_from = now() + args.warmup
     until = measured_from + args.duration
 
+    async def read_cpu() -> dict:
+        """CPU seconds each part of the stack spends in the measured window."""
+        await asyncio.sleep(max(0, measured_from - now()))
+        first = stack.cpu_seconds()
+        await asyncio.sleep(max(0, until - now()))
+        last = stack.cpu_seconds()
+        return {kind: last[kind] - first[kind] for kind in first}
+
+    cpu = asyncio.ensure_future(read_cpu())
+
     async def keep_buying(buyer) -> list[Purchase]:
         pick = random.Random(buyer["id"]).choice
         done = []
@@ -95,6 +105,7 @@ async def load(shop: PurchaseStack, buyers: list[dict], skus: list[str], args) -
             if purchase.order_number and measured_from <= purchase.finished <= until
         ],
         "window": (measured_from, until),
+        "cpu": await cpu,
     }
 
 
@@ -121,10 +132,30 @@ def record_order_placing(database_url: str, recorder: Recorder, purchases: list[
     recorder.times[ORDER_PLACED] = [(seen[event_id], float(seconds)) for event_id, seconds in rows]
 
 
-def write_figures(path: str, rate: float, recorder: Recorder, steps, window) -> None:
-    """Purchases a second and p50/p95 (seconds) per step, for ``bench/compare.py``."""
+def cpu_table(cpu: dict[str, float], purchases: int) -> str:
+    """CPU milliseconds per completed purchase, by part of the stack, in the measured window."""
+    per = {kind: 1000 * seconds / max(purchases, 1) for kind, seconds in cpu.items()}
+    rows = [f"| {kind} | {ms:.1f} |" for kind, ms in sorted(per.items(), key=lambda kv: -kv[1])]
+    return "\n".join(
+        [
+            "\nCPU per completed purchase (ms, the measured window; every process of each kind):\n",
+            "| part | CPU ms |",
+            "|---|---:|",
+            *rows,
+            f"| all | {sum(per.values()):.1f} |",
+        ]
+    )
+
+
+def write_figures(
+    path: str, rate: float, recorder: Recorder, steps, window, cpu: dict, purchases: int
+) -> None:
+    """Purchases a second, p50/p95 (seconds) per step and CPU per purchase, for ``compare.py``."""
     since, until = window
     figures = {"purchases_per_second": rate, "errors": sum(recorder.errors.values()), "steps": {}}
+    figures["cpu_ms_per_purchase"] = {
+        kind: 1000 * seconds / max(purchases, 1) for kind, seconds in cpu.items()
+    }
     for step in steps:
         values = recorder.durations(step, since, until)
         figures["steps"][step] = {
@@ -172,8 +203,10 @@ def main():
         f"\n(order visibility is polled after {FIRST_POLL_WAIT * 1000:.0f} ms, then twice as long"
         f" each time up to every {POLL_INTERVAL * 1000:.0f} ms)"
     )
+    print(cpu_table(result["cpu"], len(result["measured"])))
     if args.json:
-        write_figures(args.json, rate, recorder, steps, result["window"])
+        measured = len(result["measured"])
+        write_figures(args.json, rate, recorder, steps, result["window"], result["cpu"], measured)
 
     failures = []
     if recorder.errors:

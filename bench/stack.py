@@ -169,12 +169,14 @@ def start_gunicorn(
     return _spawn(command, env, log_name)
 
 
-def start_worker(env, *, concurrency: int, log_name: str, loglevel: str = "INFO"):
+def start_worker(env, *, concurrency: int, log_name: str, loglevel: str = "INFO", pool: str = ""):
     """``celery worker`` as in the Procfile: settings declare every app's queue."""
     command = [
         CELERY, "-A", "config", "worker", "--concurrency", str(concurrency),
         "--loglevel", loglevel, "--without-gossip", "--without-mingle",
     ]  # fmt: skip
+    if pool:
+        command += ["--pool", pool]
     return _spawn(command, env, log_name)
 
 
@@ -230,3 +232,41 @@ def machine() -> str:
     """The conditions a figure was taken in: CPUs and the load average at the time."""
     one, five, _ = os.getloadavg()
     return f"{os.cpu_count()} CPUs, load average {one:.1f} (1 min) / {five:.1f} (5 min)"
+
+
+# What each kind of process is, by its command line (the first that matches).
+PROCESS_KINDS = (
+    ("gunicorn", "gunicorn"),
+    ("celery beat", "celery -A config beat"),
+    ("celery worker", "celery -A config worker"),
+    ("fake Stripe", "stripe_server.py"),
+    ("postgres", "postgres"),
+    ("redis", "redis-server"),
+)
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds() -> dict[str, float]:
+    """
+    CPU seconds used so far by every process on the machine of each kind
+    (``PROCESS_KINDS``; the benchmark itself as "client"): the difference of
+    two readings is what each part of the stack spent in between, a figure
+    that another load on the machine changes far less than a rate.
+    """
+    used = dict.fromkeys([kind for kind, _ in PROCESS_KINDS] + ["client"], 0.0)
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as file:
+                command = file.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/stat") as file:
+                fields = file.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        kind = next((kind for kind, mark in PROCESS_KINDS if mark in command), None)
+        if kind is None and int(pid) == os.getpid():
+            kind = "client"
+        if kind is not None:
+            used[kind] += (int(fields[11]) + int(fields[12])) / _TICKS
+    return used
