@@ -239,6 +239,19 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def german_vat(settings):
+    """
+    The demo tax rates (``shop.taxes.demo``), Germany the shop's country and
+    catalog prices gross: a German basket pays 19 % or 7 % inside its prices.
+    """
+    from shop.taxes.demo import seed_tax_rates
+
+    settings.TAXES_HOME_COUNTRY = "DE"
+    settings.TAXES_PRICES_INCLUDE_TAX = True
+    seed_tax_rates()
+
+
 def check_public_interfaces() -> int:
     """
     Wrap every function of every app's ``public.__all__`` so that what it

@@ -4,6 +4,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .answers import cart_answer
+
 
 def amount(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=12, decimal_places=2, **kwargs)
@@ -195,6 +197,13 @@ class CartSerializer(serializers.Serializer):
             "figures for the address. Null when empty."
         ),
     )
+
+    def to_representation(self, cart):
+        """
+        What the fields above give, written out (decision 0041): they stay the
+        schema and the reference, and a test keeps the two equal.
+        """
+        return cart_answer(cart)
 
 
 class AddItemSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from ...api.taxes import (
 )
 from ...models import MONEY
 from ..shipping import method_name
+from .answers import checkout_answer, order_number
 
 
 def _address_input_field(spec) -> serializers.Field:
@@ -110,6 +111,13 @@ class CheckoutSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(help_text="Stock is held until then.")
     payment = serializers.SerializerMethodField()
 
+    def to_representation(self, checkout):
+        """
+        What the fields above give, written out (decision 0041): they stay the
+        schema and the reference, and a test keeps the two equal.
+        """
+        return checkout_answer(checkout, self.context.get("request"))
+
     def get_shipping_method_name(self, checkout) -> str:
         return method_name(checkout)
 
@@ -122,8 +130,7 @@ class CheckoutSerializer(serializers.Serializer):
         return gift_card_payment(checkout)
 
     def get_order_number(self, checkout) -> str | None:
-        order = getattr(checkout, "order", None) if checkout.status == "completed" else None
-        return order.number if order else None
+        return order_number(checkout)
 
     @extend_schema_field(PaymentLinkSerializer(allow_null=True))
     def get_payment(self, checkout) -> dict | None:
