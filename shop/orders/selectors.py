@@ -12,8 +12,11 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
+from shop.core import prepared
+
 from . import guests
 from .actors import GUEST, SYSTEM, customer
+from .db import db
 from .errors import OrderNotFound
 from .models import Order, OrderLine, OrderStatusChange
 
@@ -25,13 +28,14 @@ def order_with_lines(number: str, *, lock: bool = False) -> Order | None:
     Order ``number`` with its shipment (if any) and its lines in one query
     (the lines joined to their order), for the consumers of an order's
     events; with ``lock``, the order's row locked until the transaction ends.
+    ``order_lines``, compiled once (``shop.core.prepared``).
     """
-    lines = OrderLine.objects.select_related("order", "order__shipment").filter(
-        order__number=number
+    found = prepared.read(
+        ("orders.order_lines", lock),
+        lambda number: order_lines(number, lock=lock),
+        number,
+        using=db.alias,
     )
-    if lock:
-        lines = lines.select_for_update(of=("order",))
-    found = list(lines)
     if not found:  # an order has lines; this reads one that somehow has none
         orders = Order.objects.select_related("shipment").filter(number=number)
         return (orders.select_for_update(of=("self",)) if lock else orders).first()
@@ -42,6 +46,17 @@ def order_with_lines(number: str, *, lock: bool = False) -> Order | None:
     cached._result_cache, cached._prefetch_done = found, True
     order._prefetched_objects_cache = {"lines": cached}
     return order
+
+
+def order_lines(number: str, *, lock: bool = False) -> QuerySet[OrderLine]:
+    """
+    The lines of order ``number``, each with the order and its shipment;
+    with ``lock``, the order's row locked until the transaction ends.
+    """
+    lines = OrderLine.objects.select_related("order", "order__shipment").filter(
+        order__number=number
+    )
+    return lines.select_for_update(of=("order",)) if lock else lines
 
 
 def customer_orders(user_id: int) -> QuerySet[Order]:

@@ -3,9 +3,12 @@
 import logging
 import uuid
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
+
+from shop.core import prepared
 
 from .. import guests
+from ..db import db
 from ..errors import CheckoutNotFound
 from ..models import Checkout, CheckoutLine, ForgottenCustomer
 
@@ -43,16 +46,18 @@ def _checkout(pk, **lookup) -> Checkout:
     """
     The checkout with its order and lines, read in one query through its lines
     (a checkout always has some: it is started from a cart that has), as a
-    customer polling it until the order is there reads it again and again.
+    customer polling it until the order is there reads it again and again:
+    ``checkout_lines``, compiled once (``shop.core.prepared``).
     """
     if not pk:
         raise CheckoutNotFound()
-    lines = list(
-        CheckoutLine.objects.filter(
-            checkout_id=pk, **{f"checkout__{name}": value for name, value in lookup.items()}
-        )
-        .select_related("checkout__order")
-        .order_by("pk")
+    names = tuple(lookup)
+    lines = prepared.read(
+        ("orders.checkout_lines", names),
+        lambda pk, *values: checkout_lines(pk, **dict(zip(names, values, strict=True))),
+        pk,
+        *lookup.values(),
+        using=db.alias,
     )
     if not lines:
         raise CheckoutNotFound()
@@ -60,6 +65,20 @@ def _checkout(pk, **lookup) -> Checkout:
     for line in lines:
         line.checkout = checkout
     return with_lines(checkout, lines)
+
+
+def checkout_lines(pk, **lookup) -> QuerySet[CheckoutLine]:
+    """
+    The lines of checkout ``pk`` if the checkout's fields match ``lookup``
+    (its ``user_id`` or ``cart_key``), each with the checkout and its order.
+    """
+    return (
+        CheckoutLine.objects.filter(
+            checkout_id=pk, **{f"checkout__{name}": value for name, value in lookup.items()}
+        )
+        .select_related("checkout__order")
+        .order_by("pk")
+    )
 
 
 def with_lines(checkout: Checkout, lines: list[CheckoutLine]) -> Checkout:
@@ -77,14 +96,23 @@ def locked_checkout(reference: str) -> Checkout | None:
     transaction; ``None`` (logged) for a reference that names none.
     """
     pk = _checkout_id(reference)
-    checkouts = Checkout.objects.select_for_update(of=("self",)).annotate(
-        # Read with the lock, for completion: a deleted customer's payment is refunded.
-        customer_forgotten=Exists(ForgottenCustomer.objects.filter(user_id=OuterRef("user_id")))
-    )
-    checkout = checkouts.filter(pk=pk).first() if pk else None
-    if checkout is None:
+    found = prepared.read("orders.locked_checkout", locked, pk, using=db.alias) if pk else []
+    if not found:
         logger.warning("Payment event for unknown checkout %s ignored", reference)
-    return checkout
+        return None
+    return found[0]
+
+
+def locked(pk) -> QuerySet[Checkout]:
+    """Checkout ``pk`` (one or none), locked, with whether its customer was forgotten."""
+    return (
+        Checkout.objects.select_for_update(of=("self",))
+        .annotate(
+            # Read with the lock, for completion: a deleted customer's payment is refunded.
+            customer_forgotten=Exists(ForgottenCustomer.objects.filter(user_id=OuterRef("user_id")))
+        )
+        .filter(pk=pk)[:1]
+    )
 
 
 def locked_checkout_with_lines(reference: str) -> Checkout | None:
@@ -96,7 +124,22 @@ def locked_checkout_with_lines(reference: str) -> Checkout | None:
     pk = _checkout_id(reference)
     if not pk:
         return locked_checkout(reference)
-    lines = list(
+    lines = prepared.read("orders.locked_checkout_lines", locked_lines, pk, using=db.alias)
+    if not lines:
+        return locked_checkout(reference)
+    checkout = lines[0].checkout
+    checkout.customer_forgotten = lines[0].customer_forgotten
+    for line in lines:
+        line.checkout = checkout
+    return with_lines(checkout, lines)
+
+
+def locked_lines(pk) -> QuerySet[CheckoutLine]:
+    """
+    The lines of checkout ``pk``, each with the checkout locked and whether
+    its customer was forgotten.
+    """
+    return (
         CheckoutLine.objects.filter(checkout_id=pk)
         .select_related("checkout")
         .select_for_update(of=("checkout",))
@@ -107,13 +150,6 @@ def locked_checkout_with_lines(reference: str) -> Checkout | None:
         )
         .order_by("pk")
     )
-    if not lines:
-        return locked_checkout(reference)
-    checkout = lines[0].checkout
-    checkout.customer_forgotten = lines[0].customer_forgotten
-    for line in lines:
-        line.checkout = checkout
-    return with_lines(checkout, lines)
 
 
 def unfinished_attempt(user_id: int) -> Checkout | None:
