@@ -138,6 +138,8 @@ def taxed(checkout: Checkout, **fields) -> Checkout:
         **fields,
     }
     Checkout.objects.filter(pk=checkout.pk).update(**values)
+    for name, value in values.items():
+        setattr(checkout, name, value)
     return checkout
 
 
