@@ -10,7 +10,10 @@ size (the public interface and the admin's user list use it).
 from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, QuerySet
 
+from shop.core import prepared
+
 from . import signed_in
+from .db import db
 from .errors import AddressNotFound
 from .models import Address, User
 from .postal import POSTAL_FIELDS
@@ -38,8 +41,18 @@ def users_with_email_verified(user_ids) -> list[User]:
 
 
 def user_with_email_verified(user_id: int) -> User | None:
-    """The user with ``email_verified``, or ``None``."""
-    return User.objects.annotate(email_verified=email_verified()).filter(pk=user_id).first()
+    """
+    The user with ``email_verified``, or ``None``: ``user_and_email_verified``
+    compiled once (``shop.core.prepared``), as every checkout reads it.
+    """
+    found = prepared.read(
+        "accounts.user_and_email_verified", user_and_email_verified, user_id, using=db.alias
+    )
+    return found[0] if found else None
+
+
+def user_and_email_verified(user_id: int) -> QuerySet[User]:
+    return User.objects.annotate(email_verified=email_verified()).filter(pk=user_id)[:1]
 
 
 def user_with_addresses(user_id: int) -> tuple[User | None, list[Address]]:

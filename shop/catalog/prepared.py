@@ -36,3 +36,24 @@ def _variant_infos(*values):
 
     *skus, now = values
     return variants_with_first_image(skus, now).values(*VARIANT_INFO_VALUES)
+
+
+def sellable_rows(variant_ids: Iterable[int], now) -> list[dict]:
+    """
+    ``sku``, ``available``, ``is_active`` and ``product__is_active`` of the
+    variants ``variant_ids`` at ``now`` (``selectors.with_availability``), as
+    every hold of stock reads them right after locking them.
+    """
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return []
+    return prepared.read("catalog.sellable", _sellable, now, *ids, using=db.alias)
+
+
+def _sellable(now, *ids):
+    from .models import Variant
+    from .selectors import with_availability
+
+    return with_availability(Variant.objects.filter(pk__in=ids), now).values(
+        "sku", "available", "is_active", "product__is_active"
+    )

@@ -87,3 +87,38 @@ def test_variant_infos_compiled_once_answer_as_the_orm_does(django_assert_num_qu
     later = now + timedelta(days=2)  # the sale and the hold are over
     assert prepared.variant_info_rows(["S-RED"], later)[0]["sale_name"] is None
     assert prepared.variant_info_rows(["S-RED"], later)[0]["available"] == 3
+
+
+def test_what_a_hold_can_sell_compiled_once_answers_as_the_orm_does():
+    from django.utils import timezone
+
+    from shop.catalog import prepared
+    from shop.catalog.models import Product, Variant
+
+    make_product("Mug", variants=[{"sku": "MUG", "stock_on_hand": 5}])
+    make_product(
+        "Shirt",
+        variants=[
+            {"sku": "S-RED", "options": {"size": "S"}, "stock_on_hand": 3},
+            {"sku": "M-RED", "options": {"size": "M"}, "stock_on_hand": 4, "is_active": False},
+        ],
+    )
+    make_product("Cap", variants=[{"sku": "CAP", "stock_on_hand": 2}])
+    Product.objects.filter(name="Cap").update(is_active=False)
+    reservations.reserve_stock("checkout-1", [("S-RED", 2)], timedelta(minutes=15))
+    ids = {variant.sku: variant.pk for variant in Variant.objects.all()}
+    fields = ("sku", "available", "is_active", "product__is_active")
+
+    for moment in (timezone.now(), timezone.now() + timedelta(hours=1)):
+        for skus in (["MUG"], ["S-RED", "M-RED", "CAP", "MUG"], ["S-RED", "S-RED"]):
+            wanted = [ids[sku] for sku in skus]
+            orm = selectors.with_availability(Variant.objects.filter(pk__in=wanted), moment)
+            assert sorted(prepared.sellable_rows(wanted, moment), key=str) == sorted(
+                orm.values(*fields), key=str
+            )
+
+    now = {row["sku"]: row for row in prepared.sellable_rows(ids.values(), timezone.now())}
+    assert now["S-RED"]["available"] == 1  # two of three held
+    assert now["M-RED"]["is_active"] is False
+    assert now["CAP"]["product__is_active"] is False
+    assert prepared.sellable_rows([], timezone.now()) == []

@@ -32,7 +32,7 @@ from ..db import db
 from ..errors import OutOfStock, ReservationCommitted, ReservationNotFound
 from ..events import ReservationExpired
 from ..models import Reservation, ReservationLine, StockMovement, Variant
-from ..selectors import with_availability
+from ..prepared import sellable_rows
 from . import listing
 from .lines import check_key, merge_lines
 from .locks import locked_variants
@@ -46,12 +46,9 @@ def _sellable_quantities(variants: list[Variant], now: datetime) -> dict[str, in
     lock, so that on PostgreSQL it sees every hold committed before the lock was
     granted.
     """
-    rows = with_availability(Variant.objects.filter(pk__in=[v.pk for v in variants]), now)
     return {
-        sku: available if active and product_active else 0
-        for sku, available, active, product_active in rows.values_list(
-            "sku", "available", "is_active", "product__is_active"
-        )
+        row["sku"]: row["available"] if row["is_active"] and row["product__is_active"] else 0
+        for row in sellable_rows([variant.pk for variant in variants], now)
     }
 
 
