@@ -18,11 +18,14 @@ user taken the same way (``CachedJWTAuthentication``).
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import DEFAULT_CACHE_ALIAS
+from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -85,28 +88,83 @@ def user(request):
 def validate_access_token(token: str):
     """
     ``(user, payload)`` for a valid access token, else ``None``: allauth's
-    ``validate_access_token``, its session's user read by ``user``. The
-    token must be signed, unexpired and of type access; its session must
-    still exist and its user be the token's subject.
+    ``validate_access_token`` (stateful), with the token's session and its
+    user read in one cache round trip (``user``). The token must be signed,
+    unexpired and of type access; its session must still exist and its user
+    be the token's subject. A token checked once is not checked again until
+    it expires (``_checked_token``).
     """
-    from allauth.account.internal.userkit import user_id_to_str
+    from allauth.account.internal.userkit import str_to_user_id, user_id_to_str
     from allauth.headless import app_settings
     from allauth.headless.tokens.strategies.jwt import internal
 
     if not app_settings.JWT_STATEFUL_VALIDATION_ENABLED:
         return internal.validate_access_token(token)
-    payload = internal.decode_token(token, "access")
-    if payload is None:
+    checked = _checked_token(token)
+    if checked is None:
         return None
-    session = internal.get_token_session(payload)
-    if session is None:
+    payload, session_key = checked
+    try:
+        user_id = str_to_user_id(payload["sub"])
+    except (TypeError, ValueError, ValidationError):
         return None
-    request = HttpRequest()
-    request.session = session
-    found = user(request)
+    with versioned.read_together():
+        session = _session(session_key, user_id)
+        if session is None:
+            return None
+        request = HttpRequest()
+        request.session = session
+        found = user(request)
     if not found or found.is_anonymous or user_id_to_str(found) != payload["sub"]:
         return None
     return found, payload
+
+
+# Access tokens whose signature, type and session id were checked, with what
+# they hold, until they expire: an app sends the same token with every call.
+_checked: dict[str, tuple[dict, str]] = {}
+CHECKED_KEPT = 10_000
+
+
+def _checked_token(token: str) -> tuple[dict, str] | None:
+    """``(payload, session key)`` of an unexpired access token, else ``None``."""
+    from allauth.headless.tokens.strategies.jwt import internal
+
+    found = _checked.get(token)
+    if found is not None and found[0]["exp"] > time.time():
+        return found
+    payload = internal.decode_token(token, "access")
+    session_key = payload and internal.session_key_from_sid(payload["sid"])
+    if not session_key or not isinstance(payload.get("exp"), int | float):
+        return None
+    if len(_checked) >= CHECKED_KEPT:
+        _checked.clear()
+    _checked[token] = payload, session_key
+    return payload, session_key
+
+
+def _session(session_key: str, user_id):
+    """
+    The session ``session_key`` names (``None`` if it ended), read with the
+    user's row in one round trip when sessions are kept in the same cache
+    (``cached_db``, the default); otherwise as allauth reads it.
+    """
+    from allauth.headless.internal import sessionkit
+
+    store = sessionkit.session_store(session_key)
+    if (
+        getattr(store, "cache_key_prefix", None) is None
+        or settings.SESSION_CACHE_ALIAS != DEFAULT_CACHE_ALIAS
+        or not store.session_key
+    ):
+        return sessionkit.lookup_session(session_key)
+    data = versioned.prefetch(
+        [_name(user_id), *versioned.for_user(user_id)], also=[store.cache_key]
+    )[store.cache_key]
+    if data is not None:
+        store._session_cache = data
+        return store
+    return sessionkit.lookup_session(session_key)
 
 
 class CachedUserMiddleware:

@@ -53,15 +53,23 @@ def read_together() -> Iterator[None]:
         _read.reset(token)
 
 
-def prefetch(names: Iterable[str]) -> None:
-    """Read ``names`` in one round trip, inside ``read_together()`` (outside it, nothing)."""
+def prefetch(names: Iterable[str], also: Iterable[str] = ()) -> dict[str, Any]:
+    """
+    Read ``names`` in one round trip, inside ``read_together()`` (outside it,
+    nothing), and with them the plain cache keys ``also``, whose values (or
+    ``None``) are returned: another cached thing the same request needs
+    first, such as its session.
+    """
     read = _read.get()
     if read is None:
-        return
+        return {}
+    also = list(also)
     keys = [key for name in names for key in _keys(name) if key not in read]
-    if keys:
-        found = cache.get_many(keys)
-        read.update({key: found.get(key) for key in keys})
+    if not keys and not also:
+        return {}
+    found = cache.get_many([*keys, *also])
+    read.update({key: found.get(key) for key in keys})
+    return {key: found.get(key) for key in also}
 
 
 def _fresh_version() -> int:

@@ -275,3 +275,49 @@ def test_a_token_of_a_deleted_user_stops_working_at_once(ada):
     ada.delete()
 
     assert get_me(token).status_code == 401
+
+
+def test_a_token_is_checked_with_its_session_and_user_in_one_cache_round_trip(ada):
+    from django.core.cache import caches
+
+    from shop.accounts import signed_in
+
+    token = log_in()["access_token"]
+    assert get_me(token).status_code == 200  # the user's row is in the cache now
+    default = caches["default"]
+    round_trips = []
+    inside = []
+
+    def counted(method):
+        def call(*args, **kwargs):
+            if not inside:
+                round_trips.append(method.__name__)
+            inside.append(1)
+            try:
+                return method(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        return call
+
+    with (
+        mock.patch.object(default, "get", counted(default.get)),
+        mock.patch.object(default, "get_many", counted(default.get_many)),
+    ):
+        user, payload = signed_in.validate_access_token(token)
+
+    assert user.pk == ada.pk and payload["sub"] == str(ada.pk)
+    assert round_trips == ["get_many"]
+
+
+def test_a_token_that_worked_is_refused_once_it_expires(ada, settings):
+    settings.HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = 300
+    expires_at = time.time() + 3
+    with mock.patch("allauth.headless.tokens.strategies.jwt.internal.time") as clock:
+        clock.time.return_value = expires_at - 300
+        token = log_in()["access_token"]
+    assert get_me(token).status_code == 200
+
+    time.sleep(max(0, expires_at - time.time()) + 0.2)
+
+    assert get_me(token).status_code == 401
