@@ -3,14 +3,17 @@ Publishing and consuming integration events through a transactional outbox.
 
 Publishing: ``publish(event)`` inside the transaction that makes the change
 writes a row to the publishing app's ``OutboxMessage`` table. Right after
-commit a relay hands it to Celery, one task message per subscriber, and marks
-the row sent. If the broker is unreachable the row stays unsent and the
+commit a relay hands it to Celery, one task message per consuming service,
+and marks the row sent: the consumer's own task when it is the service's only
+consumer of the event, else ``<service>.deliver_event``, which runs each of
+them in turn as its own task would and sends one that fails on as its own
+task, retried on its own (decision 0043). If the broker is unreachable the row stays unsent and the
 periodic ``core.relay_outbox`` task sends it later; a rolled-back transaction
 leaves no row, so nothing is ever announced that did not happen.
 
 Who receives an event is declared in the event catalog (``eventcatalog``,
-``config/events.toml``), not discovered: the relay sends one task message per
-declared consumer, by task name, without importing the consumer's code. An
+``config/events.toml``), not discovered: the relay sends its messages by the
+declared consumers' task names, without importing the consumers' code. An
 event missing from the catalog cannot be published (``UndeclaredEvent``), so a
 forgotten subscription fails loudly instead of being marked sent.
 
@@ -247,29 +250,96 @@ def parked_counts() -> dict[str, int]:
 def _send(message: BaseOutboxMessage) -> None:
     app = current_app
     envelope = message.envelope()
-    argsrepr = f"({message.event_name} v{message.event_version} {message.id})"
-    for task_name in subscribers(message.event_name):
-        task_id = str(uuid.uuid5(message.id, task_name))
-        if app.conf.task_always_eager:
+    consumers = subscribers(message.event_name)
+    if app.conf.task_always_eager:
+        for task_name in consumers:
             task = app.tasks[task_name]
             # In-process there is no later: one attempt (no retries that would
             # block the request), and a failure keeps the row for the relay.
+            task_id = str(uuid.uuid5(message.id, task_name))
             result = task.apply(args=(envelope,), task_id=task_id, retries=task.max_retries or 0)
             if result.failed():
                 raise result.result
+        return
+    for service, names in _by_service(consumers).items():
+        if len(names) == 1:
+            _send_task(names[0], envelope)
         else:
-            app.send_task(
-                task_name,
-                args=(envelope,),
-                task_id=task_id,
-                retry=True,
-                retry_policy=PUBLISH_RETRY_POLICY,
-                # What the worker's logs and monitors show of the arguments: the
-                # event, not its payload (customers' data; and Celery's repr of
-                # it cost a tenth of publishing).
-                argsrepr=argsrepr,
-                kwargsrepr="{}",
+            _send_task(f"{service}.{DELIVER_VERB}", envelope, names)
+
+
+def _by_service(consumers) -> dict[str, list[str]]:
+    """The consumer task names grouped by the service (queue) each runs in, in order."""
+    grouped: dict[str, list[str]] = {}
+    for name in consumers:
+        grouped.setdefault(name.split(".", 1)[0], []).append(name)
+    return grouped
+
+
+def _send_task(task_name: str, envelope: dict, *extra, **options) -> None:
+    """Hand ``envelope`` to ``task_name`` (by name, through the broker)."""
+    current_app.send_task(
+        task_name,
+        args=(envelope, *extra),
+        task_id=str(uuid.uuid5(uuid.UUID(envelope["id"]), task_name)),
+        retry=True,
+        retry_policy=PUBLISH_RETRY_POLICY,
+        # What the worker's logs and monitors show of the arguments: the
+        # event, not its payload (customers' data; and Celery's repr of it
+        # cost a tenth of publishing).
+        argsrepr=f"({envelope['name']} v{envelope['version']} {envelope['id']})",
+        kwargsrepr="{}",
+        **options,
+    )
+
+
+# A service with several consumers of one event gets it in one message, to
+# the task "<service>.deliver_event" (decision 0043).
+DELIVER_VERB = "deliver_event"
+_deliverers: dict[str, object] = {}
+
+
+def deliver_to_consumers(envelope: dict, names: list[str]) -> None:
+    """
+    Run each consumer ``names`` of the event in ``envelope``, in turn, as its
+    own task would (its own transaction, its inbox mark or its own key). A
+    consumer that fails is sent on as its own task, retried with its own
+    backoff, and the others still run; one this worker does not have (a newer
+    consumer than its code) is sent on as its own task too. Raises only if
+    the broker will not take such a message: then the whole message is
+    retried, and the consumers that ran absorb the second delivery.
+    """
+    for name in names:
+        consume = getattr(current_app.tasks.get(name), "consume", None)
+        if consume is None:
+            _send_task(name, envelope)
+            continue
+        try:
+            consume(envelope)
+        except Exception:
+            logger.warning(
+                "%s failed on event %s (delivered with the other consumers of its service); "
+                "sent on as its own task, to be retried",
+                name,
+                envelope.get("id"),
+                exc_info=True,
             )
+            _send_task(name, envelope, countdown=1)
+
+
+def _deliverer(app_label: str) -> None:
+    """Declare ``<app_label>.deliver_event`` (once) where the app's consumers are."""
+    name = f"{app_label}.{DELIVER_VERB}"
+    if name in _deliverers:
+        return
+    _deliverers[name] = shared_task(
+        name=name,
+        acks_late=True,
+        autoretry_for=(Exception,),
+        retry_backoff=True,
+        retry_backoff_max=300,
+        max_retries=10,
+    )(deliver_to_consumers)
 
 
 def prune_messages(*, outbox_days: int = 7, inbox_days: int = 30) -> int:
@@ -326,10 +396,7 @@ def consumer(
             **task_options,
         }
 
-        @shared_task(
-            name=name, event_name=event_type.name, event_versions=known_versions, **options
-        )
-        def task(envelope: dict):
+        def consume(envelope: dict):
             version = envelope.get("version", 1)
             if version not in known_versions:
                 logger.error(
@@ -358,7 +425,13 @@ def consumer(
                     return
                 handler(event)
 
+        task = shared_task(
+            name=name, event_name=event_type.name, event_versions=known_versions, **options
+        )(consume)
         task.handler = handler
+        # The body without Celery's retries, for ``deliver_to_consumers``.
+        task.consume = consume
+        _deliverer(app_label)
         return task
 
     return decorator

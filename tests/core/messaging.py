@@ -54,7 +54,37 @@ def answer_ping(event: Pinged) -> None:
 
 BROKEN = {"now": False}
 
+
+@dataclass(frozen=True)
+class Rang(Event):
+    """Heard by two consumers of one service (orders): delivered to both in one message."""
+
+    name: ClassVar[str] = "cart.TestRang"
+
+    note: str
+
+
+@consumer(Rang, name="orders.answer_test_ring")
+def answer_ring(event: Rang) -> None:
+    publish(Ponged(note=f"answered {event.note}"))
+
+
+@consumer(Rang, name="orders.echo_test_ring", inbox=False)
+def echo_ring(event: Rang) -> None:
+    """
+    Once by its own key (the answer's note); fails for a note starting
+    "broken" while ``BROKEN`` says so.
+    """
+    if event.note.startswith("broken") and BROKEN["now"]:
+        raise ConsumerBroken(event.note)
+    from shop.orders.models import OutboxMessage
+
+    if not OutboxMessage.objects.filter(payload__note=f"echoed {event.note}").exists():
+        publish(Ponged(note=f"echoed {event.note}"))
+
+
 # Test-only events are declared here, in every process that imports this module
 # (the test run and the real worker), as config/events.toml declares the shop's.
 eventcatalog.declare(Pinged.name, consumers=["orders.answer_test_ping"])
 eventcatalog.declare(Ponged.name, consumers=[])
+eventcatalog.declare(Rang.name, consumers=["orders.answer_test_ring", "orders.echo_test_ring"])
