@@ -163,10 +163,36 @@ def paginate(
     if not rows:  # no key, or the rows it pointed to have gone: count from the nearer end
         start = (number - 1) * per_page
         size = min(per_page, count - start)
-        if fields and start > count / 2 and size > 0:
-            from_end = count - start - size
+        from_end = count - start - size
+        if fields and size > 0 and min(start, from_end) >= DEEP:
+            rows = _by_neighbour(queryset, fields, start, from_end, size)
+        if not rows and fields and start > count / 2 and size > 0:
             rows = list(queryset.reverse()[from_end : from_end + size])[::-1]
-        else:
+        elif not rows:
             rows = list(queryset[start : start + per_page])
     page.rows = rows
     return page
+
+
+# Rows skipped from the nearer end from which a page number alone is found by
+# its neighbour's key rather than by skipping whole rows.
+DEEP = 500
+
+
+def _by_neighbour(queryset: QuerySet, fields, start: int, from_end: int, size: int) -> list:
+    """
+    A deep page by its number: the key of the row next to it, counted from
+    the nearer end over the ordering's columns alone (the skipped rows cost
+    an index entry and a row check each, not a whole product with its
+    category and computed prices), then the page after (or before) that key
+    as a keyed link reads it. Empty if the rows moved meanwhile.
+    """
+    names = [name.lstrip("-") for name in fields]
+    keys = queryset.prefetch_related(None).values_list(*names)
+    if start <= from_end:
+        key = list(keys[start - 1 : start])
+        return list(queryset.filter(_beyond(fields, key[0], True))[:size]) if key else []
+    key = list(keys.reverse()[from_end - 1 : from_end])
+    if not key:
+        return []
+    return list(queryset.filter(_beyond(fields, key[0], False)).reverse()[:size])[::-1]
