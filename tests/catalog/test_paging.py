@@ -5,10 +5,11 @@ the rows counting would give, found by the key of the row next to it
 """
 
 import pytest
-from django.db import connection
+from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from shop.catalog import paging, selectors
+from shop.catalog.db import db
 
 from .factories import make_product
 
@@ -40,7 +41,7 @@ def test_a_deep_page_by_number_skips_rows_over_the_ordering_columns_only(shelf, 
     monkeypatch.setattr(paging, "DEEP", 2)
     listing = selectors.product_listing(selectors.ProductFilters(ordering="price"))
 
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connections[db.alias]) as queries:
         page = paging.paginate(listing, 4, 3)
 
     assert len(page.rows) == 3
