@@ -83,7 +83,10 @@ def build(size: int, args) -> tuple[dict, float | None]:
     stack.create_database(url, fresh=not args.keep)
     stack.manage(env, "migrate", "--noinput", "-v0")
     stack.manage(env, "collectstatic", "--noinput", "-v0")
-    if args.keep and stack.manage(env, "shell", "-c", COUNT_PRODUCTS, capture=True).strip() != "0":
+    if (
+        args.keep
+        and stack.manage(env, "shell", "-v0", "-c", COUNT_PRODUCTS, capture=True).strip() != "0"
+    ):
         return env, None
     started = time.perf_counter()
     stack.manage(env, "seed_demo", "--products", str(size), "--no-progress", "-v0")
