@@ -17,8 +17,10 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from shop.core import prepared
 from shop.core.money import quantize
 
+from .db import db
 from .models import VariantSalePrice
 
 
@@ -107,17 +109,28 @@ def variant_pricing(variant) -> Pricing:
 def next_boundary(now=None) -> datetime | None:
     """
     The first instant after ``now`` at which some variant's sale starts or
-    ends: two index probes in one query, whatever the number of rows.
+    ends: two index probes in one query, whatever the number of rows,
+    compiled once per thread (``shop.core.prepared``).
     """
     now = now or timezone.now()
+    rows = prepared.read("catalog.sale_boundary", _boundaries, now, using=db.alias)
+    found = (rows[0]["starts"], rows[0]["ends"]) if rows else ()
+    return min((at for at in found if at is not None), default=None)
+
+
+def _boundaries(now) -> QuerySet:
+    """
+    The next start and end after ``now`` as two subqueries on any one row of
+    the table (none: no sale price at all, so no boundary), unordered: the
+    row only carries them.
+    """
 
     def first(field: str) -> Subquery:
         later = VariantSalePrice.objects.filter(**{f"{field}__gt": now}).order_by(field)
         return Subquery(later.values(field)[:1])
 
-    found = (
-        VariantSalePrice.objects.annotate(starts=first("starts_at"), ends=first("ends_at"))
-        .values_list("starts", "ends")
-        .first()
+    return (
+        VariantSalePrice.objects.order_by()
+        .annotate(starts=first("starts_at"), ends=first("ends_at"))
+        .values("starts", "ends")[:1]
     )
-    return min((at for at in found or () if at is not None), default=None)
