@@ -12,6 +12,8 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 from . import selectors
 from .models import Product
@@ -88,21 +90,31 @@ class ProductFilterSet(django_filters.FilterSet):
             queryset = Product.objects.none()
         super().__init__(data, queryset=queryset, request=request, prefix=prefix)
         self._tree = tree
+        # One instant for the list and its count: a hold that expires between
+        # the two reads must not make them disagree.
+        self.now = timezone.now()
 
-    def filter_queryset(self, queryset):
+    @cached_property
+    def listing_filters(self) -> "selectors.ProductFilters":
+        """The valid form's filters, as ``selectors.product_listing`` takes them."""
         data = self.form.cleaned_data
         category_ids = None
         if data.get("category"):
             tree = self._tree if self._tree is not None else selectors.category_tree()
             node = selectors.find_category(tree, data["category"])
             category_ids = tuple(node.descendant_ids()) if node else ()
-        return selectors.product_listing(
-            selectors.ProductFilters(
-                category_ids=category_ids,
-                q=data.get("q") or "",
-                min_price=data.get("min_price"),
-                max_price=data.get("max_price"),
-                in_stock=bool(data.get("in_stock")),
-                ordering=data.get("ordering") or "",
-            )
+        return selectors.ProductFilters(
+            category_ids=category_ids,
+            q=data.get("q") or "",
+            min_price=data.get("min_price"),
+            max_price=data.get("max_price"),
+            in_stock=bool(data.get("in_stock")),
+            ordering=data.get("ordering") or "",
         )
+
+    def filter_queryset(self, queryset):
+        return selectors.product_listing(self.listing_filters, now=self.now)
+
+    def listing_count(self) -> int | None:
+        """How many ``qs`` lists, without counting its rows where that can be done."""
+        return selectors.listing_count(self.listing_filters, now=self.now)

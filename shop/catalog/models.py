@@ -8,7 +8,7 @@ Private to the catalog service: other apps see it only through ``public``.
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -107,6 +107,10 @@ LISTING_FIELDS = frozenset(
 )
 
 
+# What the listing indexes carry beyond their order (decision 0044).
+LISTED_INCLUDES = ["category_id", "in_stock_from"]
+
+
 class Product(TracksLoadedValues, models.Model):
     """
     What a customer browses. It is sold through its variants: a product with a
@@ -154,29 +158,32 @@ class Product(TracksLoadedValues, models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["category", "is_active"], name="catalog_product_listing"),
-            # The default listing order: the first page without sorting every product.
+            # The listing orders, page by page (keyset paging, decision 0034). Each
+            # carries the category and the stock column too, so a page asked for by
+            # its number alone skips rows in the index alone (decision 0044).
             models.Index(
-                fields=["name", "id"], name="catalog_product_by_name", condition=Q(is_active=True)
+                fields=["name", "id"],
+                name="catalog_product_by_name",
+                condition=Q(is_active=True, list_price__isnull=False),
+                include=LISTED_INCLUDES,
             ),
-            # The price orders, page by page (keyset paging, decision 0034).
             models.Index(
-                "list_price",
-                "name",
-                "id",
+                fields=["list_price", "name", "id"],
                 name="catalog_product_by_price",
                 condition=Q(is_active=True, list_price__isnull=False),
+                include=LISTED_INCLUDES,
             ),
             models.Index(
-                F("list_price").desc(),
-                "name",
-                "id",
+                fields=["-list_price", "name", "id"],
                 name="catalog_product_by_price_desc",
                 condition=Q(is_active=True, list_price__isnull=False),
+                include=LISTED_INCLUDES,
             ),
             models.Index(
                 fields=["-created_at", "-id"],
                 name="catalog_product_newest",
-                condition=Q(is_active=True),
+                condition=Q(is_active=True, list_price__isnull=False),
+                include=LISTED_INCLUDES,
             ),
             # Counting a list ("page 3 of 40", the API's count) from the index alone.
             models.Index(
@@ -217,6 +224,23 @@ class Product(TracksLoadedValues, models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:product", args=[self.slug])
+
+
+class ListedCount(models.Model):
+    """
+    How many products a category lists (active, with an active variant: the
+    listings' ``list_price`` is set), kept by triggers on the products table
+    in the same transaction as the change (migration 0015), so a listing's
+    count reads a row per category rather than an index entry per product
+    (decision 0044). ``category`` is the category's id, 0 for products with
+    none.
+    """
+
+    category = models.BigIntegerField(primary_key=True)
+    products = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"category {self.category}: {self.products} listed"
 
 
 class Variant(TracksLoadedValues, models.Model):

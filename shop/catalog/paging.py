@@ -147,9 +147,15 @@ def paginate(
     *,
     after: str | None = None,
     before: str | None = None,
+    count: int | None = None,
 ) -> Page:
-    """Page ``number`` of ``queryset``, by the key its link gave if any (``EmptyPage``: none)."""
-    count = queryset.count()
+    """
+    Page ``number`` of ``queryset``, by the key its link gave if any
+    (``EmptyPage``: none); ``count``: the queryset's, if known without
+    counting it (``selectors.listing_count``).
+    """
+    if count is None:
+        count = queryset.count()
     fields = keyset_fields(queryset)
     page = Page([], number, count, per_page, fields)
     if number < 1 or (number > page.num_pages and number > 1):

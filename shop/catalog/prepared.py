@@ -9,10 +9,12 @@ on every call. So ``shop.core.prepared`` has the ORM build and compile it once
 per thread, database and number of SKUs, and each call runs that SQL again
 with its own SKUs and instant (decisions 0039, 0042).
 ``selectors.variants_with_first_image`` stays the one definition of the
-query: a test checks both answer the same.
+query: a test checks both answer the same. A listing's count
+(``listed_count``, decision 0044) is compiled once per filter shape too.
 """
 
 from collections.abc import Iterable
+from functools import partial
 
 from shop.core import prepared
 
@@ -57,3 +59,30 @@ def _sellable(now, *ids):
     return with_availability(Variant.objects.filter(pk__in=ids), now).values(
         "sku", "available", "is_active", "product__is_active"
     )
+
+
+def listed_count(category_ids: Iterable[int] | None, in_stock: bool, now) -> int:
+    """
+    ``selectors.listing_count`` for a listing of ``category_ids`` (None:
+    every category), only what is in stock at ``now`` if ``in_stock``.
+    """
+    from .selectors import listed_count_query
+
+    by_category = category_ids is not None
+    values = [*([now] if in_stock else []), *sorted(set(category_ids or ()))]
+    build = partial(listed_count_query, in_stock, by_category)
+    key = ("catalog.listed_count", in_stock, by_category)
+    rows = prepared.read(key, build, *values, using=db.alias)
+    # No row at all: nothing was ever listed.
+    return rows[0]["listed"] if rows else 0
+
+
+def overtaken_listing(now) -> bool:
+    """Whether some product's stored listing prices are past their moment at ``now``."""
+    return bool(prepared.read("catalog.overtaken", _overtaken, now, using=db.alias))
+
+
+def _overtaken(now):
+    from .models import Product
+
+    return Product.objects.filter(list_valid_until__lte=now).order_by().values("pk")[:1]

@@ -48,7 +48,15 @@ from .data import VariantInfo
 from .db import db
 from .errors import VariantNotFound
 from .images import list_thumbnail_url
-from .models import Category, Product, ProductImage, Reservation, ReservationLine, Variant
+from .models import (
+    Category,
+    ListedCount,
+    Product,
+    ProductImage,
+    Reservation,
+    ReservationLine,
+    Variant,
+)
 from .sale_prices import pricing as sale_pricing
 from .sale_prices import with_sale_price
 
@@ -363,7 +371,7 @@ def _listing_annotations(now: datetime) -> dict:
     prices at ``now`` for it: exact at any instant, fast again once the
     periodic refresh has stored them (decision 0034).
     """
-    if not Product.objects.filter(list_valid_until__lte=now).exists():
+    if not prepared.overtaken_listing(now):
         return {name: F(column) for name, column in LISTING_COLUMNS.items()}
     fresh = Q(list_valid_until__isnull=True) | Q(list_valid_until__gt=now)
     computed = listing_values(now)
@@ -417,6 +425,57 @@ def product_listing(filters: ProductFilters = ProductFilters(), now=None) -> Que
     if filters.q.strip():
         return search(products, filters.q.strip(), ordering if filters.ordering else None)
     return products.order_by(*ordering)
+
+
+class _CountOf(Subquery):
+    """``(SELECT COUNT(*) FROM (<query>))``: a count inside another query's expression."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
+class _ListedSum(Subquery):
+    """The sum of the ``products`` of ``ListedCount`` rows, inside another query's expression."""
+
+    template = "(SELECT COALESCE(SUM(products), 0) FROM (%(subquery)s) listed)"
+    output_field = IntegerField()
+
+
+def listing_count(filters: ProductFilters = ProductFilters(), now=None) -> int | None:
+    """
+    The number of products ``product_listing(filters, now)`` lists, from the
+    categories' ``ListedCount`` rows less, for ``in_stock``, the listed
+    products not in stock at ``now`` (no stock at all, or back only when a
+    hold expires: two index ranges, the few a shop has sold out), in one
+    query whatever the catalog's size, compiled once (decision 0044). None
+    for filters the rows do not count (a search, a price range): count the
+    listing itself.
+    """
+    if filters.q.strip() or filters.min_price is not None or filters.max_price is not None:
+        return None
+    if filters.category_ids == ():
+        return 0
+    return prepared.listed_count(filters.category_ids, filters.in_stock, now or timezone.now())
+
+
+def listed_count_query(in_stock: bool, by_category: bool, *values) -> QuerySet:
+    """
+    ``listing_count``'s query, for ``prepared.listed_count``: one row of
+    ``ListedCount`` carrying the count (none if the table is empty). The
+    values are ``now`` if ``in_stock``, then the category ids if
+    ``by_category``.
+    """
+    now, ids = (values[0], values[1:]) if in_stock else (None, values)
+    counts = ListedCount.objects.order_by()
+    listed = Product.objects.filter(is_active=True, list_price__isnull=False).order_by()
+    if by_category:
+        counts = counts.filter(category__in=ids)
+        listed = listed.filter(category_id__in=ids)
+    total = _ListedSum(counts.values("products"))
+    if in_stock:
+        for sold_out in (Q(in_stock_from__isnull=True), Q(in_stock_from__gt=now)):
+            total -= _CountOf(listed.filter(sold_out).values("pk"))
+    return ListedCount.objects.order_by().values(listed=total)[:1]
 
 
 class IdInArray(Func):

@@ -157,7 +157,14 @@ def product_listing(request, *, scope: str, fixed: dict | None = None, tree=None
 
     def render_grid() -> str:
         try:
-            page = paging.paginate(filterset.qs, number, PAGE_SIZE, after=after, before=before)
+            page = paging.paginate(
+                filterset.qs,
+                number,
+                PAGE_SIZE,
+                after=after,
+                before=before,
+                count=filterset.listing_count(),
+            )
         except EmptyPage:
             raise Http404("No such page.") from None
         return render_to_string(

@@ -30,6 +30,7 @@ class ProductPagination(PageNumberPagination):
                 size,
                 after=request.query_params.get("after"),
                 before=request.query_params.get("before"),
+                count=view.listing_count() if hasattr(view, "listing_count") else None,
             )
         except (ValueError, EmptyPage):
             raise NotFound("Invalid page.") from None

@@ -71,6 +71,7 @@ class ProductFilterBackend(DjangoFilterBackend):
                 translate_validation(filterset.errors).detail,
                 "Some query parameters are invalid.",
             )
+        view.listing_count = filterset.listing_count
         return filterset.qs
 
 
