@@ -5,6 +5,7 @@ the shape of a request, the rules live in ``services``.
 """
 
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from ..models import PRICE_DIGITS, StockMovement
 from ..sale_prices import Pricing, pricing, variant_pricing
 from ..selectors import low_stock_threshold
 from ..services.shipping_and_tax import MAX_GRAMS
+from .answers import listed_product_answer
 
 MAX_BULK_ITEMS = 1000
 
@@ -109,6 +111,18 @@ class ProductListItemSerializer(ProductBaseSerializer):
     sale = serializers.SerializerMethodField()
     in_stock = serializers.BooleanField(help_text="At least one variant is available now.")
     thumbnail = serializers.SerializerMethodField()
+
+    def to_representation(self, product):
+        """
+        What the fields above give, written out (decision 0041): they stay the
+        schema and the reference, and a test keeps the two equal.
+        """
+        return self._answer(product)
+
+    @cached_property
+    def _answer(self):
+        """Made at a page's first product, for all of them: the list shares one child."""
+        return listed_product_answer(self.context.get("request"), self.context.get("format"))
 
     def _pricing(self, product) -> Pricing:
         return pricing(
