@@ -385,6 +385,15 @@ def _listing_annotations(now: datetime) -> dict:
     }
 
 
+def _first_image() -> dict:
+    """A listed product's first image (by position): its file's name and alt text, or None."""
+    first = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
+    return {
+        "thumbnail_name": Subquery(first.values("image")[:1]),
+        "thumbnail_alt": Subquery(first.values("alt_text")[:1]),
+    }
+
+
 def product_listing(filters: ProductFilters = ProductFilters(), now=None) -> QuerySet:
     """
     Active products with an active variant, with ``price_from`` and
@@ -392,10 +401,10 @@ def product_listing(filters: ProductFilters = ProductFilters(), now=None) -> Que
     a sale's price included: the price filter and sort use them), the
     cheapest one's ``regular_from``, ``compare_at_from``, ``sale_name_from``
     and ``sale_ends_from``, and ``in_stock`` annotated from the stored
-    listing columns (``services.listing``), filtered and ordered, with the
-    category and the images prefetched: one query for the page plus one for
-    its images, whatever the page size, and an index probe for rows past
-    their moment.
+    listing columns (``services.listing``), and the first image's
+    ``thumbnail_name`` and ``thumbnail_alt`` (all a card shows of its
+    images), filtered and ordered, with the category: one query for the
+    page whatever its size, and an index probe for rows past their moment.
     """
     now = now or timezone.now()
     products = (
@@ -408,9 +417,7 @@ def product_listing(filters: ProductFilters = ProductFilters(), now=None) -> Que
                 default=Value(False),
                 output_field=BooleanField(),
             ),
-        )
-        .prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
+            **_first_image(),
         )
     )
     if filters.category_ids is not None:

@@ -72,8 +72,7 @@ class ProductCard:
 
 
 def product_card(product) -> ProductCard:
-    images = list(product.images.all())
-    image = images[0] if images else None
+    image = product.thumbnail_name
     now = pricing(
         product.regular_from,
         product.compare_at_from,
@@ -90,8 +89,8 @@ def product_card(product) -> ProductCard:
         sale_name=now.sale_name,
         sale_ends_at=now.sale_ends_at,
         in_stock=product.in_stock,
-        image_url=list_thumbnail_url(image.image.name) if image else "",
-        image_alt=(image.alt_text or product.name) if image else "",
+        image_url=list_thumbnail_url(image) if image else "",
+        image_alt=(product.thumbnail_alt or product.name) if image else "",
     )
 
 

@@ -53,7 +53,7 @@ def listed_product_answer(request, format: str | None = None) -> Callable[[Produ
             product.sale_ends_from,
         )
         compare_at = now.compare_at_price
-        first = next(iter(product.images.all()), None)
+        image = product.thumbnail_name
         return {
             "slug": str(product.slug),
             "name": str(product.name),
@@ -67,7 +67,7 @@ def listed_product_answer(request, format: str | None = None) -> Callable[[Produ
             "compare_at_from": None if compare_at is None else money(compare_at),
             "sale": _sale(now) if now.sale_name else None,
             "in_stock": None if in_stock is None else bool(in_stock),
-            "thumbnail": None if first is None else absolute(list_thumbnail_url(first.image.name)),
+            "thumbnail": absolute(list_thumbnail_url(image)) if image else None,
         }
 
     return answer

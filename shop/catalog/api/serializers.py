@@ -152,10 +152,9 @@ class ProductListItemSerializer(ProductBaseSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True, help_text="480x360 JPEG."))
     def get_thumbnail(self, product):
-        first = next(iter(product.images.all()), None)
-        if first is None:
+        if not product.thumbnail_name:
             return None
-        return absolute(self.context.get("request"), list_thumbnail_url(first.image.name))
+        return absolute(self.context.get("request"), list_thumbnail_url(product.thumbnail_name))
 
 
 class ImageSerializer(serializers.Serializer):
