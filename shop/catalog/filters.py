@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from . import selectors
+from .listings import Listing
 from .models import Product
 
 # As the price columns hold them: anything else could not match and would
@@ -115,6 +116,6 @@ class ProductFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         return selectors.product_listing(self.listing_filters, now=self.now)
 
-    def listing_count(self) -> int | None:
-        """How many ``qs`` lists, without counting its rows where that can be done."""
-        return selectors.listing_count(self.listing_filters, now=self.now)
+    def listing(self) -> Listing:
+        """The valid form's listing as its pages read it (``paging.paginate``)."""
+        return Listing(self.listing_filters, self.now)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 from django.core.paginator import EmptyPage
 from django.db.models import Q, QuerySet
@@ -140,42 +141,76 @@ class Page:
         return encode_key(self.rows[0], self.fields)
 
 
+class Pageable(Protocol):
+    """
+    What ``paginate`` reads a list through: the QuerySet (only built when a
+    key or a deep page needs it), its ordering if keys can page it
+    (``keyset_fields``), its count, and its rows ``start`` to ``stop`` in
+    that order. ``selectors.Listing`` reads the last two without building
+    the QuerySet where it can.
+    """
+
+    @property
+    def queryset(self) -> QuerySet: ...
+
+    @property
+    def fields(self) -> tuple[str, ...] | None: ...
+
+    def count(self) -> int: ...
+
+    def rows(self, start: int, stop: int) -> list: ...
+
+
+@dataclass
+class QuerySetPages:
+    """A plain QuerySet as ``paginate`` reads it."""
+
+    queryset: QuerySet
+
+    @property
+    def fields(self) -> tuple[str, ...] | None:
+        return keyset_fields(self.queryset)
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def rows(self, start: int, stop: int) -> list:
+        return list(self.queryset[start:stop])
+
+
 def paginate(
-    queryset: QuerySet,
+    listing: "QuerySet | Pageable",
     number: int,
     per_page: int,
     *,
     after: str | None = None,
     before: str | None = None,
-    count: int | None = None,
 ) -> Page:
-    """
-    Page ``number`` of ``queryset``, by the key its link gave if any
-    (``EmptyPage``: none); ``count``: the queryset's, if known without
-    counting it (``selectors.listing_count``).
-    """
-    if count is None:
-        count = queryset.count()
-    fields = keyset_fields(queryset)
+    """Page ``number`` of ``listing``, by the key its link gave if any (``EmptyPage``: none)."""
+    if isinstance(listing, QuerySet):
+        listing = QuerySetPages(listing)
+    count = listing.count()
+    fields = listing.fields
     page = Page([], number, count, per_page, fields)
     if number < 1 or (number > page.num_pages and number > 1):
         raise EmptyPage("No such page.")
     forward, backward = decode_key(after, fields), decode_key(before, fields)
     rows = None
     if forward is not None:
-        rows = list(queryset.filter(_beyond(fields, forward, True))[:per_page])
+        rows = list(listing.queryset.filter(_beyond(fields, forward, True))[:per_page])
     elif backward is not None:
-        rows = list(queryset.filter(_beyond(fields, backward, False)).reverse()[:per_page])[::-1]
+        backwards = listing.queryset.filter(_beyond(fields, backward, False)).reverse()
+        rows = list(backwards[:per_page])[::-1]
     if not rows:  # no key, or the rows it pointed to have gone: count from the nearer end
         start = (number - 1) * per_page
         size = min(per_page, count - start)
         from_end = count - start - size
         if fields and size > 0 and min(start, from_end) >= DEEP:
-            rows = _by_neighbour(queryset, fields, start, from_end, size)
+            rows = _by_neighbour(listing.queryset, fields, start, from_end, size)
         if not rows and fields and start > count / 2 and size > 0:
-            rows = list(queryset.reverse()[from_end : from_end + size])[::-1]
+            rows = list(listing.queryset.reverse()[from_end : from_end + size])[::-1]
         elif not rows:
-            rows = list(queryset[start : start + per_page])
+            rows = listing.rows(start, start + per_page)
     page.rows = rows
     return page
 

@@ -86,3 +86,27 @@ def _overtaken(now):
     from .models import Product
 
     return Product.objects.filter(list_valid_until__lte=now).order_by().values("pk")[:1]
+
+
+def first_listing_rows(filters, now, size: int) -> list:
+    """
+    ``list(selectors.product_listing(filters, now)[:size])`` for ``filters``
+    of categories, stock and ordering alone (no search, no price range).
+    """
+    if filters.category_ids == ():
+        return []
+    overtaken = overtaken_listing(now)
+    by_category = filters.category_ids is not None
+    shape = (filters.ordering, filters.in_stock, by_category, overtaken, size)
+    build = partial(_first_listing_rows, *shape)
+    ids = sorted(set(filters.category_ids or ()))
+    return prepared.read(("catalog.first_listing_rows", *shape), build, now, *ids, using=db.alias)
+
+
+def _first_listing_rows(ordering, in_stock, by_category, overtaken, size, now, *ids):
+    from .selectors import ProductFilters, product_listing
+
+    filters = ProductFilters(
+        category_ids=tuple(ids) if by_category else None, in_stock=in_stock, ordering=ordering
+    )
+    return product_listing(filters, now, overtaken=overtaken)[:size]

@@ -364,14 +364,16 @@ def regular_listing_values() -> dict:
     }
 
 
-def _listing_annotations(now: datetime) -> dict:
+def _listing_annotations(now: datetime, overtaken: bool | None = None) -> dict:
     """
     The stored columns, or, when some product's stored prices are past their
     moment (``list_valid_until``), those columns for the others and the
     prices at ``now`` for it: exact at any instant, fast again once the
     periodic refresh has stored them (decision 0034).
     """
-    if not prepared.overtaken_listing(now):
+    if overtaken is None:
+        overtaken = prepared.overtaken_listing(now)
+    if not overtaken:
         return {name: F(column) for name, column in LISTING_COLUMNS.items()}
     fresh = Q(list_valid_until__isnull=True) | Q(list_valid_until__gt=now)
     computed = listing_values(now)
@@ -394,7 +396,9 @@ def _first_image() -> dict:
     }
 
 
-def product_listing(filters: ProductFilters = ProductFilters(), now=None) -> QuerySet:
+def product_listing(
+    filters: ProductFilters = ProductFilters(), now=None, *, overtaken: bool | None = None
+) -> QuerySet:
     """
     Active products with an active variant, with ``price_from`` and
     ``price_to`` (the prices now of the cheapest and dearest active variant,
@@ -404,14 +408,15 @@ def product_listing(filters: ProductFilters = ProductFilters(), now=None) -> Que
     listing columns (``services.listing``), and the first image's
     ``thumbnail_name`` and ``thumbnail_alt`` (all a card shows of its
     images), filtered and ordered, with the category: one query for the
-    page whatever its size, and an index probe for rows past their moment.
+    page whatever its size, and an index probe for rows past their moment
+    (``overtaken``: whether there are any, if known).
     """
     now = now or timezone.now()
     products = (
         Product.objects.filter(is_active=True, list_price__isnull=False)
         .select_related("category")
         .annotate(
-            **_listing_annotations(now),
+            **_listing_annotations(now, overtaken),
             in_stock=Case(
                 When(in_stock_from__lte=now, then=Value(True)),
                 default=Value(False),

@@ -157,12 +157,7 @@ def product_listing(request, *, scope: str, fixed: dict | None = None, tree=None
     def render_grid() -> str:
         try:
             page = paging.paginate(
-                filterset.qs,
-                number,
-                PAGE_SIZE,
-                after=after,
-                before=before,
-                count=filterset.listing_count(),
+                filterset.listing(), number, PAGE_SIZE, after=after, before=before
             )
         except EmptyPage:
             raise Http404("No such page.") from None

@@ -20,6 +20,7 @@ KEYS = ("after", "before")
 
 class ProductPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
+        """``queryset``: the filter backend's ``listings.Listing`` (or any QuerySet)."""
         self.request = request
         size = self.get_page_size(request)
         try:
@@ -30,7 +31,6 @@ class ProductPagination(PageNumberPagination):
                 size,
                 after=request.query_params.get("after"),
                 before=request.query_params.get("before"),
-                count=view.listing_count() if hasattr(view, "listing_count") else None,
             )
         except (ValueError, EmptyPage):
             raise NotFound("Invalid page.") from None

@@ -62,7 +62,11 @@ LIST_PARAMS = frozenset([*ProductFilterSet.base_filters, "page", "page_size", *p
 
 
 class ProductFilterBackend(DjangoFilterBackend):
-    """``DjangoFilterBackend`` whose 400 carries a code like every other error."""
+    """
+    ``DjangoFilterBackend`` whose 400 carries a code like every other error,
+    and which hands the pagination the filters' ``listings.Listing`` rather
+    than a QuerySet: its first page is read without building one.
+    """
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
@@ -71,8 +75,7 @@ class ProductFilterBackend(DjangoFilterBackend):
                 translate_validation(filterset.errors).detail,
                 "Some query parameters are invalid.",
             )
-        view.listing_count = filterset.listing_count
-        return filterset.qs
+        return filterset.listing()
 
 
 # --- anyone ---------------------------------------------------------------------
