@@ -212,7 +212,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "CONN_MAX_AGE": "0",
         **shared_fake_stripe().settings(),
     }
-    log = (ROOT / "test-artifacts" / "celery-worker.log").resolve()
+    # Named for the topology: CI runs the shared and the per-app suites side by side.
+    topology = "per-app" if settings.SHOP_DATABASES == "per-app" else "shared"
+    log = (ROOT / "test-artifacts" / f"celery-worker-{topology}.log").resolve()
     log.parent.mkdir(exist_ok=True)
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",
