@@ -11,10 +11,13 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from shop.catalog import public
+from shop.catalog.db import db
 from shop.catalog.models import Product
 from shop.catalog.services import listing, prices, stock
 from shop.catalog.tasks import refresh_listing
@@ -169,3 +172,22 @@ def test_refresh_of_everything_stores_what_each_write_stored(shop):
     listing.refresh()
 
     assert list(Product.objects.order_by("pk").values_list(*fields)) == before
+
+
+def test_a_released_hold_rewrites_the_listing_only_of_products_it_kept_out_of_stock(shop):
+    mug, tee = shop["mug"].variants.get().sku, shop["tee"].variants.get().sku
+    public.reserve_stock("checkout-1", [(mug, 3), (tee, 1)], timedelta(minutes=15))
+    assert in_stock_by_price() == [("Tee", "20.00")]
+
+    with CaptureQueriesContext(connections[db.alias]) as queries:
+        public.release_reservation("checkout-1")
+    rewritten = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "catalog_product"')]
+    assert len(rewritten) == 1
+    assert rewritten[0].endswith(f'WHERE "catalog_product"."id" IN ({shop["mug"].pk})')
+    assert in_stock_by_price() == [("Mug", "10.00"), ("Tee", "20.00")]
+
+    public.reserve_stock("checkout-2", [(tee, 1)], timedelta(minutes=15))
+    with CaptureQueriesContext(connections[db.alias]) as queries:
+        public.release_reservation("checkout-2")
+    assert not [q for q in queries if q["sql"].startswith('UPDATE "catalog_product"')]
+    assert in_stock_by_price() == [("Mug", "10.00"), ("Tee", "20.00")]

@@ -31,7 +31,7 @@ from ..data import ReservationInfo, Shortage, StockLine
 from ..db import db
 from ..errors import OutOfStock, ReservationCommitted, ReservationNotFound
 from ..events import ReservationExpired
-from ..models import Reservation, ReservationLine, StockMovement, Variant
+from ..models import Product, Reservation, ReservationLine, StockMovement, Variant
 from ..prepared import sellable_rows
 from . import listing
 from .lines import check_key, merge_lines
@@ -319,10 +319,18 @@ def release_reservation(key: str, *, now=None) -> ReservationInfo | None:
                 f"The reservation {key!r} was sold; return its units with restock().", key=key
             )
         if reservation.status == Reservation.Status.ACTIVE:
+            now = now or timezone.now()
             reservation.status = Reservation.Status.RELEASED
-            reservation.closed_at = now or timezone.now()
+            reservation.closed_at = now
             reservation.save(update_fields=["status", "closed_at"])
-            listing.refresh(reservation.lines.values_list("variant__product_id", flat=True))
+            # Units coming back leave a product in stock now as it was (its prices
+            # too): only one that holds kept out of stock gets a new moment.
+            held_out = (
+                Product.objects.filter(variants__reservation_lines__reservation=reservation)
+                .exclude(in_stock_from__lte=now)
+                .values_list("pk", flat=True)
+            )
+            listing.refresh(held_out, now)
             catalog_changed()
         return _info(reservation, _held(reservation))
 
