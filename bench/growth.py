@@ -22,6 +22,11 @@ built again unless ``--keep``). The reads:
 - starting a checkout (API, one line, the built-in test gateway) by a customer
   with no checkout awaiting payment, and by one whose earlier checkout it
   replaces.
+
+The reads run with a broker (``--broker``, a Redis database flushed before
+and after) and no worker, as in production: what a request hands to the
+worker (the replaced checkout's expiry consumers, say) is sent, not run in
+the request. ``--broker ''`` runs it in the request, as the laptop default.
 """
 
 import argparse
@@ -56,17 +61,24 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=15, help="timed runs of each read")
     parser.add_argument("--keep", action="store_true", help="reuse a database already built")
     parser.add_argument("--database-server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--broker",
+        default="redis://127.0.0.1:6379/14",
+        help="where tasks go, as in production (flushed before and after); '' runs them "
+        "in the request",
+    )
     parser.add_argument("--plot", metavar="FILE.svg", help="also draw the figures as an SVG chart")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 def environment(database_url: str) -> dict:
+    """Seeding runs its tasks in-process (a sale's prices reach the catalog that way)."""
     return stack.environment(
         database_url=database_url,
         cache_url="dummycache://",
         static_root=str(stack.ARTIFACTS / "growth-static"),
-        # The test client's host; no broker: tasks run in-process.
+        # The test client's host.
         ALLOWED_HOSTS="testserver",
         API_THROTTLE_USER="",
         API_THROTTLE_USER_WRITES="",
@@ -203,8 +215,8 @@ def _checkout(runs: int) -> dict[str, float]:
     own with one line in their cart and no checkout awaiting payment. And
     the rarer start that replaces the customer's earlier checkout still
     awaiting payment (decision 0015): the earlier one is given up first, and
-    with no broker the consumers of ``CheckoutExpired`` (the payment page
-    closed) run inside the request, as they do not in production.
+    the consumers of ``CheckoutExpired`` (the payment page closed) are sent
+    to the worker (with ``--broker ''``, run inside the request).
     """
     from rest_framework.test import APIClient
 
@@ -356,11 +368,17 @@ def main():
         print(json.dumps(run_measurements(args.runs)))
         return
     results = {}
+    if args.broker:
+        stack.flush_redis(args.broker)
     for size in args.sizes:
         print(f"{size:,} products: building", flush=True)
         env, seed = build(size, args)
         print(f"{size:,} products: seeded in {seed or 0:.0f} s; measuring", flush=True)
+        if args.broker:  # measured as in production: the tasks a request enqueues run elsewhere
+            env = {**env, "CELERY_BROKER_URL": args.broker}
         results[size] = {"seed": seed, **measure(size, env, args.runs)}
+    if args.broker:
+        stack.flush_redis(args.broker)  # the tasks nobody ran
     print(f"\n{args.runs} runs of each read after one not counted; {stack.machine()}\n")
     print(table(results))
     if args.plot:
