@@ -6,14 +6,24 @@ alone (the process-wide provider is never set) and taken out at the end; the
 exporter is emptied before each test.
 """
 
+import gzip
 import json
+import os
+import subprocess
+import sys
+import threading
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
 
 import pytest
 from celery import current_app
 from django.test import Client
 from django.utils import timezone
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -26,8 +36,10 @@ from shop.core.messaging import deliver_to_consumers, publish, relay_pending
 from shop.orders.models import Order, SentEmail
 from shop.payments.models import Payment
 from tests.catalog.factories import make_product
+from tests.conftest import ROOT, broker_is_real, database_urls, wait_for
 from tests.orders.test_checkout import api_for, fill_cart, make_buyer, pay, start
 
+from . import traced_worker
 from .loopback import a_payment, remote_payments
 from .messaging import Line, Pinged, Rang
 
@@ -191,3 +203,101 @@ def test_the_probes_are_not_traced(spans):
     assert Client().get("/healthz").status_code == 200
 
     assert not [span for span in spans.all() if span.kind == SpanKind.SERVER]
+
+
+class Collector(ThreadingHTTPServer):
+    """An OTLP/HTTP endpoint that keeps the spans other processes export to it."""
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), CollectorHandler)
+        self.spans: list[dict] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def named(self, name: str) -> list[dict]:
+        return [span for span in self.spans if span["name"] == name]
+
+
+class CollectorHandler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        for resource_spans in ExportTraceServiceRequest.FromString(body).resource_spans:
+            resource = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
+            for scope_spans in resource_spans.scope_spans:
+                self.server.spans.extend(
+                    {
+                        "name": span.name,
+                        "trace_id": span.trace_id.hex(),
+                        "parent_id": span.parent_span_id.hex(),
+                        "service": resource["service.name"],
+                    }
+                    for span in scope_spans.spans
+                )
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.end_headers()
+        self.wfile.write(ExportTraceServiceResponse().SerializeToString())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def collector():
+    server = Collector()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def worker_log(collector, tmp_path):
+    """A real Celery worker for ``tracedworker`` alone, exporting its spans to ``collector``."""
+    env = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("OTEL_")},
+        **database_urls(),
+        "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url,
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+    }
+    log = tmp_path / "worker.log"
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", traced_worker.QUEUE,
+        "--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+        "--include", traced_worker.__name__, "--logfile", str(log),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        yield log
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        current_app.amqp.queues.pop(traced_worker.QUEUE, None)
+
+
+@pytest.mark.services
+def test_a_worker_process_consumes_an_event_relayed_late_in_the_trace_it_was_published_in(
+    spans, collector, worker_log, broker_unreachable
+):
+    if not broker_is_real():
+        pytest.fail("Needs a real broker: make services-test.")
+    with broker_unreachable(), tracing.span("POST api/v1/something/"), cart_db.atomic():
+        publish(traced_worker.Traced(note="far"))
+
+    assert relay_pending(older_than=0) == (1, 0)
+
+    runs = wait_for(lambda: collector.named("run/tracedworker.note_trace"), timeout=60)
+    assert runs, f"No span from the worker; its log: {worker_log.read_text()}"
+    [run] = runs
+    request = spans.named("POST api/v1/something/")
+    assert run["trace_id"] == f"{request.context.trace_id:032x}"
+    # Its parent: the span that sent it (or, after a send the broker refused,
+    # the one that published it: Celery's instrumentation loses its own then).
+    parent = next(s for s in spans.all() if f"{s.context.span_id:016x}" == run["parent_id"])
+    assert spans.ancestry(parent)[-2:] == ["publish cart.TestTraced", "POST api/v1/something/"]
+    assert run["service"] == "shop-worker-tracedworker"

@@ -133,9 +133,16 @@ def _publishing(event_name: str, event_id):
 
 
 def resumed(traceparent: str, tracestate: str = ""):
-    """``with resumed(...):`` the trace context an outbox row stored is the current one."""
-    if _tracer is None or not traceparent:
+    """
+    ``with resumed(...):`` the trace context an outbox row stored is the
+    current one (the current one stays, for a row stored without). What the
+    block leaves attached goes with it: Celery's instrumentation leaves its
+    span current when the broker refuses a message.
+    """
+    if _tracer is None:
         return _NOTHING
+    if not traceparent:
+        return _attached(context.get_current())
     return _attached(_propagator.extract({"traceparent": traceparent, "tracestate": tracestate}))
 
 
