@@ -199,6 +199,16 @@ def test_a_remote_call_carries_the_trace_and_the_internal_endpoint_continues_it(
     assert json.loads(adapter.sent[0].body)["arguments"] == {"payment_id": str(payment.id)}
 
 
+def test_a_request_span_keeps_the_route_never_the_keys_the_url_carried(spans):
+    Client().get("/orders/guest/7K3Q-XM2P/a-secret-key/?key=another-secret")
+
+    [served] = [span for span in spans.all() if span.kind == SpanKind.SERVER]
+    assert served.attributes["http.url"] == (
+        "http://testserver/orders/guest/<key:number>/<key:key>/"
+    )
+    assert "secret" not in json.dumps(dict(served.attributes))
+
+
 def test_the_probes_are_not_traced(spans):
     assert Client().get("/healthz").status_code == 200
 

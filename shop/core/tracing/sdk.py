@@ -16,10 +16,17 @@ endpoint is set, so a process without one never loads any of this.
 - **Django**: every request but the probes, static files and ``/metrics``
   (``OTEL_PYTHON_DJANGO_EXCLUDED_URLS`` replaces that list); the internal
   endpoint other services call is traced like any view, and continues the
-  caller's trace from its ``traceparent``.
+  caller's trace from its ``traceparent``. A request's span keeps its route
+  (``orders/guest/<key:number>/<key:key>/``), never the path and query the
+  client sent: those carry the keys of guest order links, password resets
+  and payment pages, which whoever reads the traces must not be able to use.
+  Queries are recorded with their placeholders and Redis commands without
+  their arguments (the instrumentations' defaults), so no customer's data
+  is exported.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.celery import CeleryInstrumentor
@@ -80,10 +87,31 @@ def exporting_provider(service_name: str, attributes: dict) -> TracerProvider:
     return provider
 
 
+def route_only(span, request, response) -> None:
+    """Replace the URL a request's span recorded with its route (Django's ``response_hook``)."""
+    if not span.is_recording():
+        return
+    match = getattr(request, "resolver_match", None)
+    route = f"/{match.route}" if match else "/(no route)"
+    recorded = span.attributes
+    for name in ("http.url", "url.full"):
+        if name in recorded:
+            sent = urlsplit(recorded[name])
+            span.set_attribute(name, f"{sent.scheme}://{sent.netloc}{route}")
+    for name in ("http.target", "url.path"):
+        if name in recorded:
+            span.set_attribute(name, route)
+    if "url.query" in recorded:
+        span.set_attribute("url.query", "")
+
+
 def instrument(provider) -> None:
-    excluded = os.environ.get("OTEL_PYTHON_DJANGO_EXCLUDED_URLS", EXCLUDED_URLS)
+    django = {
+        "excluded_urls": os.environ.get("OTEL_PYTHON_DJANGO_EXCLUDED_URLS", EXCLUDED_URLS),
+        "response_hook": route_only,
+    }
     for instrumentor in INSTRUMENTORS:
-        options = {"excluded_urls": excluded} if instrumentor is DjangoInstrumentor else {}
+        options = django if instrumentor is DjangoInstrumentor else {}
         instrumentor().instrument(tracer_provider=provider, **options)
 
 
