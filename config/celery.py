@@ -13,6 +13,8 @@ from celery import Celery, signals
 from celery.fixups.django import DjangoFixup
 from django.db import close_old_connections
 
+from shop.core import tracing
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("shop")
@@ -36,3 +38,28 @@ def _keep_database_connections(**kwargs) -> None:
     for fixup in app._fixups:
         if isinstance(fixup, DjangoFixup):
             fixup.worker_fixup.close_database = close_old_connections
+
+
+# The queues this worker consumes, when it was given some (-Q), for its traces' name.
+_consumed_queues: list[str] = []
+
+
+@signals.worker_init.connect
+def _traces_in_a_worker(sender, **kwargs) -> None:
+    """
+    Traces, when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, in the process that
+    runs the tasks: each pool process of a prefork worker (below, after the
+    fork, so the exporter's thread is its own), or the worker itself with a
+    pool that does not fork (``--pool solo``, ``threads``).
+    """
+    from celery.concurrency import get_implementation
+    from celery.concurrency.prefork import TaskPool
+
+    _consumed_queues[:] = sorted(sender.app.amqp.queues.consume_from or ())
+    if not issubclass(get_implementation(sender.pool_cls), TaskPool):
+        tracing.setup("worker", queues=_consumed_queues)
+
+
+@signals.worker_process_init.connect
+def _traces_in_a_pool_process(**kwargs) -> None:
+    tracing.setup("worker", queues=_consumed_queues)

@@ -80,7 +80,8 @@ class OutboxMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "short_error",
     )
     list_filter = (OutboxStateFilter, "event_name")
-    search_fields = ("id", "event_name")
+    # A trace id finds the events published in that trace (shop.core.tracing).
+    search_fields = ("id", "event_name", "traceparent")
     date_hierarchy = "created_at"
     actions = ("send_again",)
 

@@ -55,7 +55,7 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
-from . import eventcatalog
+from . import eventcatalog, tracing
 from .db import insert_new
 from .events import Event, from_payload, to_payload
 from .models import BaseInboxMessage, BaseOutboxMessage
@@ -120,11 +120,15 @@ def publish(event: Event) -> uuid.UUID:
             "publish() must be called inside transaction.atomic(), together with "
             "the change the event announces."
         )
-    message = model.objects.using(using).create(
-        event_name=event.name,
-        event_version=event.version,
-        payload=to_payload(event),
-    )
+    event_id = uuid.uuid4()
+    with tracing.publishing(event.name, event_id) as trace_context:
+        message = model.objects.using(using).create(
+            id=event_id,
+            event_name=event.name,
+            event_version=event.version,
+            payload=to_payload(event),
+            **trace_context,
+        )
     transaction.on_commit(lambda: _relay_committed(model, message), using=using)
     return message.id
 
@@ -248,6 +252,15 @@ def parked_counts() -> dict[str, int]:
 
 
 def _send(message: BaseOutboxMessage) -> None:
+    """
+    Hand ``message`` to its consumers in the trace of the span that published
+    it, however much later and in whichever process (decision 00XX).
+    """
+    with tracing.resumed(message.traceparent, message.tracestate):
+        _send_now(message)
+
+
+def _send_now(message: BaseOutboxMessage) -> None:
     app = current_app
     envelope = message.envelope()
     consumers = subscribers(message.event_name)
@@ -315,7 +328,8 @@ def deliver_to_consumers(envelope: dict, names: list[str]) -> None:
             _send_task(name, envelope)
             continue
         try:
-            consume(envelope)
+            with tracing.span(f"run/{name}", {"celery.task_name": name}):
+                consume(envelope)
         except Exception:
             logger.warning(
                 "%s failed on event %s (delivered with the other consumers of its service); "
@@ -397,6 +411,13 @@ def consumer(
         }
 
         def consume(envelope: dict):
+            if tracing.is_on():
+                tracing.annotate(
+                    {
+                        "shop.event.id": envelope.get("id", ""),
+                        "shop.event.name": envelope.get("name", ""),
+                    }
+                )
             version = envelope.get("version", 1)
             if version not in known_versions:
                 logger.error(

@@ -38,6 +38,12 @@ class BaseOutboxMessage(models.Model):
         blank=True,
         help_text="When the relay gave up on it: nothing sends it until staff send it again.",
     )
+    # The W3C trace context of the span that published it (shop.core.tracing),
+    # empty while tracing is off: its consumers' spans continue that trace.
+    traceparent = models.CharField(
+        max_length=55, blank=True, help_text="The trace it was published in (W3C traceparent)."
+    )
+    tracestate = models.CharField(max_length=512, blank=True)
 
     class Meta:
         abstract = True

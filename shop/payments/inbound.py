@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 
+from shop.core import tracing
 from shop.core.messaging import publish
 
 from . import selectors
@@ -130,7 +131,14 @@ def process(gateway_event_id: int) -> None:
         logger.warning("%s event %s matches no payment", stored.provider, stored.event_id)
     else:
         source = f"{stored.get_provider_display()}: {stored.type}"
-        payment = status.apply_update_locked(payment, notification.update, source=source)
+        # What settles the payment belongs to the purchase: it continues the
+        # trace of the checkout that asked for the payment, linked to this one.
+        with tracing.continued(
+            payment.traceparent if payment.is_pending else "",
+            f"gateway notification {stored.type}",
+            {"shop.payment.id": str(payment.pk), "shop.gateway_event.id": stored.pk},
+        ):
+            payment = status.apply_update_locked(payment, notification.update, source=source)
         outcome = f"payment {payment.status}" + (" (flagged)" if payment.flagged else "")
     stored.payment = payment
     stored.processed_at = timezone.now()

@@ -70,6 +70,9 @@ class Payment(models.Model):
     settled_at = models.DateTimeField(
         null=True, blank=True, help_text="When it left pending (paid, failed or canceled)."
     )
+    # The trace of the call that asked for it (a checkout's), empty while
+    # tracing is off: the gateway's notification that settles it continues it.
+    traceparent = models.CharField(max_length=55, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

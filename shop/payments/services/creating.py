@@ -15,6 +15,7 @@ import logging
 from django.db import IntegrityError
 from django.utils import timezone
 
+from shop.core import tracing
 from shop.core.money import format_money, quantize, store_currency
 
 from ..db import db
@@ -93,7 +94,10 @@ def _new_payment(**fields) -> Payment | None:
     try:
         with db.atomic():
             payment = Payment.objects.create(
-                provider=provider, refunded_amount=quantize(0), **fields
+                provider=provider,
+                refunded_amount=quantize(0),
+                traceparent=tracing.current_traceparent(),
+                **fields,
             )
             status.log(
                 payment,
