@@ -254,7 +254,7 @@ def parked_counts() -> dict[str, int]:
 def _send(message: BaseOutboxMessage) -> None:
     """
     Hand ``message`` to its consumers in the trace of the span that published
-    it, however much later and in whichever process (decision 00XX).
+    it, however much later and in whichever process (decision 0045).
     """
     with tracing.resumed(message.traceparent, message.tracestate):
         _send_now(message)

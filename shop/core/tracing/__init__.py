@@ -9,7 +9,7 @@ instrumentations of Django, Celery, psycopg, Redis and requests are installed
 (``sdk``). Otherwise nothing of the SDK is imported, no library is
 instrumented, no header is added, and the hooks below cost an attribute read.
 
-The outbox carries the context (decision 00XX): ``publishing`` wraps the
+The outbox carries the context (decision 0045): ``publishing`` wraps the
 insert of an outbox row in a span and gives its W3C ``traceparent`` and
 ``tracestate`` to the row; ``resumed`` puts them back around the relay's
 send, whenever and wherever that runs, so the task message's headers carry
