@@ -30,6 +30,8 @@ FIELDS = (
     "event_id",
 )
 
+# Where a request's id comes in and goes back out (and on to other services).
+REQUEST_ID_HEADER = "X-Request-ID"
 # A request id from outside is written into every line of its request, so
 # only a short one of characters that cannot break a line or a JSON string
 # is taken (a UUID, nginx's $request_id, a load balancer's); anything else

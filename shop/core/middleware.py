@@ -15,7 +15,6 @@ from .loopback import forwarded_addresses, is_loopback_address
 logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("shop.access")
 
-REQUEST_ID_HEADER = "X-Request-ID"
 # URL arguments whose values are bearer keys (a guest's order link, a payment
 # page, allauth's email confirmation and password reset): never in a log line.
 _SECRET_ARGUMENTS = ("key", "token", "uid", "secret", "signature")
@@ -36,12 +35,12 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = logcontext.accept_request_id(request.headers.get(REQUEST_ID_HEADER))
+        request_id = logcontext.accept_request_id(request.headers.get(logcontext.REQUEST_ID_HEADER))
         request.request_id = request_id
         started = time.perf_counter()
         with logcontext.bound(request, request_id=request_id):
             response = self.get_response(request)
-            response[REQUEST_ID_HEADER] = request_id
+            response[logcontext.REQUEST_ID_HEADER] = request_id
             if access_logger.isEnabledFor(logging.INFO):
                 _log_request(request, response, time.perf_counter() - started)
         return response

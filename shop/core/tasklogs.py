@@ -21,7 +21,8 @@ from django.conf import settings
 
 from . import logcontext
 
-REQUEST_ID_HEADER = "shop_request_id"
+# The header of a task message that holds the id of the request that sent it.
+MESSAGE_HEADER = "shop_request_id"
 
 _bound: dict[str, object] = {}
 
@@ -55,7 +56,7 @@ def leave_out_banner(instance=None, **kwargs) -> None:
 def carry_request_id(headers=None, **kwargs) -> None:
     request_id = logcontext.current("request_id")
     if request_id and headers is not None:
-        headers.setdefault(REQUEST_ID_HEADER, request_id)
+        headers.setdefault(MESSAGE_HEADER, request_id)
 
 
 @signals.task_prerun.connect(dispatch_uid="shop.core.tasklogs.task_prerun")
@@ -65,7 +66,7 @@ def bind_task(task_id=None, task=None, args=None, **kwargs) -> None:
     if isinstance(envelope, dict) and "id" in envelope and "name" in envelope:
         fields["event_name"] = str(envelope["name"])
         fields["event_id"] = str(envelope["id"])
-    sent = (getattr(task.request, "headers", None) or {}).get(REQUEST_ID_HEADER)
+    sent = (getattr(task.request, "headers", None) or {}).get(MESSAGE_HEADER)
     if request_id := logcontext.sane_request_id(sent):
         fields["request_id"] = request_id
     scope = logcontext.bound(**fields)

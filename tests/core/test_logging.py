@@ -27,8 +27,10 @@ from opentelemetry.sdk.trace import TracerProvider
 from shop.core import logcontext
 from shop.core.logcontext import ContextFilter
 from shop.core.logformat import JsonFormatter, PlainFormatter
-from shop.core.tasklogs import REQUEST_ID_HEADER
+from shop.core.remote import client as remote
+from shop.core.tasklogs import MESSAGE_HEADER
 from shop.payments.gateways.builtin import page_key, page_url
+from tests.core.test_remote import payment_of
 from tests.payments.conftest import create_payment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,6 +143,19 @@ def test_lines_made_outside_a_request_carry_no_request_id(json_lines):
     assert "request_id" not in line and "user_id" not in line and "trace_id" not in line
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_call_to_a_service_running_elsewhere_carries_the_request_id(live_server, json_lines):
+    ada = get_user_model().objects.create_user(email="ada@example.com", password="pw-1843-ada")
+    payments = remote.remote_module("payments", live_server.url)
+
+    with logcontext.bound(request_id="checkout-req-9"):
+        payment_of(payments, ada, reference="checkout-9")
+
+    [call] = [line for line in request_lines(json_lines()) if "/internal/" in line["path"]]
+    assert call["request_id"] == "checkout-req-9"
+    assert call["route"] == "internal/<str:app>/<str:function>/"
+
+
 # --- the user ---------------------------------------------------------------
 
 
@@ -239,13 +254,13 @@ def test_a_task_message_carries_the_request_id_to_the_worker(json_lines):
                 "orders.claim_guest_orders", args=(_envelope(),), connection=connection
             )
         message = connection.default_channel.basic_get("orders")
-    assert message.headers[REQUEST_ID_HEADER] == "checkout-req-2"
+    assert message.headers[MESSAGE_HEADER] == "checkout-req-2"
 
     # What the worker does with it: the task's lines carry the request's id.
     task = current_app.tasks["orders.claim_guest_orders"]
     task.apply(
         args=(_envelope(99),),
-        headers={REQUEST_ID_HEADER: message.headers[REQUEST_ID_HEADER]},
+        headers={MESSAGE_HEADER: message.headers[MESSAGE_HEADER]},
         retries=task.max_retries,
     )
     [refusal] = [line for line in json_lines() if line["logger"] == "shop.core.messaging"]
@@ -255,9 +270,7 @@ def test_a_task_message_carries_the_request_id_to_the_worker(json_lines):
 def test_a_task_with_a_forged_request_id_header_logs_none(json_lines):
     task = current_app.tasks["orders.claim_guest_orders"]
 
-    task.apply(
-        args=(_envelope(99),), headers={REQUEST_ID_HEADER: "a b\nc"}, retries=task.max_retries
-    )
+    task.apply(args=(_envelope(99),), headers={MESSAGE_HEADER: "a b\nc"}, retries=task.max_retries)
 
     [refusal] = [line for line in json_lines() if line["logger"] == "shop.core.messaging"]
     assert "request_id" not in refusal
