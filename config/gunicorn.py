@@ -23,3 +23,15 @@ threads = int(os.environ.get("WEB_THREADS", 1))
 # Seconds an idle client connection is kept open (threaded workers only).
 keepalive = int(os.environ.get("WEB_KEEPALIVE", 5))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# --- Logs (issue 19) ---
+# LOG_FORMAT=json: gunicorn's own lines (starting, workers booted or lost) as
+# JSON too, and its access log off: the shop's request line replaces it
+# (LOG_REQUESTS; shop.core.logformat.gunicorn_logconfig).
+if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    from shop.core.logformat import gunicorn_logconfig
+
+    # The deployment, as its settings will name it (config.payments_settings: "payments").
+    _settings = os.environ.get("DJANGO_SETTINGS_MODULE", "")
+    _service = "payments" if _settings == "config.payments_settings" else "shop"
+    logconfig_dict = gunicorn_logconfig(service=os.environ.get("SHOP_SERVICE_NAME", _service))

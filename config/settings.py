@@ -215,6 +215,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shop.core.middleware.RequestIdMiddleware",  # first: every record of a request has its id
     "shop.core.middleware.DebugServesThisMachineOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -629,16 +630,48 @@ SPECTACULAR_SETTINGS = {
 
 # --- Logging ----------------------------------------------------------------
 
+# --- Logs (issue 19) ---
+# LOG_FORMAT=json: one JSON object a line, for a log collector; "plain": a
+# readable line. Either way each record carries the request id, the trace and
+# span ids, the user's id and, in a task, the task and its event (ids only:
+# shop.core.logcontext; email addresses are blanked, shop.core.logformat).
+# Celery's worker and beat log through this too, at their --loglevel
+# (shop.core.tasklogs), and gunicorn through config/gunicorn.py.
+LOG_FORMAT = env("LOG_FORMAT", default="plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f'LOG_FORMAT={LOG_FORMAT!r}: "plain" or "json".')
+LOG_LEVEL = env("LOG_LEVEL", default="INFO").strip().upper()
+# One line per request (method, path with keys blanked, route, status,
+# duration) from shop.access; with JSON logs it replaces gunicorn's access log.
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "shop.core.logcontext.ContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "plain": {"()": "shop.core.logformat.PlainFormatter"},
+        "json": {"()": "shop.core.logformat.JsonFormatter", "service": SHOP_SERVICE_NAME},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Without handlers of its own (Django's default prints its records a
+        # second time while DEBUG is on): they reach the root's.
+        "django": {"level": LOG_LEVEL},
+        **(
+            {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}}
+            if LOG_FORMAT == "json"
+            else {}
+        ),
         "django.db.backends": {"level": "INFO"},
+        "shop.access": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
         # fpdf2 subsets the invoices' font with fontTools, which logs every step at INFO.
         "fontTools": {"level": "WARNING"},
     },

@@ -1,13 +1,86 @@
-"""Response headers every page of the shop carries, and who a development server answers."""
+"""
+Response headers every page of the shop carries, who a development server
+answers, and the request id its log lines carry.
+"""
 
 import logging
+import time
 
 from django.conf import settings
 from django.http import HttpResponseForbidden, JsonResponse
 
+from . import logcontext
 from .loopback import forwarded_addresses, is_loopback_address
 
 logger = logging.getLogger(__name__)
+access_logger = logging.getLogger("shop.access")
+
+# URL arguments whose values are bearer keys (a guest's order link, a payment
+# page, allauth's email confirmation and password reset): never in a log line.
+_SECRET_ARGUMENTS = ("key", "token", "uid", "secret", "signature")
+
+
+class RequestIdMiddleware:
+    """
+    Gives the request an id, the sane one a proxy or client sent in
+    ``X-Request-ID`` or a new one (``logcontext.accept_request_id``), binds
+    it with the request for every log record made while it is handled,
+    returns it in the response's ``X-Request-ID``, and writes the request's
+    line to ``shop.access`` (method, route, status, duration; on when
+    ``LOG_REQUESTS``). First in ``MIDDLEWARE``, so every other one's records
+    carry it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = logcontext.accept_request_id(request.headers.get(logcontext.REQUEST_ID_HEADER))
+        request.request_id = request_id
+        started = time.perf_counter()
+        with logcontext.bound(request, request_id=request_id):
+            response = self.get_response(request)
+            response[logcontext.REQUEST_ID_HEADER] = request_id
+            if access_logger.isEnabledFor(logging.INFO):
+                _log_request(request, response, time.perf_counter() - started)
+        return response
+
+
+def _log_request(request, response, seconds: float) -> None:
+    match = getattr(request, "resolver_match", None)
+    route = match.route if match else ""
+    path = _path_without_keys(request.path, match.kwargs if match else {})
+    duration_ms = round(seconds * 1000, 1)
+    access_logger.info(
+        "%s %s %s in %s ms",
+        request.method,
+        path,
+        response.status_code,
+        duration_ms,
+        extra={
+            "method": request.method,
+            "path": path,
+            "route": route,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+        },
+    )
+
+
+def _path_without_keys(path: str, arguments: dict) -> str:
+    """``path`` with each segment that holds a secret URL argument's value blanked."""
+    secrets = [
+        str(value)
+        for name, value in arguments.items()
+        if str(value) and any(secret in name.lower() for secret in _SECRET_ARGUMENTS)
+    ]
+    if not secrets:
+        return path
+    return "/".join(
+        "[redacted]" if any(secret in segment for secret in secrets) else segment
+        for segment in path.split("/")
+    )
+
 
 LOCAL_ONLY_CODE = "development_server_local_only"
 LOCAL_ONLY_DETAIL = (

@@ -24,6 +24,7 @@ import types
 import requests
 from django.conf import settings
 
+from shop.core import logcontext
 from shop.core.errors import ServiceUnavailable, ShopError
 
 from . import calls
@@ -43,6 +44,11 @@ def _error_classes(app: str) -> dict[str, type[ShopError]]:
         and issubclass(cls, ShopError)
         and cls.__module__ == errors.__name__
     }
+
+
+def _request_id_header() -> dict[str, str]:
+    request_id = logcontext.current("request_id")
+    return {logcontext.REQUEST_ID_HEADER: request_id} if request_id else {}
 
 
 class RemoteApp:
@@ -93,6 +99,8 @@ class RemoteApp:
                     headers={
                         "Content-Type": "application/json",
                         calls.HEADER: calls.sign(self.app, name, body),
+                        # The service's lines for this call carry the caller's request id.
+                        **_request_id_header(),
                     },
                     timeout=settings.SHOP_REMOTE_TIMEOUT,
                 )
