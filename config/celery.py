@@ -13,8 +13,10 @@ from celery import Celery, signals
 from celery.fixups.django import DjangoFixup
 from django.db import close_old_connections
 
-from shop.core import tasklogs  # noqa: F401  (the worker's and beat's logs, context in tasks)
-from shop.core import tracing
+from shop.core import (
+    tasklogs,  # noqa: F401  (the worker's and beat's logs, context in tasks)
+    tracing,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
