@@ -23,3 +23,18 @@ threads = int(os.environ.get("WEB_THREADS", 1))
 # Seconds an idle client connection is kept open (threaded workers only).
 keepalive = int(os.environ.get("WEB_KEEPALIVE", 5))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+# --- Metrics (issue 19): each worker counts in files of its own under
+# PROMETHEUS_MULTIPROC_DIR (the Procfiles set it), and /metrics adds them up
+# (shop.core.metrics.processes).
+def on_starting(server):
+    from shop.core.metrics import processes
+
+    processes.prepare()
+
+
+def child_exit(server, worker):
+    from shop.core.metrics import processes
+
+    processes.process_ended(worker.pid)
