@@ -68,7 +68,7 @@ def test_a_scrape_without_the_token_is_refused(client, token_only, authorization
 
 @pytest.mark.django_db
 def test_the_scraper_with_the_token_gets_the_text_format_with_the_shops_metrics(client, token_only):
-    client.get("/healthz")  # a request for django-prometheus to have counted
+    client.get("/healthz")  # a request to have counted
 
     response = client.get("/metrics", **SCRAPER)
 
@@ -77,8 +77,8 @@ def test_the_scraper_with_the_token_gets_the_text_format_with_the_shops_metrics(
     assert "no-cache" in response["Cache-Control"]
     names = {family.name for family in text_string_to_metric_families(response.content.decode())}
     assert {
-        "django_http_responses_total_by_status_view_method",
-        "django_http_requests_latency_seconds_by_view_method",
+        "shop_http_requests",
+        "shop_http_request_duration_seconds",
         "shop_celery_tasks",
         "shop_celery_task_duration_seconds",
         "shop_outbox_backlog",
@@ -97,7 +97,7 @@ def test_the_scraper_with_the_token_gets_the_text_format_with_the_shops_metrics(
     } <= names
     counted = samples(response)
     healthz = (("method", "GET"), ("status", "200"), ("view", "healthz"))
-    assert counted[("django_http_responses_total_by_status_view_method_total", healthz)] >= 1
+    assert counted[("shop_http_requests_total", healthz)] >= 1
 
 
 @pytest.mark.parametrize(
@@ -226,6 +226,39 @@ def test_a_source_that_cannot_be_read_is_reported_and_the_scrape_still_answers(
     assert counted[("shop_metrics_source_up", (("source", "catalog"),))] == 0
     assert counted[("shop_metrics_source_up", (("source", "outbox"),))] == 1
     assert ("shop_stock_reservations_active", ()) not in counted
+
+
+def requests_counted(view: str, method: str, status: int) -> float:
+    labels = {"view": view, "method": method, "status": str(status)}
+    return REGISTRY.get_sample_value("shop_http_requests_total", labels) or 0.0
+
+
+def requests_timed(view: str, method: str) -> float:
+    labels = {"view": view, "method": method}
+    return REGISTRY.get_sample_value("shop_http_request_duration_seconds_count", labels) or 0.0
+
+
+@pytest.mark.django_db
+def test_requests_are_counted_by_view_method_and_status_with_their_latency(client):
+    before = (
+        requests_counted("healthz", "GET", 200),
+        requests_counted("<unresolved>", "GET", 404),
+        requests_counted("healthz", "other", 200),
+        requests_timed("healthz", "GET"),
+    )
+
+    client.get("/healthz")
+    client.get("/healthz")
+    client.get("/nothing/at/this/address/")
+    client.generic("BREW", "/healthz")
+
+    after = (
+        requests_counted("healthz", "GET", 200),
+        requests_counted("<unresolved>", "GET", 404),
+        requests_counted("healthz", "other", 200),
+        requests_timed("healthz", "GET"),
+    )
+    assert [a - b for a, b in zip(after, before, strict=True)] == [2, 1, 1, 2]
 
 
 # --- tasks --------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def counted(text: str, name: str, **labels) -> float:
 def healthz_answers(text: str) -> float:
     return counted(
         text,
-        "django_http_responses_total_by_status_view_method_total",
+        "shop_http_requests_total",
         view="healthz",
         status="200",
     )

@@ -4,7 +4,7 @@ What Prometheus scrapes at ``/metrics`` (docs/operations.md, "Metrics").
 - Counters of things that happen are incremented where they happen, by each
   service's own code (``shop/<service>/metrics.py``), after the transaction
   that did them commits; Celery's tasks are counted by their signals
-  (``celerytasks``) and requests by django-prometheus's middleware.
+  (``celerytasks``) and requests by a middleware (``requests``).
 - Gauges of how things stand (the outbox backlog, reservations holding
   stock, flagged payments) are read when Prometheus scrapes: each service
   registers a reader of its own tables in its ``AppConfig.ready``
