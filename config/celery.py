@@ -66,3 +66,22 @@ def _traces_in_a_worker(sender, **kwargs) -> None:
 @signals.worker_process_init.connect
 def _traces_in_a_pool_process(**kwargs) -> None:
     tracing.setup("worker", queues=_consumed_queues)
+
+
+@signals.worker_init.connect
+def _count_in_shared_files(**kwargs) -> None:
+    """
+    With ``PROMETHEUS_MULTIPROC_DIR`` (the Procfiles set it), the pool
+    processes count tasks in files there, beside the web's, and the web's
+    ``/metrics`` reports them (``shop.core.metrics.processes``).
+    """
+    from shop.core.metrics import processes
+
+    processes.prepare()
+
+
+@signals.worker_process_shutdown.connect
+def _pool_process_ended(pid=None, **kwargs) -> None:
+    from shop.core.metrics import processes
+
+    processes.process_ended(pid or os.getpid())

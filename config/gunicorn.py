@@ -35,3 +35,18 @@ if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
     _settings = os.environ.get("DJANGO_SETTINGS_MODULE", "")
     _service = "payments" if _settings == "config.payments_settings" else "shop"
     logconfig_dict = gunicorn_logconfig(service=os.environ.get("SHOP_SERVICE_NAME", _service))
+
+
+# --- Metrics (issue 19): each worker counts in files of its own under
+# PROMETHEUS_MULTIPROC_DIR (the Procfiles set it), and /metrics adds them up
+# (shop.core.metrics.processes).
+def on_starting(server):
+    from shop.core.metrics import processes
+
+    processes.prepare()
+
+
+def child_exit(server, worker):
+    from shop.core.metrics import processes
+
+    processes.process_ended(worker.pid)

@@ -628,6 +628,34 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Metrics (issue 19) ------------------------------------------------------
+# /metrics in Prometheus' text format (shop.core.metrics; docs/operations.md,
+# "Metrics"), for the scraper only: it sends METRICS_TOKEN as a bearer token,
+# or comes from METRICS_ALLOWED_NETWORKS (CIDRs), or both when both are set.
+# Neither set: 404, except that DEBUG=1 lets this machine (loopback) look.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured(
+        "METRICS_TOKEN must be at least 16 characters: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+METRICS_ALLOWED_NETWORKS = env.list(
+    "METRICS_ALLOWED_NETWORKS",
+    default=["127.0.0.0/8", "::1/128"] if DEBUG and not METRICS_TOKEN else [],
+)
+for _entry in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_error}") from None
+# Requests by view, method and status with their latencies, measured around
+# every other middleware (shop.core.metrics.requests: prometheus-client directly,
+# as django-prometheus's middleware cost ten times as much per request).
+MIDDLEWARE = ["shop.core.metrics.requests.RequestMetricsMiddleware", *MIDDLEWARE]
+# Scrapers reach gunicorn directly, over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
+# --- end of metrics (issue 19) ---
+
 # --- Logging ----------------------------------------------------------------
 
 # --- Logs (issue 19) ---

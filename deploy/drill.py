@@ -131,6 +131,8 @@ def environment(topology: Topology, port: int, payments_port: int) -> dict[str, 
         SHOP_STATIC_ROOT=str(work / "static"),
         PAYMENTS_STATIC_ROOT=str(work / "static-payments"),
         CELERY_BEAT_SCHEDULE_FILE=str(work / "celerybeat-schedule"),
+        # Its processes' counts apart from a running stack's (the Procfiles' default).
+        PROMETHEUS_MULTIPROC_DIR=str(work / "metrics"),
         BEAT_SCHEDULE_DIR=str(work),
         WEB_CONCURRENCY="2",
         WORKER_CONCURRENCY="2",

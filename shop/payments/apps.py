@@ -15,4 +15,11 @@ class PaymentsConfig(AppConfig):
         return _STAFF_APPS if self.label == settings.SHOP_SERVICE_NAME else ()
 
     def ready(self):
-        from . import tasks  # noqa: F401  (registers the consumers)
+        from shop.core.metrics import gauges
+
+        from . import (
+            metrics,
+            tasks,  # noqa: F401  (registers the consumers)
+        )
+
+        gauges.register("payments", metrics.gauges)

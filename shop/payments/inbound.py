@@ -25,7 +25,7 @@ from django.utils import timezone
 from shop.core import tracing
 from shop.core.messaging import publish
 
-from . import selectors
+from . import metrics, selectors
 from .db import db
 from .errors import (
     GatewayDisabled,
@@ -150,6 +150,7 @@ def _give_up(stored: GatewayEvent, error: str) -> None:
     """Mark ``stored`` failed: nothing processes it again until staff say so."""
     stored.failed_at = timezone.now()
     stored.last_error = error
+    db.on_commit(metrics.GATEWAY_EVENTS_GIVEN_UP.inc)
     stored.outcome = f"failed: {error}"[:OUTCOME_MAX_LENGTH]
     logger.error(
         "%s event %s (%s) given up after %s attempt(s): %s. Staff: the admin's "

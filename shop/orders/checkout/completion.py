@@ -21,7 +21,7 @@ from shop.catalog import public as catalog
 from shop.payments import public as payments
 from shop.promotions import public as promotions
 
-from .. import notifications
+from .. import metrics, notifications
 from ..db import db
 from ..models import Checkout
 from ..services import claiming, forgetting, placing
@@ -63,7 +63,12 @@ def complete_locked_checkout(checkout: Checkout) -> None:
         catalog.release_reservation(checkout.reservation_key)
         vouchers.release(checkout)
         giftcards.release(checkout)
-        _refund(checkout, "Paid after the customer deleted their account.", tell_customer=False)
+        _refund(
+            checkout,
+            "Paid after the customer deleted their account.",
+            tell_customer=False,
+            counted_as="customer_deleted",
+        )
         return
     try:
         giftcards.commit(checkout)
@@ -71,7 +76,7 @@ def complete_locked_checkout(checkout: Checkout) -> None:
         catalog.release_reservation(checkout.reservation_key)
         vouchers.release(checkout)
         reason = "Paid after the checkout expired; the gift card's balance was spent meanwhile."
-        _refund(checkout, reason, tell_customer=True)
+        _refund(checkout, reason, tell_customer=True, counted_as="gift_card_spent")
         return
     try:
         catalog.commit_reservation(checkout.reservation_key)
@@ -84,7 +89,7 @@ def complete_locked_checkout(checkout: Checkout) -> None:
         )
         vouchers.release(checkout)
         giftcards.refund(checkout, f"{checkout.reservation_key}:unfulfillable", checkout.total)
-        _refund(checkout, reason, tell_customer=True)
+        _refund(checkout, reason, tell_customer=True, counted_as="stock_gone")
         return
     vouchers.commit(checkout)
     # Read with the lock by complete_checkout; for the order and the cart.
@@ -97,6 +102,7 @@ def complete_locked_checkout(checkout: Checkout) -> None:
     checkout.status = Status.COMPLETED
     checkout.failure_reason = ""
     checkout.save(update_fields=["status", "failure_reason", "user_id", "updated_at"])
+    db.on_commit(metrics.CHECKOUT_COMPLETED.inc)
     cart.clear_cart(
         key=f"checkout:{checkout.pk}",
         # A guest's cart by its key; a claimed guest checkout still bought that cart.
@@ -107,10 +113,11 @@ def complete_locked_checkout(checkout: Checkout) -> None:
     )
 
 
-def _refund(checkout: Checkout, reason: str, *, tell_customer: bool) -> None:
+def _refund(checkout: Checkout, reason: str, *, tell_customer: bool, counted_as: str) -> None:
     """
     Give the whole payment back (a gift card's part is back on the card
-    already) and close the checkout as ``expired`` with ``reason``.
+    already) and close the checkout as ``expired`` with ``reason``;
+    ``counted_as`` is the reason's label in ``shop_checkouts_refunded``.
     """
     try:
         if checkout.payment_id:
@@ -123,6 +130,9 @@ def _refund(checkout: Checkout, reason: str, *, tell_customer: bool) -> None:
         # The refund is recorded as pending and payments sends it again by
         # itself; rolling back here would lose it once Celery gave up retrying.
         logger.warning("Refund of checkout %s queued: the gateway is unreachable", checkout.pk)
+    if checkout.status != Status.EXPIRED:
+        db.on_commit(metrics.CHECKOUT_EXPIRED.inc)
+    db.on_commit(metrics.PAID_AND_REFUNDED.labels(counted_as).inc)
     checkout.status = Status.EXPIRED
     checkout.failure_reason = f"{reason} The payment was refunded."
     checkout.save(update_fields=["status", "failure_reason", "updated_at"])
@@ -142,3 +152,4 @@ def fail_checkout(reference: str, reason: str) -> None:
     checkout.status = Status.FAILED
     checkout.failure_reason = FAILURE_REASONS.get(reason, "The payment did not go through.")
     checkout.save(update_fields=["status", "failure_reason", "updated_at"])
+    db.on_commit(metrics.CHECKOUT_FAILED.inc)

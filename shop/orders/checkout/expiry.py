@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from shop.payments import public as payments
 
+from .. import metrics
 from ..db import db
 from ..models import Checkout
 from . import holds
@@ -49,6 +50,7 @@ def expire_checkouts(*, limit: int = 200) -> int:
                 try:
                     with db.atomic():
                         complete_locked_checkout(checkout)
+                        db.on_commit(metrics.FOUND_PAID_AT_EXPIRY.inc)
                 except Exception:
                     # Left awaiting payment for the next run; the others go on.
                     logger.exception("Could not complete paid checkout %s", checkout.pk)

@@ -11,6 +11,7 @@ from shop.catalog import public as catalog
 from shop.core.messaging import publish
 from shop.payments import public as payments
 
+from .. import metrics
 from ..db import db
 from ..models import Checkout
 from . import giftcards, vouchers
@@ -42,6 +43,7 @@ def give_up(checkout: Checkout, reason: str, *, save: bool = True) -> None:
     if save:
         checkout.save(update_fields=["status", "failure_reason", "updated_at"])
     publish(CheckoutExpired(checkout_id=str(checkout.pk), user_id=checkout.user_id))
+    db.on_commit(metrics.CHECKOUT_EXPIRED.inc)
 
 
 def abandon(checkout: Checkout, reason: str) -> None:
@@ -56,3 +58,4 @@ def abandon(checkout: Checkout, reason: str) -> None:
         Checkout.objects.filter(pk=checkout.pk).update(
             status=Checkout.Status.FAILED, failure_reason=reason, updated_at=timezone.now()
         )
+        db.on_commit(metrics.CHECKOUT_FAILED.inc)

@@ -45,7 +45,7 @@ from shop.core.money import store_currency
 from shop.payments import public as payments
 from shop.promotions import public as promotions
 
-from .. import guests
+from .. import guests, metrics
 from ..db import db
 from ..errors import (
     AddressRequired,
@@ -507,6 +507,7 @@ def _create(
                 )
                 for line in lines
             )
+            db.on_commit(metrics.CHECKOUT_STARTED.inc)
     except BaseException:
         if card_held is not None:
             giftcards.let_go(card_held)

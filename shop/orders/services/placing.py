@@ -10,6 +10,7 @@ import secrets
 from shop.core.db import insert_new
 from shop.core.messaging import publish
 
+from .. import metrics
 from ..actors import SYSTEM
 from ..checkout.taxing import TAXED_LINE, TAXED_TOTALS
 from ..db import db
@@ -96,6 +97,7 @@ def _fill_order(order: Order, checkout: Checkout, customer_checked: bool) -> Ord
     )
     if not customer_checked:
         forgetting.anonymise_if_forgotten(order)
+    db.on_commit(metrics.ORDERS_PLACED.inc)
     publish(
         OrderPlaced(
             number=order.number,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from shop.core import tracing
 from shop.core.money import format_money, quantize, store_currency
 
+from .. import metrics
 from ..db import db
 from ..errors import GatewayUnavailable, InvalidPaymentRequest, PaymentConflict
 from ..gateways import default_provider, gateway_for, is_test_gateway_enabled
@@ -99,6 +100,7 @@ def _new_payment(**fields) -> Payment | None:
                 traceparent=tracing.current_traceparent(),
                 **fields,
             )
+            db.on_commit(metrics.PAYMENTS.labels(Payment.Status.PENDING).inc)
             status.log(
                 payment,
                 "checkout",

@@ -6,7 +6,7 @@ refund again when the gateway did not answer (``payments.send_refund``).
 from shop.core.messaging import publish
 from shop.core.money import format_money
 
-from .. import selectors
+from .. import metrics, selectors
 from ..db import db
 from ..errors import GatewayUnavailable, PaymentConflict, RefundNotAllowed
 from ..gateways import gateway_for
@@ -69,6 +69,7 @@ def _new_refund(payment: Payment, key: str, amount, reason: str, source: str) ->
             refundable=str(left),
         )
     refund = Refund.objects.create(payment=payment, key=key, amount=amount, reason=reason)
+    db.on_commit(metrics.REFUNDS.labels("requested").inc)
     why = f": {reason}" if reason else ""
     status.log(
         payment, source, f"Refund of {format_money(amount, payment.currency)} requested{why}."
@@ -98,6 +99,7 @@ def send_refund(refund_pk, *, source: str) -> Refund:
         if result.status == Refund.Status.SUCCEEDED:
             status.count_refund(payment, refund, source)
         elif result.status == Refund.Status.FAILED:
+            db.on_commit(metrics.REFUNDS.labels("failed").inc)
             status.log(
                 payment,
                 source,

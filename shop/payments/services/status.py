@@ -14,7 +14,7 @@ from django.utils import timezone
 from shop.core.messaging import publish
 from shop.core.money import format_money, from_minor_units, to_minor_units
 
-from .. import selectors
+from .. import metrics, selectors
 from ..db import db
 from ..events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from ..gateways import PaymentUpdate
@@ -76,6 +76,8 @@ def count_refund(payment: Payment, refund: Refund, source: str) -> None:
     fully = payment.refunded_amount >= payment.amount
     payment.status = Status.REFUNDED if fully else Status.PARTIALLY_REFUNDED
     payment.save(update_fields=["refunded_amount", "status", "updated_at"])
+    db.on_commit(metrics.PAYMENTS.labels(payment.status).inc)
+    db.on_commit(metrics.REFUNDS.labels("succeeded").inc)
     log(
         payment,
         source,
@@ -101,6 +103,7 @@ def _flag(payment: Payment, source: str, reason: str) -> None:
         return
     payment.flagged, payment.flag_reason = True, reason
     payment.save(update_fields=["flagged", "flag_reason", "updated_at"])
+    db.on_commit(metrics.FLAGS.inc)
     log(payment, source, f"Flagged for staff: {reason}")
     logger.warning("Payment %s (%s) flagged: %s", payment.pk, payment.reference, reason)
 
@@ -112,6 +115,7 @@ def _settle(payment: Payment, status: str, **fields) -> None:
     for name, value in fields.items():
         setattr(payment, name, value)
     payment.save()
+    db.on_commit(metrics.PAYMENTS.labels(status).inc)
 
 
 def _succeed(payment: Payment, update: PaymentUpdate, source: str) -> None:
