@@ -38,6 +38,7 @@ print(json.dumps({
     "sdk_loaded": sorted(m for m in sys.modules if m.startswith(("opentelemetry.sdk",
         "opentelemetry.instrumentation"))),
     "middleware": settings.MIDDLEWARE[0],
+    "traced_middleware": [m for m in settings.MIDDLEWARE if m.startswith("opentelemetry")],
     "queries_wrapped": hasattr(psycopg.connect, "__wrapped__"),
     "calls_wrapped": hasattr(requests.Session.send, "__wrapped__"),
     "service": dict(getattr(provider, "resource", None).attributes)["service.name"]
@@ -71,7 +72,8 @@ def test_a_web_process_without_an_endpoint_loads_and_instruments_nothing():
     assert started == {
         "on": False,
         "sdk_loaded": [],
-        "middleware": "shop.core.middleware.DebugServesThisMachineOnlyMiddleware",
+        "middleware": "shop.core.metrics.requests.RequestMetricsMiddleware",
+        "traced_middleware": [],
         "queries_wrapped": False,
         "calls_wrapped": False,
         "service": None,
