@@ -18,8 +18,8 @@ from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 WIDTH, HEIGHT = 960, 260
-LEFT, RIGHT, TOP, BOTTOM = 96, 16, 16, 36
-MOST_X_LABELS = 12
+LEFT, RIGHT, TOP, BOTTOM = 96, 40, 16, 36
+MOST_X_LABELS = 10
 TICKS = 5
 
 

@@ -51,7 +51,7 @@ def test_the_scale_starts_at_zero_and_steps_by_round_numbers_above_the_largest_b
     assert nice_step(3, whole=True) == 1  # counts of orders never step by a fraction
 
 
-def test_a_year_of_days_has_a_bar_each_but_at_most_twelve_labels():
+def test_a_year_of_days_has_a_bar_each_but_at_most_ten_labels():
     root = parsed(bar_chart(days(range(365)), chart_id="c", title="t", whole=True))
 
     assert len(with_class(root, "rect", "bar")) == 365
