@@ -43,6 +43,7 @@ SPLIT_SERVICES = (
     "shipping",
     "invoices",
     "promotions",
+    "reports",
 )
 # Signs the calls between the two deployments (the same in both); payments has its own key.
 SERVICE_SECRET = "bench-only-service-secret-not-used-anywhere-else-0123456789"

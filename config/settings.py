@@ -161,6 +161,7 @@ ALL_SHOP_APPS = [
     "shop.invoices",
     "shop.promotions",
     "shop.orders",
+    "shop.reports",
 ]
 # This deployment's name: "shop", the monolith, runs every app not named in
 # SHOP_REMOTE_APPS; an app's name runs that app alone as a service of its own

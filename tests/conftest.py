@@ -287,6 +287,12 @@ def _public_interfaces_return_what_they_promise():
     check_public_interfaces()
 
 
+@pytest.fixture
+def shop_in_berlin(settings):
+    """The shop's time zone is Berlin's, so its days are not UTC's (reports by day)."""
+    settings.TIME_ZONE = "Europe/Berlin"
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 CATALOG_MANAGERS = "Catalog managers"
 ORDER_MANAGERS = "Order managers"
 SUPPORT = "Support"
+REPORTS = "Reports"
 
 
 def _crud(app_label: str, *models: str) -> tuple[str, ...]:
@@ -72,6 +73,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_view("promotions", "giftcard"),
         "promotions.add_giftcard",
         "promotions.change_giftcard",
+        # The sales dashboard (shop/reports): the figures of what they run.
+        "reports.view_sales_dashboard",
     ),
     # Answering customers: look them, their orders and invoices up, fix an address.
     # Changing an account (email, staff status) stays with superusers.
@@ -84,6 +87,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_view("invoices", "invoice", "creditnote"),
         *_view("promotions", "voucher", "voucheruse", "sale", "giftcard", "giftcardentry"),
     ),
+    # Reading the sales dashboard and nothing else (an owner, an accountant): its
+    # links to orders, payments and variants show only with those roles too.
+    REPORTS: ("reports.view_sales_dashboard",),
 }
 
 

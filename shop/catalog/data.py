@@ -83,5 +83,44 @@ class ReservationInfo:
     lines: tuple[StockLine, ...]
 
 
+@dataclass(frozen=True)
+class SkuPlace:
+    """
+    Where a SKU sits in the catalog now: its product and the product's
+    category, ``category`` naming it after up to two levels above it
+    ("Clothing", "Outerwear", "Jackets" joined by a right angle quote; "" for
+    a product in none).
+    """
+
+    sku: str
+    product_id: int
+    product_name: str
+    category_id: int | None
+    category: str
+
+
+@dataclass(frozen=True)
+class LowStockVariant:
+    """A sellable variant with few units left (``available``: on hand less what checkouts hold)."""
+
+    sku: str
+    name: str
+    available: int
+    stock_on_hand: int
+    reserved: int
+
+
+@dataclass(frozen=True)
+class LowStock:
+    """
+    The sellable variants with ``threshold`` or fewer units available, sold
+    out ones included: ``count`` of them, ``variants`` the fewest left first.
+    """
+
+    threshold: int
+    count: int
+    variants: tuple[LowStockVariant, ...]
+
+
 # What the stock functions take as lines: ``(sku, quantity)`` pairs or ``StockLine``s.
 Lines = Sequence[tuple[str, int]] | Sequence[StockLine]

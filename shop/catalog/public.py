@@ -9,8 +9,19 @@ from datetime import timedelta
 
 from shop.core.interfaces import idempotent
 
+from . import reporting as _reporting
 from . import selectors as _selectors
-from .data import Lines, ReservationInfo, ReservationStatus, Shortage, StockLine, VariantInfo
+from .data import (
+    Lines,
+    LowStock,
+    LowStockVariant,
+    ReservationInfo,
+    ReservationStatus,
+    Shortage,
+    SkuPlace,
+    StockLine,
+    VariantInfo,
+)
 from .errors import (
     InvalidKey,
     InvalidLines,
@@ -28,21 +39,26 @@ __all__ = [
     "InvalidLines",
     "InvalidQuantity",
     "Lines",
+    "LowStock",
+    "LowStockVariant",
     "OutOfStock",
     "ReservationCommitted",
     "ReservationInfo",
     "ReservationNotFound",
     "ReservationStatus",
     "Shortage",
+    "SkuPlace",
     "StockLine",
     "VariantInfo",
     "VariantNotFound",
     "commit_reservation",
     "get_variant",
     "get_variants",
+    "low_stock",
     "release_reservation",
     "reserve_stock",
     "restock",
+    "sku_places",
 ]
 
 
@@ -68,6 +84,29 @@ def get_variant(sku: str) -> VariantInfo:
     if found is None:
         raise VariantNotFound(f"No product variant has the SKU {sku!r}.", sku=sku)
     return found
+
+
+# --- reports --------------------------------------------------------------------
+
+
+@idempotent
+def sku_places(skus: list[str]) -> dict[str, SkuPlace]:
+    """
+    The product and category of each known SKU of ``skus`` (active or not),
+    in one query however many; unknown SKUs are absent. For adding sales up
+    by product and category.
+    """
+    return _reporting.sku_places([sku for sku in skus if isinstance(sku, str)])
+
+
+@idempotent
+def low_stock(limit: int = 100) -> LowStock:
+    """
+    The sellable variants with ``CATALOG_LOW_STOCK_THRESHOLD`` or fewer units
+    available (sold out ones too): all counted, the ``limit`` (at most 500)
+    with the fewest left listed; two queries.
+    """
+    return _reporting.low_stock(limit)
 
 
 # --- stock ----------------------------------------------------------------------

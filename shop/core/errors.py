@@ -59,6 +59,13 @@ class IdempotencyKeyReused(Conflict):
     default_detail = "This Idempotency-Key was used for a different request; send a new key."
 
 
+class InvalidPeriod(ShopError):
+    """A period of days that ends before it starts, or is longer than a report may read."""
+
+    code = "invalid_period"
+    default_detail = "The period must end on or after its first day and last at most a year."
+
+
 class ServiceUnavailable(ShopError):
     """
     Another service did not answer in time (or at all) a call that had to go

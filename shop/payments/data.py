@@ -5,7 +5,7 @@ client of payments in another process can use these without Django.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -40,3 +40,54 @@ class RefundInfo:
     amount: Decimal
     status: Literal["pending", "succeeded", "failed"]
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class RefundTotals:
+    """The refunds asked for in a period that are in ``status`` now: how many, and how much."""
+
+    status: Literal["pending", "succeeded", "failed"]
+    refunds: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RefundEntry:
+    """One refund, with the ``reference`` of the payment it gives back."""
+
+    id: str
+    reference: str
+    amount: Decimal
+    status: Literal["pending", "succeeded", "failed"]
+    reason: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FlaggedPayment:
+    """A payment the gateway reported something odd about (``flag_reason``): staff must look."""
+
+    id: str
+    reference: str
+    amount: Decimal
+    status: PaymentStatus
+    flag_reason: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PaymentReport:
+    """
+    For the sales dashboard: the refunds asked for from ``first_day`` to
+    ``last_day`` (``refund_totals`` by status, ``refunds`` the latest of them),
+    and the payments flagged now, whenever made (``flagged_count`` of them,
+    ``flagged`` the latest).
+    """
+
+    first_day: date
+    last_day: date
+    currency: str
+    refund_totals: tuple[RefundTotals, ...]
+    refunds: tuple[RefundEntry, ...]
+    flagged_count: int
+    flagged: tuple[FlaggedPayment, ...]

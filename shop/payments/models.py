@@ -86,6 +86,14 @@ class Payment(models.Model):
                 name="payments_payment_refunded_within_amount",
             ),
         ]
+        indexes = [
+            # The sales dashboard lists the flagged ones, latest first, on every visit.
+            models.Index(
+                fields=["-created_at"],
+                name="payments_payment_flagged",
+                condition=models.Q(flagged=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reference} ({self.get_status_display()})"
@@ -129,6 +137,10 @@ class Refund(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="payments_refund_amount_positive"
             ),
+        ]
+        indexes = [
+            # The sales dashboard reads the refunds asked for in a period.
+            models.Index(fields=["created_at"], name="payments_refund_created"),
         ]
 
     def __str__(self):

@@ -8,12 +8,22 @@ invisible here: a caller gets a URL to send the customer to, and hears the
 outcome through ``shop.payments.events``.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from shop.core.interfaces import idempotent
 
+from . import reporting as _reporting
 from . import selectors as _selectors
-from .data import PaymentInfo, PaymentStatus, RefundInfo
+from .data import (
+    FlaggedPayment,
+    PaymentInfo,
+    PaymentReport,
+    PaymentStatus,
+    RefundEntry,
+    RefundInfo,
+    RefundTotals,
+)
 from .errors import (
     GatewayUnavailable,
     InvalidAmount,
@@ -29,19 +39,24 @@ from .services import creating as _creating
 from .services import refunds as _refunds
 
 __all__ = [
+    "FlaggedPayment",
     "GatewayUnavailable",
     "InvalidAmount",
     "InvalidPaymentRequest",
     "PaymentConflict",
     "PaymentInfo",
     "PaymentNotFound",
+    "PaymentReport",
     "PaymentStatus",
+    "RefundEntry",
     "RefundInfo",
     "RefundNotAllowed",
+    "RefundTotals",
     "cancel_payment",
     "create_payment",
     "get_payment",
     "get_payment_for_reference",
+    "payment_report",
     "refund_payment",
 ]
 
@@ -153,3 +168,16 @@ def refund_payment(
     """
     refund = _refunds.refund_payment(reference=reference, key=key, amount=amount, reason=reason)
     return _refund_info(refund)
+
+
+@idempotent
+def payment_report(first_day: date, last_day: date, limit: int = 100) -> PaymentReport:
+    """
+    The refunds asked for from ``first_day`` to ``last_day`` (days of the
+    shop's time zone, both included), by status with the latest ``limit`` of
+    them, and the payments flagged for staff now (all counted, the latest
+    ``limit`` listed; at most 500 each); four queries whatever the period.
+    Raises ``shop.core.errors.InvalidPeriod`` for a period that ends before
+    it starts or is longer than ``shop.core.days.MAX_PERIOD_DAYS``.
+    """
+    return _reporting.payment_report(first_day, last_day, limit)

@@ -28,7 +28,17 @@ from shop.orders.models import Checkout, Order
 from shop.payments.models import Payment
 from tests.conftest import ROOT
 
-SERVICES = ("catalog", "cart", "payments", "taxes", "shipping", "invoices", "promotions", "orders")
+SERVICES = (
+    "catalog",
+    "cart",
+    "payments",
+    "taxes",
+    "shipping",
+    "invoices",
+    "promotions",
+    "orders",
+    "reports",
+)
 PER_APP = {alias: {} for alias in ("default", *SERVICES)}
 
 
@@ -107,7 +117,9 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
             timeout=300,
         )
         tables = {}
-        for service in ("", "_catalog", "_shipping", "_invoices", "_promotions", "_orders"):
+        for service in (
+            *("", "_catalog", "_shipping", "_invoices", "_promotions", "_orders", "_reports"),
+        ):
             with psycopg.connect(dbname=f"{name}{service}", **server) as database:
                 tables[service] = {
                     row[0]
@@ -132,6 +144,12 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
     assert not any(table.startswith("shipping_") for table in tables[""] | tables["_orders"])
     assert {"invoices_invoice", "invoices_numbersequence"} <= tables["_invoices"]
     assert not any(table.startswith("invoices_") for table in tables[""] | tables["_orders"])
+    # reports owns an outbox and inbox, and no table for its dashboard (managed = False).
+    assert tables["_reports"] == {
+        "django_migrations",
+        "reports_outboxmessage",
+        "reports_inboxmessage",
+    }
     assert {"promotions_voucher", "promotions_voucheruse", "promotions_sale"} <= tables[
         "_promotions"
     ]

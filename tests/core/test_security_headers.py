@@ -173,6 +173,7 @@ def test_admin_pages_hold_no_inline_code(admin_client, raincoat):
         "/admin/orders/order/",
         "/admin/payments/payment/",
         "/admin/accounts/user/",
+        "/admin/reports/salesdashboard/",
     ):
         response = admin_client.get(url)
 
