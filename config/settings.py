@@ -653,6 +653,11 @@ for _entry in METRICS_ALLOWED_NETWORKS:
 # every other middleware (shop.core.metrics.requests: prometheus-client directly,
 # as django-prometheus's middleware cost ten times as much per request).
 MIDDLEWARE = ["shop.core.metrics.requests.RequestMetricsMiddleware", *MIDDLEWARE]
+# Any process counts into PROMETHEUS_MULTIPROC_DIR once it is set (a manage.py
+# command too, before gunicorn's or Celery's hooks ever run): it must exist
+# before the first metric is made.
+if env("PROMETHEUS_MULTIPROC_DIR", default=""):
+    Path(env("PROMETHEUS_MULTIPROC_DIR")).mkdir(parents=True, exist_ok=True)
 # Scrapers reach gunicorn directly, over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 # --- end of metrics (issue 19) ---

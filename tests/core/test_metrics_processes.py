@@ -223,3 +223,18 @@ def test_the_directory_is_made_when_missing(tmp_path, monkeypatch):
     processes.prepare()
 
     assert (tmp_path / "new" / "metrics").is_dir()
+
+
+def test_a_command_run_before_any_web_or_worker_makes_the_counting_directory(tmp_path):
+    missing = tmp_path / "not-yet" / "metrics"
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(missing)}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert missing.is_dir()
