@@ -12,7 +12,8 @@ periodic ``core.relay_outbox`` task sends it later; a rolled-back transaction
 leaves no row, so nothing is ever announced that did not happen.
 
 Who receives an event is declared in the event catalog (``eventcatalog``,
-``config/events.toml``), not discovered: the relay sends its messages by the
+``config/events.toml``), not discovered (an ``on_demand`` consumer receives
+it only while its service wants it, ``demand``): the relay sends its messages by the
 declared consumers' task names, without importing the consumers' code. An
 event missing from the catalog cannot be published (``UndeclaredEvent``), so a
 forgotten subscription fails loudly instead of being marked sent.
@@ -56,7 +57,7 @@ from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
-from . import eventcatalog, tracing
+from . import demand, eventcatalog, tracing
 from .db import insert_new
 from .events import Event, from_payload, to_payload
 from .models import BaseInboxMessage, BaseOutboxMessage
@@ -99,8 +100,21 @@ def outbox_models() -> list:
 
 
 def subscribers(event_name: str) -> tuple[str, ...]:
-    """The task names that receive events called ``event_name`` (the event catalog's)."""
-    return eventcatalog.subscribers(event_name)
+    """
+    The task names that receive an event called ``event_name`` now: the event
+    catalog's consumers, then its on-demand consumers whose service wants the
+    event (``demand``, one cache read when it has any).
+    """
+    always = eventcatalog.subscribers(event_name)
+    maybe = eventcatalog.on_demand(event_name)
+    if not maybe:
+        return always
+    wants = demand.wanted_by({name.split(".", 1)[0] for name in maybe})
+    return always + tuple(
+        name
+        for name in maybe
+        if (names := wants[name.split(".", 1)[0]]) is None or event_name in names
+    )
 
 
 # --- Publishing -------------------------------------------------------------
