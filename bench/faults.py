@@ -34,6 +34,7 @@ stopped waiting.
     python bench/faults.py --quick               # all three, short load and timers (~3 min)
     python bench/faults.py --faults worker --quick
     python bench/faults.py --split --workers 10 --quick   # payments, payments-worker (~3 min)
+    python bench/faults.py --quick --observe     # the same counts with traces, metrics, JSON logs
 
 It never touches the shared PostgreSQL and Redis: it starts a private
 PostgreSQL cluster (initdb into a temporary directory, as the ``postgres``
@@ -77,7 +78,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import stack
 from bench.buyers import END_TO_END, START_CHECKOUT, Customers, Purchase, Recorder, now
-from bench.purchase_stack import PurchaseStack, StackOptions
+from bench.purchase_stack import PurchaseStack, StackOptions, add_observe_argument
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PLENTY = 1_000_000
@@ -705,6 +706,7 @@ def parse_args():
     )
     parser.add_argument("--split", action="store_true", help="payments as a service of its own")
     parser.add_argument("--quick", action="store_true", help="short load, outage and timers")
+    add_observe_argument(parser)
     parser.add_argument("--buyers", type=int, default=8, help="concurrent buyers")
     parser.add_argument("--before", type=float, help="seconds of load before (20; quick 8)")
     parser.add_argument("--after", type=float, help="seconds of load after (40; quick 15)")
@@ -765,6 +767,7 @@ def main():
             log_prefix="faults",
             settings=args.timers,
             split=args.split,
+            observe=args.observe,
         )
         with PurchaseStack(options) as shop:
             skus = shop.stock([f"FAULT-{run}-{n}" for n in range(20)], on_hand=PLENTY)
@@ -778,12 +781,16 @@ def main():
             print(
                 f"{stack.machine()}; {topology}; "
                 f"timers as in production, but {args.timers or 'none'}"
+                + (f"; {', '.join(args.observe)} on" if args.observe else "")
             )
             results = []
             for name in args.faults:
                 buyers = shop.buyers(f"{name}-{run}", args.buyers)
                 results.append(asyncio.run(phase(context, name, buyers)))
                 report(results[-1])
+            if "traces" in args.observe:
+                time.sleep(6)  # the batch span processors export every 5 s
+                print(f"\nobserved: spans exported per service {shop.spans()}")
     print(f"\nprocess logs: {stack.ARTIFACTS}/")
     if not all(ok(result) for result in results):
         sys.exit(1)

@@ -33,20 +33,6 @@ from bench.stripe_server import StripeProcess
 
 DATA_SCRIPT = str(Path(__file__).resolve().parent / "purchase_data.py")
 SINK_SCRIPT = str(Path(__file__).resolve().parent / "otlp_sink.py")
-# With split: where each service's tables are (shop.core.db, SHOP_DATABASES=per-app;
-# payments' one database is the one it would have in the per-app monolith).
-SPLIT_SERVICES = (
-    "accounts",
-    "catalog",
-    "cart",
-    "orders",
-    "payments",
-    "taxes",
-    "shipping",
-    "invoices",
-    "promotions",
-    "reports",
-)
 # Signs the calls between the two deployments (the same in both); payments has its own key.
 METRICS_TOKEN = "bench-only-metrics-token"
 SERVICE_SECRET = "bench-only-service-secret-not-used-anywhere-else-0123456789"
@@ -74,9 +60,9 @@ class StackOptions:
     # The payments service apart, on port + 1 (module docstring).
     split: bool = False
     payments_workers: int = 2  # its gunicorn's, as Procfile.split's default
-    # Everything an operator turns on (docs/operations.md): traces exported to an OTLP
-    # receiver (bench/otlp_sink.py), metrics counted across processes, JSON logs.
-    observe: bool = False
+    # What an operator turns on (docs/operations.md), any of OBSERVABLES: traces exported
+    # to an OTLP receiver (bench/otlp_sink.py), metrics counted across processes, JSON logs.
+    observe: tuple[str, ...] = ()
 
 
 class SinkProcess:
@@ -128,7 +114,7 @@ class PurchaseStack:
             (stack.ARTIFACTS / f"{self._log_name(process)}.log").unlink(missing_ok=True)
         self.stripe = StripeProcess().__enter__()
         try:
-            if options.observe:
+            if "traces" in options.observe:
                 self.sink = SinkProcess().__enter__()
             self._environments(scratch)
             self._prepare()
@@ -165,14 +151,15 @@ class PurchaseStack:
             "EMAIL_URL": "dummymail://",
             **options.settings,
         }
-        if options.observe:
-            shared = {
-                "OTEL_EXPORTER_OTLP_ENDPOINT": self.sink.url,
-                "PROMETHEUS_MULTIPROC_DIR": str(scratch / "metrics"),
-                "METRICS_TOKEN": METRICS_TOKEN,
-                "LOG_FORMAT": "json",
-                **shared,
-            }
+        observed = {}
+        if "traces" in options.observe:
+            observed["OTEL_EXPORTER_OTLP_ENDPOINT"] = self.sink.url
+        if "metrics" in options.observe:
+            observed["PROMETHEUS_MULTIPROC_DIR"] = str(scratch / "metrics")
+            observed["METRICS_TOKEN"] = METRICS_TOKEN
+        if "logs" in options.observe:
+            observed["LOG_FORMAT"] = "json"
+        shared = {**observed, **shared}
         stripe = self.stripe.settings()
         shop = {
             # Tokens are minted once before the run; they must outlive it.
@@ -220,8 +207,9 @@ class PurchaseStack:
         """Databases created (dropped first if ``fresh_database``) and migrated; static files."""
         options = self.options
         if options.split:
-            for service in SPLIT_SERVICES:
-                stack.create_database(self.database_url(service), fresh=options.fresh_database)
+            # migrate_services creates every service's database (one per service here).
+            if options.fresh_database:
+                stack.drop_databases(options.database_url)
             stack.flush_redis(options.redis_url)
             for env in (self.env, self.payments_env):
                 stack.manage(env, "migrate_services", "-v0")
@@ -316,6 +304,30 @@ class PurchaseStack:
         return json.loads(self._data("buyers", "--prefix", prefix, "--count", str(count)))
 
 
+OBSERVABLES = ("traces", "metrics", "logs")
+
+
+def observables(value: str) -> tuple[str, ...]:
+    named = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = set(named) - set(OBSERVABLES)
+    if unknown or not named:
+        raise argparse.ArgumentTypeError(f"name some of {', '.join(OBSERVABLES)}")
+    return named
+
+
+def add_observe_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--observe",
+        nargs="?",
+        type=observables,
+        const=OBSERVABLES,
+        default=(),
+        metavar="traces,metrics,logs",
+        help="turn on traces (to an OTLP receiver), metrics across processes, JSON logs "
+        "(all three if none is named)",
+    )
+
+
 def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     """The options every purchase benchmark shares: where it runs, and how big the stack is."""
     defaults = StackOptions()
@@ -330,11 +342,7 @@ def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--worker-pool", default="", help="Celery's pool; default: the Procfile's")
     parser.add_argument("--database-url", default=defaults.database_url)
     parser.add_argument("--redis-url", default=defaults.redis_url, help="broker and cache")
-    parser.add_argument(
-        "--observe",
-        action="store_true",
-        help="traces (to an OTLP receiver), metrics across processes and JSON logs on",
-    )
+    add_observe_argument(parser)
 
 
 def stack_options(args, **overrides) -> StackOptions:

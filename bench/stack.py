@@ -98,6 +98,26 @@ def create_database(database_url: str, *, fresh: bool = False) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def drop_databases(database_url: str) -> None:
+    """
+    Drop the database of ``database_url`` and every ``<name>_<service>`` one
+    beside it (a per-app topology's), so ``migrate_services`` makes them anew.
+    """
+    import psycopg
+
+    server, name = _server_and_name(database_url)
+    with psycopg.connect(server, autocommit=True) as connection:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s",
+                [name, name.replace("_", r"\_") + r"\_%"],
+            )
+        ]
+        for found in names:
+            connection.execute(f'DROP DATABASE IF EXISTS "{found}" WITH (FORCE)')
+
+
 def flush_redis(url: str) -> None:
     """Empty one Redis database (the benchmark's own): no cache or queue left from a last run."""
     import redis

@@ -28,16 +28,13 @@ from shop.orders.models import Checkout, Order
 from shop.payments.models import Payment
 from tests.conftest import ROOT
 
-SERVICES = (
-    "catalog",
-    "cart",
-    "payments",
-    "taxes",
-    "shipping",
-    "invoices",
-    "promotions",
-    "orders",
-    "reports",
+# Every service with a database of its own in the per-app topology: all but the
+# shared kernel and accounts (which keeps ``default``), from the settings, so a new
+# app is covered without editing this file.
+SERVICES = tuple(
+    path.rpartition(".")[2]
+    for path in settings.ALL_SHOP_APPS
+    if path not in ("shop.core", "shop.accounts")
 )
 PER_APP = {alias: {} for alias in ("default", *SERVICES)}
 
@@ -117,9 +114,7 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
             timeout=300,
         )
         tables = {}
-        for service in (
-            *("", "_catalog", "_shipping", "_invoices", "_promotions", "_orders", "_reports"),
-        ):
+        for service in ("", *(f"_{service}" for service in SERVICES)):
             with psycopg.connect(dbname=f"{name}{service}", **server) as database:
                 tables[service] = {
                     row[0]
@@ -133,6 +128,15 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
             for service in services:
                 database.execute(f'DROP DATABASE IF EXISTS "{name}{service}"')
 
+    for service in SERVICES:
+        assert {f"{service}_outboxmessage", f"{service}_inboxmessage"} <= tables[f"_{service}"]
+        strangers = {
+            table
+            for table in tables[f"_{service}"]
+            if table != "django_migrations" and not table.startswith(f"{service}_")
+        }
+        assert not strangers, f"{service}'s database holds {sorted(strangers)}"
+        assert not any(table.startswith(f"{service}_") for table in tables[""])
     assert {"accounts_user", "account_emailaddress", "auth_group", "django_session"} <= tables[""]
     assert not any(table.startswith(("catalog_", "orders_")) for table in tables[""])
     assert {"catalog_variant", "catalog_outboxmessage"} <= tables["_catalog"]
