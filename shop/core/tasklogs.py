@@ -15,11 +15,15 @@ request id; the trace id links them (docs/operations.md, "Logs").
 import copy
 import logging
 import logging.config
+import os
+import sys
 
 from celery import signals
+from celery.apps import worker as celery_worker
 from django.conf import settings
 
 from . import logcontext
+from .logformat import JsonFormatter
 
 # The header of a task message that holds the id of the request that sent it.
 MESSAGE_HEADER = "shop_request_id"
@@ -47,9 +51,27 @@ def configure_logging(loglevel=None, logfile=None, **kwargs) -> None:
 
 @signals.celeryd_init.connect(dispatch_uid="shop.core.tasklogs.celeryd_init")
 def leave_out_banner(instance=None, **kwargs) -> None:
-    """With JSON logs a worker prints no banner: every line it writes is JSON."""
+    """
+    With JSON logs a worker prints no banner, and what its signal handlers
+    say ("worker: Warm shutdown (MainProcess)") is written as JSON: every
+    line it writes is JSON.
+    """
     if settings.LOG_FORMAT == "json" and instance is not None:
         instance.quiet = True
+        celery_worker.safe_say = say_as_json
+
+
+def say_as_json(message: str, file=sys.__stderr__) -> None:
+    """
+    Celery's ``safe_say`` (used in signal handlers) as one JSON line: the
+    record is formatted without taking the logging module's locks, which the
+    interrupted code may hold, and written with one ``os.write``, as Celery does.
+    """
+    record = logging.LogRecord(
+        "celery.apps.worker", logging.WARNING, __file__, 0, message, None, None
+    )
+    line = JsonFormatter(service=settings.SHOP_SERVICE_NAME).format(record)
+    os.write(file.fileno(), f"{line}\n".encode())
 
 
 @signals.before_task_publish.connect(dispatch_uid="shop.core.tasklogs.before_task_publish")

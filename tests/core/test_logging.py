@@ -438,6 +438,24 @@ def test_a_celery_worker_writes_only_json_lines():
     assert parsed[-1]["logger"] == "celery.apps.worker"
 
 
+def test_a_celery_worker_stopped_by_sigterm_says_so_in_json():
+    worker = _start(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-l", "INFO"],
+        CELERY_BROKER_URL="memory://",
+    )
+    try:
+        _lines_until(worker, " ready.")
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            _stop(worker)
+
+    parsed = [json.loads(line) for line in (out + err).splitlines() if line]
+    shutdown = [line for line in parsed if "Warm shutdown" in line["message"]]
+    assert [line["logger"] for line in shutdown] == ["celery.apps.worker"]
+
+
 def test_gunicorn_writes_only_json_lines_and_the_shops_request_line(tmp_path):
     web = _start(
         [
