@@ -343,6 +343,21 @@ def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database-url", default=defaults.database_url)
     parser.add_argument("--redis-url", default=defaults.redis_url, help="broker and cache")
     add_observe_argument(parser)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        type=setting,
+        metavar="NAME=VALUE",
+        help="a setting (environment variable) for the shop's processes; repeatable",
+    )
+
+
+def setting(value: str) -> tuple[str, str]:
+    name, equals, given = value.partition("=")
+    if not equals or not name.isidentifier():
+        raise argparse.ArgumentTypeError("write it NAME=VALUE")
+    return name, given
 
 
 def stack_options(args, **overrides) -> StackOptions:
@@ -355,5 +370,5 @@ def stack_options(args, **overrides) -> StackOptions:
         worker_concurrency=args.worker_concurrency,
         worker_pool=args.worker_pool,
         observe=args.observe,
-        **overrides,
+        **{"settings": dict(args.set), **overrides},
     )
