@@ -44,6 +44,7 @@ SPLIT_SERVICES = (
     "invoices",
     "promotions",
     "reports",
+    "webhooks",
 )
 # Signs the calls between the two deployments (the same in both); payments has its own key.
 SERVICE_SECRET = "bench-only-service-secret-not-used-anywhere-else-0123456789"

@@ -29,6 +29,9 @@ class Entry:
     version: int
     consumers: tuple[str, ...]
     private: bool = False
+    # Consumers the relay sends the event to only while their service wants it
+    # (``shop.core.demand``). STAND-IN until the lead's version lands on main.
+    on_demand: tuple[str, ...] = ()
     # Declared by code at run time (``declare``: events that exist only in tests), not the file.
     runtime: bool = False
 
@@ -69,8 +72,13 @@ def _entry(path: Path, name: str, table) -> Entry:
         problem = 'its consumers must be a list of task names "<app>.<verb>" ([] for none)'
     elif not isinstance(table.get("private", False), bool):
         problem = "private must be true or false"
-    elif set(table) - {"version", "consumers", "private"}:
-        problem = f"it has unknown keys {sorted(set(table) - {'version', 'consumers', 'private'})}"
+    elif not isinstance(table.get("on_demand", []), list) or not all(
+        isinstance(task, str) and "." in task for task in table.get("on_demand", [])
+    ):
+        problem = 'on_demand must be a list of task names "<app>.<verb>"'
+    elif set(table) - {"version", "consumers", "private", "on_demand"}:
+        known = {"version", "consumers", "private", "on_demand"}
+        problem = f"it has unknown keys {sorted(set(table) - known)}"
     if problem:
         raise ImproperlyConfigured(f"Event catalog {path}, entry {name!r}: {problem}.")
     return Entry(
@@ -78,6 +86,7 @@ def _entry(path: Path, name: str, table) -> Entry:
         version=table["version"],
         consumers=tuple(table["consumers"]),
         private=table.get("private", False),
+        on_demand=tuple(table.get("on_demand", ())),
     )
 
 
@@ -103,6 +112,12 @@ def subscribers(event_name: str) -> tuple[str, ...]:
     return found.consumers if found else ()
 
 
+def on_demand(event_name: str) -> tuple[str, ...]:
+    """The on-demand consumers of ``event_name`` (sent to while their service wants it)."""
+    found = entries().get(event_name)
+    return found.on_demand if found else ()
+
+
 def declare(name: str, *, version: int = 1, consumers=(), private: bool = False) -> Entry:
     """
     Add an entry at run time, for events that exist only in tests (a test
@@ -120,5 +135,8 @@ def services() -> frozenset[str]:
     return frozenset(
         app
         for entry in entries().values()
-        for app in (entry.publisher, *(task.split(".", 1)[0] for task in entry.consumers))
+        for app in (
+            entry.publisher,
+            *(task.split(".", 1)[0] for task in (*entry.consumers, *entry.on_demand)),
+        )
     )

@@ -21,6 +21,7 @@ APPS = (
     "promotions",
     "orders",
     "reports",
+    "webhooks",
 )
 
 DIRECTION = "Apps depend one way; core depends on no app"

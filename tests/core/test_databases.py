@@ -38,6 +38,7 @@ SERVICES = (
     "promotions",
     "orders",
     "reports",
+    "webhooks",
 )
 PER_APP = {alias: {} for alias in ("default", *SERVICES)}
 
@@ -119,6 +120,7 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
         tables = {}
         for service in (
             *("", "_catalog", "_shipping", "_invoices", "_promotions", "_orders", "_reports"),
+            "_webhooks",
         ):
             with psycopg.connect(dbname=f"{name}{service}", **server) as database:
                 tables[service] = {
@@ -150,6 +152,14 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
         "reports_outboxmessage",
         "reports_inboxmessage",
     }
+    assert {
+        "webhooks_endpoint",
+        "webhooks_delivery",
+        "webhooks_attempt",
+        "webhooks_outboxmessage",
+        "webhooks_inboxmessage",
+    } <= tables["_webhooks"]
+    assert not any(table.startswith("webhooks_") for table in tables[""] | tables["_orders"])
     assert {"promotions_voucher", "promotions_voucheruse", "promotions_sale"} <= tables[
         "_promotions"
     ]
