@@ -643,6 +643,11 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         *(["shop.core.api.schema.add_headless_endpoints"] if WITH_ACCOUNTS else []),
+        *(
+            ["shop.webhooks.api.schema.add_webhook_payloads"]
+            if "shop.webhooks" in SHOP_APPS
+            else []
+        ),
     ],
     # Choice sets that share a field name ("status") across apps get their own names.
     "ENUM_NAME_OVERRIDES": {
