@@ -40,7 +40,12 @@ def emails_of_staff_who_may(permission: str) -> tuple[str, ...]:
     from django.db.models import Q
 
     roles = [name for name, granted in ROLES.items() if permission in granted]
-    users = get_user_model().objects.with_perm(permission, is_active=True, include_superusers=True)
+    users = get_user_model().objects.with_perm(
+        permission,
+        is_active=True,
+        include_superusers=True,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
     by_role = get_user_model().objects.filter(is_active=True, groups__name__in=roles)
     found = (
         get_user_model()

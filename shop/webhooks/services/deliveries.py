@@ -152,7 +152,7 @@ def claim(ids=None, *, limit: int = 50, include_disabled: bool = False) -> list[
     this caller: two statements however many.
     """
     now = timezone.now()
-    with db.atomic():
+    with db.atomic(savepoint=False):
         due = Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
         if ids is not None:
             due = due.filter(pk__in=list(ids))
@@ -187,7 +187,7 @@ def attempt(delivery: Claimed) -> sending.Outcome:
     outcome = sending.post(delivery.url, body, headers)
     number = delivery.attempts + 1
     now = timezone.now()
-    with db.atomic():
+    with db.atomic(savepoint=False):
         Attempt.objects.create(
             delivery_id=delivery.id,
             number=number,
