@@ -83,8 +83,8 @@ class VariantState:
 @dataclass(frozen=True)
 class ProductUpdated(Event):
     """
-    Staff created or changed a product or its variants (the admin, the staff
-    API, an import), and this is how it stands now: once per product per
+    Staff changed a product or its variants (the admin, the staff API, an
+    import; a variant added or deleted too), and this is how it stands now: once per product per
     change, however many of its rows the change saved. A stock count alone
     announces nothing, and a sale never does (``StockLow`` is about stock).
     """

@@ -124,8 +124,10 @@ _STOCK_ONLY = frozenset({"stock_on_hand"})
 @receiver(post_save, sender=Product)
 @receiver(post_save, sender=Variant)
 @receiver(post_delete, sender=Variant)
-def announce_product_updated(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or (update_fields is not None and set(update_fields) <= _STOCK_ONLY):
+def announce_product_updated(
+    sender, instance, raw=False, created=False, update_fields=None, **kwargs
+):
+    if raw or created or (update_fields is not None and set(update_fields) <= _STOCK_ONLY):
         return
     announcements.product_changed(instance.pk if sender is Product else instance.product_id)
 

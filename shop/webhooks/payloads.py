@@ -188,7 +188,7 @@ EVENT_TYPES: dict[str, EventType] = {
             "product.updated",
             catalog.ProductUpdated,
             _product_updated,
-            "Staff created or changed a product or its variants: how it stands now. "
+            "Staff changed a product or its variants: how it stands now. "
             "Stock changes are not product updates (see stock.low).",
             {
                 "product_id": 12,
