@@ -6,6 +6,10 @@ of each side and their ratio.
 
     python bench/compare.py 9d8a722                       # purchases.py --quick, 3 rounds each
     python bench/compare.py 9d8a722 --rounds 5 -- --buyers 4 --duration 30
+    python bench/compare.py --also=--observe      # this tree as is, and with --observe
+
+Without a revision both sides are this working tree, and ``--also`` names
+arguments only the second side gets (a setting's cost, in one session).
 
 The harness (this checkout's ``bench/``) is the same for both: only the shop
 it starts differs. The other revision is checked out in a worktree under
@@ -18,6 +22,7 @@ starts from a fresh database, so the order of rounds leaves nothing behind.
 import argparse
 import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -32,7 +37,12 @@ WORKTREES = Path(tempfile.gettempdir()) / "shop-compare"
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("revision", help="the git revision to compare this working tree with")
+    parser.add_argument(
+        "revision", nargs="?", help="the git revision to compare this working tree with"
+    )
+    parser.add_argument(
+        "--also", default="", help="arguments the working tree's side adds (quoted, one string)"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="runs of each side")
     parser.add_argument("--script", default="bench/purchases.py", help="the benchmark to run")
     argv = sys.argv[1:]
@@ -40,6 +50,8 @@ def parse_args():
     own = argv[argv.index("--") + 1 :] if "--" in argv else ["--quick"]
     args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
     args.arguments = own
+    if not args.revision and not args.also:
+        parser.error("compare with a revision, or the same tree with --also")
     return args
 
 
@@ -126,17 +138,26 @@ def report(before: dict, after: dict) -> str:
 
 def main():
     args = parse_args()
-    other = worktree_of(args.revision)
-    sides = {args.revision: other, "working tree": stack.ROOT}
+    also = shlex.split(args.also)
+    if args.revision:
+        sides = {
+            args.revision: (worktree_of(args.revision), args.arguments),
+            "working tree": (stack.ROOT, args.arguments + also),
+        }
+    else:
+        sides = {
+            "as is": (stack.ROOT, args.arguments),
+            args.also: (stack.ROOT, args.arguments + also),
+        }
     runs = {label: [] for label in sides}
     for round_number in range(args.rounds):
         # Alternate which side goes first, so neither always runs on a warmer machine.
         order = list(sides.items())
         if round_number % 2:
             order.reverse()
-        for label, root in order:
+        for label, (root, arguments) in order:
             print(f"\n=== round {round_number + 1}/{args.rounds}: {label} ({root})", flush=True)
-            result = run_once(root, args.script, args.arguments)
+            result = run_once(root, args.script, arguments)
             if result["exit_status"] or "purchases_per_second" not in result:
                 raise SystemExit(f"{label}: the benchmark failed (exit {result['exit_status']})")
             runs[label].append(result)

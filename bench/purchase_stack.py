@@ -24,6 +24,7 @@ import argparse
 import json
 import subprocess
 import tempfile
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from bench import stack
 from bench.stripe_server import StripeProcess
 
 DATA_SCRIPT = str(Path(__file__).resolve().parent / "purchase_data.py")
+SINK_SCRIPT = str(Path(__file__).resolve().parent / "otlp_sink.py")
 # With split: where each service's tables are (shop.core.db, SHOP_DATABASES=per-app;
 # payments' one database is the one it would have in the per-app monolith).
 SPLIT_SERVICES = (
@@ -47,6 +49,7 @@ SPLIT_SERVICES = (
     "webhooks",
 )
 # Signs the calls between the two deployments (the same in both); payments has its own key.
+METRICS_TOKEN = "bench-only-metrics-token"
 SERVICE_SECRET = "bench-only-service-secret-not-used-anywhere-else-0123456789"
 PAYMENTS_SECRET_KEY = "bench-only-payments-secret-key-not-used-anywhere-else-012345"
 
@@ -72,6 +75,27 @@ class StackOptions:
     # The payments service apart, on port + 1 (module docstring).
     split: bool = False
     payments_workers: int = 2  # its gunicorn's, as Procfile.split's default
+    # Everything an operator turns on (docs/operations.md): traces exported to an OTLP
+    # receiver (bench/otlp_sink.py), metrics counted across processes, JSON logs.
+    observe: bool = False
+
+
+class SinkProcess:
+    """``with SinkProcess() as sink:`` an OTLP receiver at ``sink.url`` (bench/otlp_sink.py)."""
+
+    def __enter__(self) -> "SinkProcess":
+        self.process = subprocess.Popen(
+            [stack.PYTHON, SINK_SCRIPT], cwd=stack.ROOT, stdout=subprocess.PIPE, text=True
+        )
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            self.process.kill()
+            raise SystemExit("the OTLP receiver did not start")
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
 
 
 class PurchaseStack:
@@ -81,6 +105,7 @@ class PurchaseStack:
         # Where Stripe's webhook and the payment pages are.
         self.payments_base = f"http://127.0.0.1:{options.port + 1}" if options.split else self.base
         self.gunicorn = self.worker = self.beat = None
+        self.sink = None
         self.payments_gunicorn = self.payments_worker = self.payments_beat = None
         self.workers_started = 0
 
@@ -104,6 +129,8 @@ class PurchaseStack:
             (stack.ARTIFACTS / f"{self._log_name(process)}.log").unlink(missing_ok=True)
         self.stripe = StripeProcess().__enter__()
         try:
+            if options.observe:
+                self.sink = SinkProcess().__enter__()
             self._environments(scratch)
             self._prepare()
             self.gunicorn = stack.start_gunicorn(
@@ -139,6 +166,14 @@ class PurchaseStack:
             "EMAIL_URL": "dummymail://",
             **options.settings,
         }
+        if options.observe:
+            shared = {
+                "OTEL_EXPORTER_OTLP_ENDPOINT": self.sink.url,
+                "PROMETHEUS_MULTIPROC_DIR": str(scratch / "metrics"),
+                "METRICS_TOKEN": METRICS_TOKEN,
+                "LOG_FORMAT": "json",
+                **shared,
+            }
         stripe = self.stripe.settings()
         shop = {
             # Tokens are minted once before the run; they must outlive it.
@@ -209,6 +244,8 @@ class PurchaseStack:
         ):
             stack.stop(process)
         self.stripe.__exit__()
+        if self.sink:
+            self.sink.__exit__()
         self._scratch.cleanup()
 
     def start_worker(self) -> None:
@@ -245,6 +282,21 @@ class PurchaseStack:
             env, schedule=schedule, log_name=self._log_name(process), loglevel=self.options.loglevel
         )
 
+    # --- what an operator sees (observe) --------------------------------------------------
+
+    def scrape(self) -> str:
+        """``/metrics`` as Prometheus reads it, with the token."""
+        request = urllib.request.Request(
+            f"{self.base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.read().decode()
+
+    def spans(self) -> dict[str, int]:
+        """Spans the OTLP receiver has had, per service (what the processes exported so far)."""
+        with urllib.request.urlopen(self.sink.url, timeout=10) as answer:
+            return json.loads(answer.read())
+
     # --- data set up before the timed part ------------------------------------------------
 
     def _data(self, *arguments: str) -> str:
@@ -279,6 +331,11 @@ def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--worker-pool", default="", help="Celery's pool; default: the Procfile's")
     parser.add_argument("--database-url", default=defaults.database_url)
     parser.add_argument("--redis-url", default=defaults.redis_url, help="broker and cache")
+    parser.add_argument(
+        "--observe",
+        action="store_true",
+        help="traces (to an OTLP receiver), metrics across processes and JSON logs on",
+    )
 
 
 def stack_options(args, **overrides) -> StackOptions:
@@ -290,5 +347,6 @@ def stack_options(args, **overrides) -> StackOptions:
         web_worker_class=args.web_worker_class,
         worker_concurrency=args.worker_concurrency,
         worker_pool=args.worker_pool,
+        observe=args.observe,
         **overrides,
     )

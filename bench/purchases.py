@@ -9,6 +9,7 @@ failed or a paid checkout did not become an order.
     python bench/purchases.py --quick              # 8 buyers, 20 s after 5 s (about a minute)
     python bench/purchases.py --buyers 32 --duration 120 --worker-concurrency 4
     python bench/purchases.py --buyers 4 --think 0.5   # latency at rest
+    python bench/purchases.py --quick --observe    # traces, metrics and JSON logs on
 
 Same stack, database and Redis database as ``checkout_storm.py``
 (``shop_bench_purchase``, dropped and migrated again; Redis db 4).
@@ -81,6 +82,7 @@ async def load(shop: PurchaseStack, buyers: list[dict], skus: list[str], args) -
         return {kind: last[kind] - first[kind] for kind in first}
 
     cpu = asyncio.ensure_future(read_cpu())
+    scrapes = asyncio.ensure_future(keep_scraping(shop, until)) if args.observe else None
 
     async def keep_buying(buyer) -> list[Purchase]:
         pick = random.Random(buyer["id"]).choice
@@ -106,6 +108,41 @@ async def load(shop: PurchaseStack, buyers: list[dict], skus: list[str], args) -
         ],
         "window": (measured_from, until),
         "cpu": await cpu,
+        "scrapes": await scrapes if scrapes else [],
+    }
+
+
+# How often Prometheus reads /metrics in the benchmark (its default scrape interval).
+SCRAPE_INTERVAL = 15.0
+
+
+async def keep_scraping(shop: PurchaseStack, until: float) -> list[float]:
+    """Read ``/metrics`` every ``SCRAPE_INTERVAL`` until ``until``; the seconds each read took."""
+    took = []
+    while now() + SCRAPE_INTERVAL < until:
+        await asyncio.sleep(SCRAPE_INTERVAL)
+        started = now()
+        await asyncio.to_thread(shop.scrape)
+        took.append(now() - started)
+    return took
+
+
+def observed(shop: PurchaseStack, scrapes: list[float]) -> dict:
+    """
+    What an operator would have seen: spans per service (after the exporters'
+    batches are out) and the orders placed by ``/metrics``, to prove both were on.
+    """
+    time.sleep(6)  # the batch span processor exports every 5 s
+    counted = shop.scrape()
+    placed = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in counted.splitlines()
+        if line.startswith("shop_orders_placed_total")
+    )
+    return {
+        "spans": shop.spans(),
+        "orders_placed_metric": placed,
+        "scrape_seconds": scrapes,
     }
 
 
@@ -177,6 +214,7 @@ def main():
         before = stack.machine()
         result = asyncio.run(load(shop, buyers, skus, args))
         after = stack.machine()
+        seen = observed(shop, result["scrapes"]) if args.observe else None
         record_order_placing(args.database_url, result["recorder"], result["purchases"])
 
     recorder: Recorder = result["recorder"]
@@ -204,6 +242,13 @@ def main():
         f" each time up to every {POLL_INTERVAL * 1000:.0f} ms)"
     )
     print(cpu_table(result["cpu"], len(result["measured"])))
+    if seen:
+        scrapes = ", ".join(f"{seconds * 1000:.0f}" for seconds in seen["scrape_seconds"])
+        print(
+            "\nobserved (traces to an OTLP receiver, metrics across processes, JSON logs): "
+            f"spans exported per service {seen['spans']}; /metrics says "
+            f"{seen['orders_placed_metric']:.0f} orders placed; scrapes took {scrapes} ms"
+        )
     if args.json:
         measured = len(result["measured"])
         write_figures(args.json, rate, recorder, steps, result["window"], result["cpu"], measured)
@@ -213,6 +258,13 @@ def main():
         failures.append(f"errors: {dict(recorder.errors)}")
     if unfinished:
         failures.append(f"{len(unfinished)} paid checkouts without a visible order after 30 s")
+    if seen and not sum(seen["spans"].values()):
+        failures.append("traces were on, but no span reached the OTLP receiver")
+    if seen and seen["orders_placed_metric"] < len(paid) - len(unfinished):
+        failures.append(
+            f"/metrics counted {seen['orders_placed_metric']:.0f} orders placed, "
+            f"the buyers saw {len(paid) - len(unfinished)}"
+        )
     if len(paid) != len(purchases):
         failures.append(f"{len(purchases) - len(paid)} purchases stopped before payment")
     for failure in failures:

@@ -240,6 +240,7 @@ PROCESS_KINDS = (
     ("celery beat", "celery -A config beat"),
     ("celery worker", "celery -A config worker"),
     ("fake Stripe", "stripe_server.py"),
+    ("OTLP sink", "otlp_sink.py"),
     ("postgres", "postgres"),
     ("redis", "redis-server"),
 )

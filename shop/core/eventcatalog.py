@@ -4,6 +4,8 @@ tasks receive each. It is declared data (``config/events.toml``, named by the
 ``SHOP_EVENT_CATALOG`` setting), not something discovered by importing the
 consumers: the outbox relay reads the subscribers of an event here, so a
 publisher delivers to another app's queue without importing that app's code.
+An event's ``on_demand`` consumers receive it only while their service wants
+it (``demand``, decision 0049).
 
 ``checks.py`` holds it to the code: every published event has an entry with
 its class's version, every declared consumer exists and consumes that event,
@@ -29,17 +31,23 @@ class Entry:
     version: int
     consumers: tuple[str, ...]
     private: bool = False
-    # Consumers the relay sends the event to only while their service wants it
-    # (``shop.core.demand``). STAND-IN until the lead's version lands on main.
+    # Consumers sent the event only while their service wants it (``demand``).
     on_demand: tuple[str, ...] = ()
     # Declared by code at run time (``declare``: events that exist only in tests), not the file.
     runtime: bool = False
+
+    @property
+    def every_consumer(self) -> tuple[str, ...]:
+        """The consumers always sent the event, then those sent it on demand."""
+        return self.consumers + self.on_demand
 
     @property
     def publisher(self) -> str:
         """The app whose outbox carries the event: the part of its name before the dot."""
         return self.name.split(".", 1)[0]
 
+
+KEYS = frozenset({"version", "consumers", "on_demand", "private"})
 
 # Entries for events that exist only in tests (``declare``).
 _declared: dict[str, Entry] = {}
@@ -70,15 +78,16 @@ def _entry(path: Path, name: str, table) -> Entry:
         isinstance(task, str) and "." in task for task in table["consumers"]
     ):
         problem = 'its consumers must be a list of task names "<app>.<verb>" ([] for none)'
-    elif not isinstance(table.get("private", False), bool):
-        problem = "private must be true or false"
     elif not isinstance(table.get("on_demand", []), list) or not all(
         isinstance(task, str) and "." in task for task in table.get("on_demand", [])
     ):
         problem = 'on_demand must be a list of task names "<app>.<verb>"'
-    elif set(table) - {"version", "consumers", "private", "on_demand"}:
-        known = {"version", "consumers", "private", "on_demand"}
-        problem = f"it has unknown keys {sorted(set(table) - known)}"
+    elif set(table.get("on_demand", [])) & set(table["consumers"]):
+        problem = "a consumer is either always sent the event or on demand, not both"
+    elif not isinstance(table.get("private", False), bool):
+        problem = "private must be true or false"
+    elif set(table) - KEYS:
+        problem = f"it has unknown keys {sorted(set(table) - KEYS)}"
     if problem:
         raise ImproperlyConfigured(f"Event catalog {path}, entry {name!r}: {problem}.")
     return Entry(
@@ -107,24 +116,31 @@ def entry(event_name: str) -> Entry:
 
 
 def subscribers(event_name: str) -> tuple[str, ...]:
-    """The consumer tasks that receive ``event_name`` (none for an undeclared event)."""
+    """The consumer tasks always sent ``event_name`` (none for an undeclared event)."""
     found = entries().get(event_name)
     return found.consumers if found else ()
 
 
 def on_demand(event_name: str) -> tuple[str, ...]:
-    """The on-demand consumers of ``event_name`` (sent to while their service wants it)."""
+    """The consumer tasks sent ``event_name`` while their service wants it (``demand``)."""
     found = entries().get(event_name)
     return found.on_demand if found else ()
 
 
-def declare(name: str, *, version: int = 1, consumers=(), private: bool = False) -> Entry:
+def declare(
+    name: str, *, version: int = 1, consumers=(), private: bool = False, on_demand=()
+) -> Entry:
     """
     Add an entry at run time, for events that exist only in tests (a test
     module declares its own, in every process that imports it).
     """
     declared = Entry(
-        name=name, version=version, consumers=tuple(consumers), private=private, runtime=True
+        name=name,
+        version=version,
+        consumers=tuple(consumers),
+        private=private,
+        on_demand=tuple(on_demand),
+        runtime=True,
     )
     _declared[name] = declared
     return declared
@@ -135,8 +151,5 @@ def services() -> frozenset[str]:
     return frozenset(
         app
         for entry in entries().values()
-        for app in (
-            entry.publisher,
-            *(task.split(".", 1)[0] for task in (*entry.consumers, *entry.on_demand)),
-        )
+        for app in (entry.publisher, *(task.split(".", 1)[0] for task in entry.every_consumer))
     )

@@ -12,7 +12,8 @@ periodic ``core.relay_outbox`` task sends it later; a rolled-back transaction
 leaves no row, so nothing is ever announced that did not happen.
 
 Who receives an event is declared in the event catalog (``eventcatalog``,
-``config/events.toml``), not discovered: the relay sends its messages by the
+``config/events.toml``), not discovered (an ``on_demand`` consumer receives
+it only while its service wants it, ``demand``): the relay sends its messages by the
 declared consumers' task names, without importing the consumers' code. An
 event missing from the catalog cannot be published (``UndeclaredEvent``), so a
 forgotten subscription fails loudly instead of being marked sent.
@@ -99,8 +100,21 @@ def outbox_models() -> list:
 
 
 def subscribers(event_name: str) -> tuple[str, ...]:
-    """The task names that receive events called ``event_name`` (the event catalog's)."""
-    return eventcatalog.subscribers(event_name)
+    """
+    The task names that receive an event called ``event_name`` now: the event
+    catalog's consumers, then its on-demand consumers whose service wants the
+    event (``demand``, one cache read when it has any).
+    """
+    always = eventcatalog.subscribers(event_name)
+    maybe = eventcatalog.on_demand(event_name)
+    if not maybe:
+        return always
+    wants = demand.wanted_by({name.split(".", 1)[0] for name in maybe})
+    return always + tuple(
+        name
+        for name in maybe
+        if (names := wants[name.split(".", 1)[0]]) is None or event_name in names
+    )
 
 
 # --- Publishing -------------------------------------------------------------
@@ -302,11 +316,7 @@ def _send(message: BaseOutboxMessage) -> None:
 def _send_now(message: BaseOutboxMessage) -> None:
     app = current_app
     envelope = message.envelope()
-    consumers = subscribers(message.event_name) + tuple(
-        task_name
-        for task_name in eventcatalog.on_demand(message.event_name)
-        if demand.wants(task_name.split(".", 1)[0], message.event_name)
-    )
+    consumers = subscribers(message.event_name)
     if app.conf.task_always_eager:
         for task_name in consumers:
             task = app.tasks[task_name]

@@ -88,3 +88,29 @@ def echo_ring(event: Rang) -> None:
 eventcatalog.declare(Pinged.name, consumers=["orders.answer_test_ping"])
 eventcatalog.declare(Ponged.name, consumers=[])
 eventcatalog.declare(Rang.name, consumers=["orders.answer_test_ring", "orders.echo_test_ring"])
+
+
+@dataclass(frozen=True)
+class Knocked(Event):
+    """Heard always by one orders consumer, and by another only while orders wants it."""
+
+    name: ClassVar[str] = "cart.TestKnocked"
+
+    note: str
+
+
+@consumer(Knocked, name="orders.answer_test_knock")
+def answer_knock(event: Knocked) -> None:
+    publish(Ponged(note=f"answered {event.note}"))
+
+
+@consumer(Knocked, name="orders.overhear_test_knock")
+def overhear_knock(event: Knocked) -> None:
+    publish(Ponged(note=f"overheard {event.note}"))
+
+
+eventcatalog.declare(
+    Knocked.name,
+    consumers=["orders.answer_test_knock"],
+    on_demand=["orders.overhear_test_knock"],
+)

@@ -231,3 +231,35 @@ def test_consumer_tasks_carry_the_event_and_versions_they_know():
     complete = current_app.tasks["orders.complete_checkout"]
 
     assert (complete.event_name, complete.event_versions) == ("payments.PaymentSucceeded", (1,))
+
+
+def test_an_on_demand_consumer_that_does_not_exist_fails_the_check():
+    on_demand = eventcatalog.Entry("orders.OrderPlaced", 1, (), on_demand=("orders.tell_hooks",))
+
+    found = problems([on_demand], [PLACED], {})
+
+    assert found == [
+        (
+            "shop.E022",
+            "orders.tell_hooks, declared as a consumer of orders.OrderPlaced, does not exist.",
+        )
+    ]
+
+
+def test_an_on_demand_consumer_declared_in_the_catalog_passes_the_check():
+    on_demand = eventcatalog.Entry("orders.OrderPlaced", 1, (), on_demand=("orders.tell_hooks",))
+
+    found = problems([on_demand], [PLACED], {"orders.tell_hooks": task("orders.OrderPlaced")})
+
+    assert found == []
+
+
+def test_a_catalog_naming_a_consumer_both_always_and_on_demand_is_refused(tmp_path, settings):
+    both = tmp_path / "events.toml"
+    both.write_text(
+        '["orders.OrderPlaced"]\nversion = 1\nconsumers = ["orders.a"]\non_demand = ["orders.a"]\n'
+    )
+    settings.SHOP_EVENT_CATALOG = both
+
+    with pytest.raises(ImproperlyConfigured, match="either always sent the event or on demand"):
+        eventcatalog.entries()

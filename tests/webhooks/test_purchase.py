@@ -57,7 +57,7 @@ def test_without_an_endpoint_the_relay_sends_webhooks_nothing(monkeypatch):
 
     buy(sku)
 
-    assert demand.wanted("webhooks") == frozenset()
+    assert demand.wanted_by(["webhooks"]) == {"webhooks": frozenset()}
     assert ran == []
     assert not Delivery.objects.exists()
 

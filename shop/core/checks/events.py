@@ -99,7 +99,7 @@ def catalog_problems(
             errors.append(
                 _error(f"The event catalog declares {name}, which no class defines.", "shop.E024")
             )
-        for task_name in (*entry.consumers, *entry.on_demand):
+        for task_name in entry.every_consumer:
             consumer_app = task_name.split(".", 1)[0]
             if entry.private and consumer_app != entry.publisher:
                 errors.append(
@@ -143,7 +143,7 @@ def catalog_problems(
     for task_name, task in sorted(tasks.items()):
         entry = entries.get(task.event_name)
         if task_name.split(".", 1)[0] in installed and (
-            entry is None or task_name not in (*entry.consumers, *entry.on_demand)
+            entry is None or task_name not in entry.every_consumer
         ):
             errors.append(
                 _error(

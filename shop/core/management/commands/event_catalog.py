@@ -38,7 +38,11 @@ def rows() -> list[tuple[str, ...]]:
     for name, entry in sorted(eventcatalog.entries().items()):
         if name not in events:
             continue
-        consumers = ", ".join(f"`{task}`" for task in entry.consumers) or "none yet"
+        consumers = ", ".join(
+            [f"`{task}`" for task in entry.consumers]
+            + [f"`{task}` (on demand)" for task in entry.on_demand]
+        )
+        consumers = consumers or "none yet"
         kind = "private" if entry.private else "integration"
         meaning = _meaning(events[name]).replace("|", "\\|")
         found.append((f"`{name}`", str(entry.version), entry.publisher, kind, consumers, meaning))
