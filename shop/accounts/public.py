@@ -189,6 +189,7 @@ def staff_emails(permission: str) -> tuple[str, ...]:
     return _staff.emails_of_staff_who_may(permission)
 
 
+@idempotent
 def authenticate_staff(email: str, password: str) -> StaffInfo:
     """
     The active member of staff who signs in with ``email`` and ``password``,
