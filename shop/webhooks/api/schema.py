@@ -25,7 +25,8 @@ ENDPOINT = {
     "disabled_reason": "",
 }
 WITH_SECRET = {**ENDPOINT, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}
-FORBIDDEN = error("Not staff with the webhooks permission for this (or not signed in).")
+FORBIDDEN = error("Not staff with the webhooks permission for this.")
+UNSIGNED = error("Not signed in (no or an expired token).")
 NOT_FOUND = error(
     "No endpoint has this id.",
     error_example("Not found", "No webhook endpoint has this id.", "webhook_endpoint_not_found"),
@@ -47,7 +48,7 @@ list_endpoints = extend_schema(
     tags=TAGS,
     summary="List webhook endpoints",
     description="Every endpoint, without secrets. Staff with webhooks.view_endpoint.",
-    responses={200: EndpointSerializer(many=True), 403: FORBIDDEN},
+    responses={200: EndpointSerializer(many=True), 401: UNSIGNED, 403: FORBIDDEN},
 )
 create_endpoint = extend_schema(
     tags=TAGS,
@@ -67,13 +68,14 @@ create_endpoint = extend_schema(
     responses={
         201: OpenApiResponse(EndpointWithSecretSerializer, examples=[example("Made", WITH_SECRET)]),
         400: REFUSED,
+        401: UNSIGNED,
         403: FORBIDDEN,
     },
 )
 get_endpoint = extend_schema(
     tags=TAGS,
     summary="Read a webhook endpoint",
-    responses={200: EndpointSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    responses={200: EndpointSerializer, 401: UNSIGNED, 403: FORBIDDEN, 404: NOT_FOUND},
 )
 update_endpoint = extend_schema(
     tags=TAGS,
@@ -83,19 +85,31 @@ update_endpoint = extend_schema(
         "disabled starts its count of failures afresh. Staff with webhooks.change_endpoint."
     ),
     request=EndpointSerializer,
-    responses={200: EndpointSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+    responses={
+        200: EndpointSerializer,
+        400: REFUSED,
+        401: UNSIGNED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+    },
 )
 replace_endpoint = extend_schema(
     tags=TAGS,
     summary="Replace a webhook endpoint's settings",
     request=EndpointSerializer,
-    responses={200: EndpointSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+    responses={
+        200: EndpointSerializer,
+        400: REFUSED,
+        401: UNSIGNED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+    },
 )
 delete_endpoint = extend_schema(
     tags=TAGS,
     summary="Delete a webhook endpoint",
     description="With its deliveries and their log. Staff with webhooks.delete_endpoint.",
-    responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+    responses={204: None, 401: UNSIGNED, 403: FORBIDDEN, 404: NOT_FOUND},
 )
 rotate_secret = extend_schema(
     tags=TAGS,
@@ -107,6 +121,7 @@ rotate_secret = extend_schema(
     request=None,
     responses={
         200: OpenApiResponse(EndpointWithSecretSerializer, examples=[example("New", WITH_SECRET)]),
+        401: UNSIGNED,
         403: FORBIDDEN,
         404: NOT_FOUND,
     },
