@@ -162,6 +162,7 @@ ALL_SHOP_APPS = [
     "shop.promotions",
     "shop.orders",
     "shop.reports",
+    "shop.webhooks",
 ]
 # This deployment's name: "shop", the monolith, runs every app not named in
 # SHOP_REMOTE_APPS; an app's name runs that app alone as a service of its own
@@ -549,6 +550,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.process_overdue_gateway_events",
         "schedule": 60.0,
     },
+    # Webhooks: the deliveries due (the table is the schedule, not countdowns), and
+    # which events the endpoints want, told to the relay again before it forgets.
+    "send-due-webhooks": {
+        "task": "webhooks.send_due",
+        "schedule": env.float("WEBHOOKS_SEND_INTERVAL", default=5.0),
+    },
+    "announce-webhook-demand": {"task": "webhooks.announce_demand", "schedule": 60.0},
 }
 # Each deployment schedules the periodic tasks of the apps it runs.
 CELERY_BEAT_SCHEDULE = {
@@ -565,6 +573,19 @@ OUTBOX_RESEND_AFTER = env.float("OUTBOX_RESEND_AFTER", default=30.0)
 # in-process, the catalog no longer declares it) after which the event is
 # parked for staff. A broker outage never counts.
 OUTBOX_MAX_FAILURES = env.int("OUTBOX_MAX_FAILURES", default=10)
+
+# --- Webhooks (issue 19) ----------------------------------------------------
+# Outgoing webhooks to the endpoints staff register (shop/webhooks/README.md).
+# Seconds to connect and between reads of one attempt.
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10.0)
+# Off in production: endpoints on loopback, private, link-local (cloud metadata),
+# CGNAT, multicast or reserved addresses are refused. The tests' receiver is on loopback.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Off in production: endpoints must be https.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+# An endpoint whose attempts have failed this long without a success is disabled
+# and staff with the webhooks permissions are emailed.
+WEBHOOKS_DISABLE_AFTER_HOURS = env.float("WEBHOOKS_DISABLE_AFTER_HOURS", default=24.0)
 
 # --- API --------------------------------------------------------------------
 
@@ -622,6 +643,11 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         *(["shop.core.api.schema.add_headless_endpoints"] if WITH_ACCOUNTS else []),
+        *(
+            ["shop.webhooks.api.schema.add_webhook_payloads"]
+            if "shop.webhooks" in SHOP_APPS
+            else []
+        ),
     ],
     # Choice sets that share a field name ("status") across apps get their own names.
     "ENUM_NAME_OVERRIDES": {

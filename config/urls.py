@@ -38,6 +38,8 @@ api_v1 = [
 ]
 if apps.is_installed("shop.payments"):  # else payments runs as a service of its own
     api_v1.append(path("payments/", include("shop.payments.api.urls")))
+if apps.is_installed("shop.webhooks"):
+    api_v1.append(path("webhooks/", include("shop.webhooks.api.urls")))
 
 urlpatterns = [
     path("", include("shop.core.urls")),  # probes, favicon, other services' calls

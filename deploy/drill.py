@@ -626,7 +626,7 @@ def check_topology(
             if database == payments_database(topology):
                 others = {
                     *("account", "accounts", "catalog", "cart", "orders"),
-                    *("shipping", "taxes", "invoices", "promotions", "reports"),
+                    *("shipping", "taxes", "invoices", "promotions", "reports", "webhooks"),
                 }
                 strangers = sorted(owners & others)
                 if "payments" not in owners or strangers:

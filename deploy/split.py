@@ -9,7 +9,7 @@ top of the shared environment (``.env.split``, ``deploy/write_env.py --split``):
   functions go over HTTP), its databases ``DATABASE_URL`` and, with
   ``SHOP_DATABASES=per-app``, ``<name>_catalog``, ``<name>_cart``, ``<name>_taxes``,
   ``<name>_shipping``, ``<name>_invoices``, ``<name>_promotions``, ``<name>_orders``,
-  ``<name>_reports``.
+  ``<name>_reports``, ``<name>_webhooks``.
 - payments: ``DJANGO_SETTINGS_MODULE=config.payments_settings``, its one
   database ``PAYMENTS_DATABASE_URL`` (default ``<DATABASE_URL>_payments``: the
   database payments has in the per-app monolith), ``SECRET_KEY`` from

@@ -45,6 +45,7 @@ __all__ = [
     "get_user_with_addresses",
     "get_users",
     "is_deleted_user_email",
+    "staff_emails",
     "validate_address",
 ]
 
@@ -176,6 +177,16 @@ def authenticate_token(access_token: str) -> UserInfo:
     if not info.is_active:
         raise InvalidToken()
     return info
+
+
+@idempotent
+def staff_emails(permission: str) -> tuple[str, ...]:
+    """
+    The email addresses of active staff who may ``permission``
+    ("app_label.codename": by their own or their groups' permissions, a role
+    that grants it, or as superusers), sorted; one query.
+    """
+    return _staff.emails_of_staff_who_may(permission)
 
 
 @idempotent

@@ -35,7 +35,7 @@ from .models import (
     StockMovement,
     Variant,
 )
-from .services import stock
+from .services import announcements, stock
 
 NARROW_JSON = {models.JSONField: {"widget": forms.TextInput(attrs={"size": 28})}}
 
@@ -224,8 +224,16 @@ class ProductImageInline(admin.TabularInline):
         return format_html('<img src="{}" alt="" width="80" height="60">', image.list_thumbnail.url)
 
 
+class AnnouncesOncePerProduct:
+    """A form's saves (the product, its inline variants) announce the product once, in one go."""
+
+    def _changeform_view(self, *args, **kwargs):
+        with announcements.gathered():
+            return super()._changeform_view(*args, **kwargs)
+
+
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(AnnouncesOncePerProduct, admin.ModelAdmin):
     list_display = (
         "name",
         "category",
@@ -301,7 +309,7 @@ class ProductAdmin(admin.ModelAdmin):
     def _set_active(self, request, queryset, active: bool) -> None:
         """One ``save()`` per product, so each change is announced and caches are dropped."""
         pks = list(queryset.values_list("pk", flat=True))
-        with db.atomic():
+        with db.atomic(), announcements.gathered():
             products = Product.objects.filter(pk__in=pks, is_active=not active)
             changed = 0
             for product in products.select_for_update():
@@ -338,7 +346,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Variant)
-class VariantAdmin(TaxClassFormMixin, StockFormMixin, admin.ModelAdmin):
+class VariantAdmin(AnnouncesOncePerProduct, TaxClassFormMixin, StockFormMixin, admin.ModelAdmin):
     list_display = (
         "sku",
         "product",

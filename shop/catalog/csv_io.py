@@ -80,7 +80,7 @@ from .csv_rows import (
 )
 from .db import db
 from .models import Category, Product, StockMovement, Variant
-from .services import listing, shipping_and_tax
+from .services import announcements, listing, shipping_and_tax
 
 __all__ = ["COLUMNS", "ImportFileError", "ImportReport", "export_rows", "import_catalog"]
 
@@ -361,8 +361,11 @@ def _changes(instance, fields: dict) -> list[str]:
 
 
 def _write(plan: _Plan, note: str, progress: Progress) -> None:
-    """Write the plan with one ``save()`` per object, and the stock changes to the ledger."""
-    with listing.deferred():
+    """
+    Write the plan with one ``save()`` per object, and the stock changes to the
+    ledger; each product changed is announced once (``ProductUpdated``).
+    """
+    with listing.deferred(), announcements.gathered():
         for product in plan.new_products.values():
             product.save()
         for product, changed in plan.changed_products:

@@ -14,7 +14,14 @@ from typing import ClassVar
 
 from shop.core.events import Event
 
-__all__ = ["ProductAvailabilityChanged", "ReservationExpired", "VariantPriceChanged"]
+__all__ = [
+    "ProductAvailabilityChanged",
+    "ProductUpdated",
+    "ReservationExpired",
+    "StockLow",
+    "VariantPriceChanged",
+    "VariantState",
+]
 
 
 @dataclass(frozen=True)
@@ -61,3 +68,51 @@ class ReservationExpired(Event):
 
     key: str
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class VariantState:
+    """A variant as it stands after a change (amounts in the store currency)."""
+
+    sku: str
+    price: Decimal
+    compare_at_price: Decimal | None
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class ProductUpdated(Event):
+    """
+    Staff changed a product or its variants (the admin, the staff API, an
+    import; a variant added or deleted too), and this is how it stands now: once per product per
+    change, however many of its rows the change saved. A stock count alone
+    announces nothing, and a sale never does (``StockLow`` is about stock).
+    """
+
+    name: ClassVar[str] = "catalog.ProductUpdated"
+    version: ClassVar[int] = 1
+
+    product_id: int
+    slug: str
+    title: str
+    is_active: bool
+    category_id: int | None
+    variants: tuple[VariantState, ...]
+
+
+@dataclass(frozen=True)
+class StockLow(Event):
+    """
+    What ``sku`` has available for sale (on hand less active holds) fell to
+    ``threshold`` (``CATALOG_LOW_STOCK_THRESHOLD``) or below, ``available``
+    being what is left: once as it crosses, not on every sale below it. It
+    is announced again only after availability rose above the threshold
+    (a restock, a hold released or expired) and fell again.
+    """
+
+    name: ClassVar[str] = "catalog.StockLow"
+    version: ClassVar[int] = 1
+
+    sku: str
+    available: int
+    threshold: int

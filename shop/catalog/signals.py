@@ -1,7 +1,8 @@
 """
 Model signal receivers: whatever saves a catalog model (the admin, an import,
 a service) invalidates the cached pages, announces price and availability
-changes to the other apps, reprices the sales a variant is in when its
+changes to the other apps (and every change staff make to a product:
+``services.announcements``), reprices the sales a variant is in when its
 price, its product's category or the category tree changes
 (``services.sales``), and refreshes the listing columns of a saved or
 deleted variant's product (``services.listing``).
@@ -21,7 +22,7 @@ from .cache import catalog_changed
 from .db import db
 from .events import ProductAvailabilityChanged, VariantPriceChanged
 from .models import Category, Product, ProductImage, Variant
-from .services import listing, sales
+from .services import announcements, listing, sales
 
 _UNKNOWN = object()
 
@@ -114,6 +115,21 @@ def announce_product_changes(sender, instance: Product, created, raw, update_fie
                 )
             )
     _remember_saved(instance, saved)
+
+
+# A stock count or movement saves only this; it is no change to the product.
+_STOCK_ONLY = frozenset({"stock_on_hand"})
+
+
+@receiver(post_save, sender=Product)
+@receiver(post_save, sender=Variant)
+@receiver(post_delete, sender=Variant)
+def announce_product_updated(
+    sender, instance, raw=False, created=False, update_fields=None, **kwargs
+):
+    if raw or created or (update_fields is not None and set(update_fields) <= _STOCK_ONLY):
+        return
+    announcements.product_changed(instance.pk if sender is Product else instance.product_id)
 
 
 @receiver(post_delete, sender=Variant)

@@ -435,6 +435,7 @@ def consumer(
     name: str,
     versions: tuple[int, ...] | None = None,
     inbox: bool = True,
+    envelope: bool = False,
     **task_options,
 ):
     """
@@ -447,11 +448,14 @@ def consumer(
     raises, both roll back and Celery retries with backoff. ``inbox=False``
     leaves the mark out, for a handler that is idempotent by keys of its own
     (its docstring says which): a redelivery runs it again and it does nothing.
+    ``envelope=True`` calls ``handler(event, envelope)``, for a handler that
+    needs the event's id or when it occurred (webhooks keys its deliveries by it).
     """
     app_label, _, verb = name.partition(".")
     if not verb:
         raise ImproperlyConfigured(f"Consumer task name {name!r} must be '<app>.<verb>'.")
     known_versions = tuple(versions or (event_type.version,))
+    with_envelope = envelope
 
     def decorator(handler):
         options = {
@@ -486,9 +490,10 @@ def consumer(
                     f"{name} does not know version {version} of {envelope.get('name')}."
                 )
             event = from_payload(event_type, envelope["payload"])
+            arguments = (event, envelope) if with_envelope else (event,)
             if not inbox:
                 with transaction.atomic(using=_handler_alias(app_label)):
-                    handler(event)
+                    handler(*arguments)
                 return
             model = _app_model(app_label, "InboxMessage", BaseInboxMessage)
             using = router.db_for_write(model)
@@ -497,7 +502,7 @@ def consumer(
                 if not insert_new(mark, using=using):
                     logger.info("%s already handled event %s", name, envelope["id"])
                     return
-                handler(event)
+                handler(*arguments)
 
         task = shared_task(
             name=name, event_name=event_type.name, event_versions=known_versions, **options

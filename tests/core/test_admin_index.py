@@ -34,9 +34,11 @@ def test_each_service_has_one_section_and_accounts_holds_the_tables_it_owns(sect
         "Promotions",
         "Orders",
         "Reports",
+        "Webhooks",
         "Messaging",
     ]
     assert sections["Reports"] == ["Sales dashboard"]
+    assert sections["Webhooks"] == ["Deliveries", "Endpoints"]
     assert sections["Accounts"] == ["Addresses", "Email addresses", "Groups", "Users"]
     assert sections["Promotions"] == ["Gift cards", "Sales", "Voucher uses", "Vouchers"]
 

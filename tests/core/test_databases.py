@@ -154,6 +154,14 @@ def test_migrate_services_creates_each_services_database_with_its_own_tables():
         "reports_outboxmessage",
         "reports_inboxmessage",
     }
+    assert {
+        "webhooks_endpoint",
+        "webhooks_delivery",
+        "webhooks_attempt",
+        "webhooks_outboxmessage",
+        "webhooks_inboxmessage",
+    } <= tables["_webhooks"]
+    assert not any(table.startswith("webhooks_") for table in tables[""] | tables["_orders"])
     assert {"promotions_voucher", "promotions_voucheruse", "promotions_sale"} <= tables[
         "_promotions"
     ]

@@ -195,7 +195,13 @@ def _fill_the_shop() -> None:
 
 def queries_per_source() -> dict[str, int]:
     """What each registered source runs per scrape: a new source says how many here."""
-    return {"outbox": len(outbox_models()), "catalog": 1, "orders": 1, "payments": 3}
+    return {
+        "outbox": len(outbox_models()),
+        "catalog": 1,
+        "orders": 1,
+        "payments": 3,
+        "webhooks": 1,
+    }
 
 
 @pytest.mark.django_db

@@ -28,3 +28,31 @@ def permissions_of(user) -> tuple[str, ...]:
     for role in user.groups.values_list("name", flat=True):
         granted.update(ROLES.get(role, ()))
     return tuple(sorted(granted))
+
+
+def emails_of_staff_who_may(permission: str) -> tuple[str, ...]:
+    """
+    The addresses of active staff who hold ``permission`` ("app_label.codename"),
+    superusers included: by their own or their groups' permissions, or by a
+    role of ``ROLES`` that grants it.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    roles = [name for name, granted in ROLES.items() if permission in granted]
+    users = get_user_model().objects.with_perm(
+        permission,
+        is_active=True,
+        include_superusers=True,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    by_role = get_user_model().objects.filter(is_active=True, groups__name__in=roles)
+    found = (
+        get_user_model()
+        .objects.filter(Q(pk__in=users.values("pk")) | Q(pk__in=by_role.values("pk")))
+        .filter(is_staff=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    return tuple(dict.fromkeys(found))

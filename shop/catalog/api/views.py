@@ -30,7 +30,7 @@ from ..cache import cached
 from ..db import db
 from ..filters import ProductFilterSet
 from ..models import Product
-from ..services import locks, prices, shipping_and_tax, stock
+from ..services import announcements, locks, prices, shipping_and_tax, stock
 from . import pagination, schema
 from .permissions import CanManageStockAndPrices
 from .serializers import (
@@ -159,7 +159,7 @@ class VariantView(StaffView):
     @schema.update_variant
     def patch(self, request, sku):
         data = validated(VariantUpdateSerializer, request)
-        with db.atomic():
+        with db.atomic(), announcements.gathered():
             if "price" in data or "compare_at_price" in data:
                 price = data["price"] if "price" in data else prices.current_price(sku)
                 prices.set_price(

@@ -33,7 +33,7 @@ from ..errors import OutOfStock, ReservationCommitted, ReservationNotFound
 from ..events import ReservationExpired
 from ..models import Product, Reservation, ReservationLine, StockMovement, Variant
 from ..prepared import sellable_rows
-from . import listing
+from . import announcements, listing
 from .lines import check_key, merge_lines
 from .locks import locked_variants
 from .stock import move_stocks
@@ -137,6 +137,7 @@ def _reserve_new(key: str, wanted: dict[str, int], now: datetime, ttl: timedelta
                 {v.product_id for v in variants if can_sell[v.sku] <= wanted[v.sku]}, now
             )
             catalog_changed()
+            announcements.crossed(can_sell, wanted)
     if shortages:
         raise OutOfStock(shortages)
     return _info(reservation, wanted)
@@ -179,7 +180,8 @@ def reserve_stock(key: str, lines, ttl: timedelta, *, now=None) -> ReservationIn
         else:
             given_back = set()
         variants = locked_variants(wanted)
-        shortages = _shortages(wanted, _sellable_quantities(variants, now))
+        can_sell = _sellable_quantities(variants, now)
+        shortages = _shortages(wanted, can_sell)
         if shortages:
             raise OutOfStock(shortages)
         by_sku = {variant.sku: variant for variant in variants}
@@ -193,6 +195,7 @@ def reserve_stock(key: str, lines, ttl: timedelta, *, now=None) -> ReservationIn
         reservation.save(update_fields=["status", "expires_at", "closed_at"])
         listing.refresh(given_back | {variant.product_id for variant in variants}, now)
         catalog_changed()
+        announcements.crossed(can_sell, wanted)
         return _info(reservation, wanted)
 
 

@@ -1,0 +1,3 @@
+"""Integration events the webhooks service publishes: none. It tells integrators, not the shop."""
+
+__all__: list[str] = []
