@@ -8,8 +8,18 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from celery import current_app
 
 from shop.webhooks.services import endpoints
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(monkeypatch):
+    """
+    Deliveries are sent by this process, even with a real broker and worker
+    (make services-test): the receiver and the settings that allow it are here.
+    """
+    monkeypatch.setattr(current_app.conf, "task_always_eager", True)
 
 
 class Receiver:

@@ -6,7 +6,6 @@ order.placed; with no endpoint, nothing of webhooks runs on the purchase.
 import re
 
 import pytest
-from celery import current_app
 from standardwebhooks import Webhook
 
 from shop.core import demand
@@ -17,11 +16,6 @@ from tests.conftest import wait_for
 from tests.orders.test_checkout import api_for, fill_cart, make_buyer, pay, start, status_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def tasks_in_process(monkeypatch):
-    monkeypatch.setattr(current_app.conf, "task_always_eager", True)
 
 
 def buy(sku, email="ada@example.com"):
