@@ -137,7 +137,9 @@ def fell(lowered: dict[int, int]) -> None:
         for start in range(0, len(candidates), CHUNK):
             rows = (
                 Variant.objects.filter(
-                    pk__in=candidates[start : start + CHUNK], is_active=True, product__is_active=True
+                    pk__in=candidates[start : start + CHUNK],
+                    is_active=True,
+                    product__is_active=True,
                 )
                 .annotate(reserved=reserved_quantity(now))
                 .order_by("sku")
