@@ -107,7 +107,10 @@ class StockLow(Event):
     ``threshold`` (``CATALOG_LOW_STOCK_THRESHOLD``) or below, ``available``
     being what is left: once as it crosses, not on every sale below it. It
     is announced again only after availability rose above the threshold
-    (a restock, a hold released or expired) and fell again.
+    (a restock, a hold released or expired) and fell again. Whatever lowered
+    it announces it: a checkout's hold, a lapsed hold sold anyway, a stock
+    count or write-off (admin, staff API), an import; only for a variant
+    for sale.
     """
 
     name: ClassVar[str] = "catalog.StockLow"

@@ -246,7 +246,7 @@ class ListedCount(models.Model):
 class Variant(TracksLoadedValues, models.Model):
     """One sellable thing: a SKU with its option values, price and stock on hand."""
 
-    tracked_fields = ("price", "compare_at_price", "is_active", "gift_card")
+    tracked_fields = ("price", "compare_at_price", "is_active", "gift_card", "stock_on_hand")
 
     product = models.ForeignKey(Product, related_name="variants", on_delete=models.CASCADE)
     sku = models.CharField("SKU", max_length=64, unique=True)

@@ -1,7 +1,8 @@
 """
 Model signal receivers: whatever saves a catalog model (the admin, an import,
 a service) invalidates the cached pages, announces price and availability
-changes to the other apps (and every change staff make to a product:
+changes to the other apps (and every change staff make to a product, and
+stock on hand lowered across the low-stock threshold:
 ``services.announcements``), reprices the sales a variant is in when its
 price, its product's category or the category tree changes
 (``services.sales``), and refreshes the listing columns of a saved or
@@ -85,11 +86,19 @@ def _variant_events(instance: Variant, saved: set[str]):
             )
 
 
+def _announce_stock_fall(instance: Variant, saved: set[str]) -> None:
+    """A variant for sale as loaded whose stock on hand went down (``StockLow``)."""
+    loaded = instance.loaded_values
+    if "stock_on_hand" in saved and "stock_on_hand" in loaded and loaded.get("is_active", True):
+        announcements.stock_lowered(instance.pk, loaded["stock_on_hand"], instance.stock_on_hand)
+
+
 @receiver(post_save, sender=Variant)
 def announce_variant_changes(sender, instance: Variant, created, raw, update_fields, **kwargs):
     saved = _saved_fields(instance, update_fields)
     if not created and not raw:
         _publish(*_variant_events(instance, saved))
+        _announce_stock_fall(instance, saved)
     repriced = any(name in saved and _changed(instance, name) for name in ("price", "gift_card"))
     if not raw:
         with listing.deferred():

@@ -190,7 +190,7 @@ class BulkStockView(StaffView):
         data = validated(BulkStockSerializer, request)
         key = idempotency_key(request)
         items = data["items"]
-        with db.atomic():
+        with db.atomic(), announcements.gathered():
             locks.lock_variants(item["sku"] for item in items)
             errors = []
             for index, item in enumerate(items):

@@ -212,6 +212,8 @@ def commit_reservation(key: str, *, now=None) -> ReservationInfo:
     raises once its block is left, having written nothing (a reservation
     marked committed is marked active again), so a caller that catches the
     refusal (the order's completion) goes on with its own transaction.
+    Selling what is held leaves availability as it was; selling a lapsed
+    hold lowers it and may announce ``StockLow`` (no query more).
     """
     now = now or timezone.now()
     with db.atomic(savepoint=False):
@@ -255,6 +257,9 @@ def _commit(key: str, now: datetime) -> ReservationInfo | Exception:
         reservation.status = Reservation.Status.COMMITTED
         reservation.closed_at = now
         reservation.save(update_fields=["status", "closed_at"])
+    if not still_held:
+        # A lapsed hold sold anyway takes units that were for sale again.
+        announcements.crossed(can_sell, held)
     # Selling what is still held leaves what can be sold as it was: only a
     # product that holds keep out of stock until one expires has a new moment.
     listing.refresh(

@@ -2,6 +2,9 @@
 Stock on hand: counts and adjustments by staff, an ERP or a warehouse (with
 an optional idempotency key), units returned by a refund or cancellation, and
 the stock ledger (``StockMovement``) that records every change and why.
+A change that lowers stock on hand saves the variant, and its signal
+announces ``StockLow`` when availability falls across the threshold
+(``announcements.stock_lowered``).
 """
 
 from django.db.models import Case, F, IntegerField, Value, When
@@ -85,7 +88,9 @@ def move_stocks(moves: dict[Variant, int], reason: str, *, key: str = "") -> Non
     number: one ``UPDATE`` of every variant's stock on hand (each by its own
     delta, relative to the row, which the caller holds locked), and their
     movements inserted together. The variants are not saved one by one, so
-    no model signal is sent for them (a stock change announces nothing).
+    no model signal is sent for them: the one caller, a sale, knows what was
+    available and announces ``StockLow`` itself when a lapsed hold is sold
+    (selling a live hold changes no availability).
     """
     if not moves:
         return
