@@ -77,6 +77,8 @@ get_endpoint = extend_schema(
     summary="Read a webhook endpoint",
     responses={200: EndpointSerializer, 401: UNSIGNED, 403: FORBIDDEN, 404: NOT_FOUND},
 )
+# What changing an endpoint answers, whether by PATCH or PUT.
+CHANGED = {200: EndpointSerializer, 400: REFUSED, 401: UNSIGNED, 403: FORBIDDEN, 404: NOT_FOUND}
 update_endpoint = extend_schema(
     tags=TAGS,
     summary="Change a webhook endpoint",
@@ -85,25 +87,13 @@ update_endpoint = extend_schema(
         "disabled starts its count of failures afresh. Staff with webhooks.change_endpoint."
     ),
     request=EndpointSerializer,
-    responses={
-        200: EndpointSerializer,
-        400: REFUSED,
-        401: UNSIGNED,
-        403: FORBIDDEN,
-        404: NOT_FOUND,
-    },
+    responses=CHANGED,
 )
 replace_endpoint = extend_schema(
     tags=TAGS,
     summary="Replace a webhook endpoint's settings",
     request=EndpointSerializer,
-    responses={
-        200: EndpointSerializer,
-        400: REFUSED,
-        401: UNSIGNED,
-        403: FORBIDDEN,
-        404: NOT_FOUND,
-    },
+    responses=CHANGED,
 )
 delete_endpoint = extend_schema(
     tags=TAGS,
