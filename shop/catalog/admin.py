@@ -225,7 +225,12 @@ class ProductImageInline(admin.TabularInline):
 
 
 class AnnouncesOncePerProduct:
-    """A form's saves (the product, its inline variants) announce the product once, in one go."""
+    """
+    A form's saves (the product, its inline variants) announce the product
+    once, in one go. ``_changeform_view`` is Django's private step that runs
+    inside ``changeform_view``'s transaction; were it renamed, each save
+    would announce on its own (more than once, never not at all).
+    """
 
     def _changeform_view(self, *args, **kwargs):
         with announcements.gathered():
