@@ -29,16 +29,6 @@ def api():
 
 
 @pytest.fixture
-def staff_api():
-    """An integration signed in as staff in the "Catalog managers" role."""
-    user = get_user_model().objects.create_user(email="erp@example.com", is_staff=True)
-    user.groups.add(Group.objects.get(name="Catalog managers"))
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
 def customer_api():
     client = APIClient()
     client.force_authenticate(get_user_model().objects.create_user(email="ada@example.com"))

@@ -9,11 +9,8 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from shop.catalog.events import StockLow
 from shop.catalog.models import OutboxMessage, Variant
@@ -33,15 +30,6 @@ TTL = timedelta(minutes=15)
 def threshold(settings):
     settings.CATALOG_LOW_STOCK_THRESHOLD = 3
     return 3
-
-
-@pytest.fixture
-def staff_api():
-    user = get_user_model().objects.create_user(email="erp@example.com", is_staff=True)
-    user.groups.add(Group.objects.get(name="Catalog managers"))
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def announced() -> list[StockLow]:

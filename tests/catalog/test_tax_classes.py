@@ -8,8 +8,6 @@ import csv
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
@@ -31,15 +29,6 @@ def classes():
     """The three classes a new shop has (a data migration), whatever flushed them."""
     for code, name in (("standard", "Standard"), ("reduced", "Reduced"), ("zero", "Zero")):
         TaxClass.objects.get_or_create(code=code, defaults={"name": name})
-
-
-@pytest.fixture
-def staff_api():
-    user = get_user_model().objects.create_user(email="erp@example.com", is_staff=True)
-    user.groups.add(Group.objects.get(name="Catalog managers"))
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def run_import(tmp_path, *lines: str) -> str:
