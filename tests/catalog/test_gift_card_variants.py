@@ -12,7 +12,7 @@ from shop.catalog.models import Variant
 from tests.api.contract import assert_documented
 
 from .factories import make_product
-from .test_tax_classes import classes, export, run_import, staff_api  # noqa: F401
+from .test_tax_classes import classes, export, run_import  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 HEADER = "sku,product_slug,product_name,price,stock_on_hand,gift_card"
@@ -41,7 +41,7 @@ def test_a_gift_card_cell_that_is_not_yes_or_no_is_a_row_error(tmp_path):
     assert not Variant.objects.exists()
 
 
-def test_staff_see_whether_a_variant_is_a_gift_card(staff_api):  # noqa: F811
+def test_staff_see_whether_a_variant_is_a_gift_card(staff_api):
     make_product(variants=[{"sku": "CARD-50", "gift_card": True}])
 
     response = staff_api.get("/api/v1/catalog/variants/CARD-50/")
